@@ -1,0 +1,65 @@
+/**
+ * One error class for the whole package. Callers branch on `code`, which is
+ * stable across releases; messages are for people and may be reworded.
+ */
+
+export const ErrorCode = {
+  /** A marker name is not `provider:event` made of letters, digits, `_`, `.` or `-`. */
+  INVALID_NAME: 'ERR_INVALID_NAME',
+  /** A format string has an unknown conversion, a dangling `%` or a duplicate field name. */
+  INVALID_FORMAT: 'ERR_INVALID_FORMAT',
+  /** One marker name declared, or connected to, with two different formats. */
+  FORMAT_MISMATCH: 'ERR_FORMAT_MISMATCH',
+  /** A probe that is not a function. */
+  INVALID_PROBE: 'ERR_INVALID_PROBE',
+  /** A pattern that is neither a marker name nor a glob over one. */
+  INVALID_PATTERN: 'ERR_INVALID_PATTERN',
+  /** The same probe function connected twice to the same marker. */
+  ALREADY_CONNECTED: 'ERR_ALREADY_CONNECTED',
+  /** Two copies of the package in one thread whose registries cannot share. */
+  REGISTRY_VERSION: 'ERR_REGISTRY_VERSION',
+  /** An argument of the public API has the wrong type or value. */
+  INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * The error every markers API throws. `code` is an `ERR_*` string; `details`
+ * carries the objects involved (marker name, formats, file) for tools that
+ * print them differently, such as the CLI's `--json`.
+ */
+export class MarkersError extends Error {
+  readonly code: string;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'MarkersError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** A plain object that survives `JSON.stringify` and `postMessage`. */
+  toJSON(): { code: string; message: string; details: Readonly<Record<string, unknown>> } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/**
+ * True for an error thrown by any copy of markers. Two copies of the package in
+ * one tree each have their own class, so this checks the name, not `instanceof`.
+ */
+export function isMarkersError(value: unknown, code?: string): value is MarkersError {
+  return (
+    value instanceof Error &&
+    value.name === 'MarkersError' &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    (code === undefined || (value as unknown as { code: string }).code === code)
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * Format strings, parsed twice: by TypeScript into the argument types of
+ * `fire` (the types below), and at run time into `fields` (parseFormat).
+ * The two parsers follow one table; test/format-types.test.ts keeps them honest.
+ *
+ * A format is "word %spec word %spec ...". The word just before a conversion
+ * names its field, as in the kernel's "myint %d mystring %s"; a conversion
+ * with no word before it is named argN, N being its argument position from 0.
+ */
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+
+/** What each conversion records. */
+export const FieldType = {
+  INT64: 'int64',
+  UINT64: 'uint64',
+  FLOAT64: 'float64',
+  STRING: 'string',
+  BOOL: 'bool',
+  JSON: 'json',
+} as const;
+export type FieldType = (typeof FieldType)[keyof typeof FieldType];
+
+/** The conversions a format may use (`%%` aside), and the field type each records. */
+export const CONVERSIONS = {
+  d: FieldType.INT64,
+  i: FieldType.INT64,
+  u: FieldType.UINT64,
+  x: FieldType.UINT64,
+  f: FieldType.FLOAT64,
+  s: FieldType.STRING,
+  b: FieldType.BOOL,
+  j: FieldType.JSON,
+} as const;
+export type Conversion = keyof typeof CONVERSIONS;
+
+export interface Field {
+  readonly name: string;
+  readonly type: FieldType;
+  /** The conversion letter as written: `x` is a uint64 shown in hex. */
+  readonly spec: Conversion;
+}
+
+/** The TypeScript type each conversion accepts. */
+interface ConversionTypes {
+  d: number | bigint;
+  i: number | bigint;
+  u: number | bigint;
+  x: number | bigint;
+  f: number;
+  s: string;
+  b: boolean;
+  j: unknown;
+}
+
+type ParseArgs<F extends string> = F extends `${string}%${infer C}${infer Rest}`
+  ? C extends '%'
+    ? ParseArgs<Rest>
+    : C extends keyof ConversionTypes
+      ? [ConversionTypes[C], ...ParseArgs<Rest>]
+      : never
+  : F extends `${string}%`
+    ? never
+    : [];
+
+/**
+ * The argument tuple of `fire` for a format. A format only known as `string`
+ * (not a literal) cannot be checked, so it accepts anything.
+ */
+export type FormatArgs<F extends string> = string extends F ? unknown[] : ParseArgs<F>;
+
+/** `F` when it parses, otherwise a message that makes the call fail to compile. */
+export type CheckFormat<F extends string> = string extends F
+  ? F
+  : [ParseArgs<F>] extends [never]
+    ? `invalid format "${F}": use %d %i %u %x %f %s %b %j or %%`
+    : F;
+
+/** `N` when it has the form provider:event, otherwise a message that fails to compile. */
+export type CheckName<N extends string> = string extends N
+  ? N
+  : N extends `${infer P}:${infer E}`
+    ? P extends ''
+      ? `invalid marker name "${N}": the provider part is empty`
+      : E extends ''
+        ? `invalid marker name "${N}": the event part is empty`
+        : N
+    : `invalid marker name "${N}": expected provider:event`;
+
+const WORD_BEFORE = /(?:^|[^A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)[\s=:]*$/;
+
+/**
+ * Parses a format into its fields. Throws ERR_INVALID_FORMAT, naming the
+ * marker and the offending position, for an unknown conversion, a dangling
+ * `%` or a duplicate field name.
+ */
+export function parseFormat(format: string, markerName: string): Field[] {
+  if (typeof format !== 'string') {
+    throw new MarkersError(
+      ErrorCode.INVALID_FORMAT,
+      `marker "${markerName}": the format must be a string, got ${typeof format}`,
+      { marker: markerName },
+    );
+  }
+  const fields: Field[] = [];
+  const seen = new Set<string>();
+  let literal = '';
+  for (let i = 0; i < format.length; i++) {
+    const ch = format[i];
+    if (ch !== '%') {
+      literal += ch;
+      continue;
+    }
+    const spec = format[i + 1];
+    if (spec === '%') {
+      literal += '%';
+      i++;
+      continue;
+    }
+    if (spec === undefined || !Object.hasOwn(CONVERSIONS, spec)) {
+      const what =
+        spec === undefined ? 'a dangling "%" at the end' : `unknown conversion "%${spec}"`;
+      throw new MarkersError(
+        ErrorCode.INVALID_FORMAT,
+        `marker "${markerName}": ${what} at offset ${i} of format "${format}" (use %d %i %u %x %f %s %b %j or %%)`,
+        { marker: markerName, format, offset: i },
+      );
+    }
+    const conversion = spec as Conversion;
+    const name = WORD_BEFORE.exec(literal)?.[1] ?? `arg${fields.length}`;
+    if (seen.has(name)) {
+      throw new MarkersError(
+        ErrorCode.INVALID_FORMAT,
+        `marker "${markerName}": field "${name}" appears twice in format "${format}"; field names must be unique`,
+        { marker: markerName, format, field: name },
+      );
+    }
+    seen.add(name);
+    fields.push({ name, type: CONVERSIONS[conversion], spec: conversion });
+    literal = '';
+    i++;
+  }
+  return fields;
+}

@@ -1,0 +1,45 @@
+/**
+ * The instrumentation API: what library authors import. Declaring a marker
+ * costs a format parse and a stack trace, once; firing a disabled one costs
+ * nothing, because `fire` is undefined and `?.` skips the call and its
+ * arguments.
+ */
+import { getRegistry } from '../registry/global.js';
+import type { CheckFormat, CheckName, Field, FormatArgs } from './format.js';
+import { callerLocation } from './location.js';
+
+export interface Marker<F extends string = string> {
+  /** `provider:event`. */
+  readonly name: string;
+  readonly format: F;
+  readonly fields: readonly Field[];
+  /** Where this object was declared, as file:line:column. */
+  readonly location: string;
+  readonly enabled: boolean;
+  /**
+   * Undefined while the marker is disabled; call it as `m.fire?.(...)`.
+   * While enabled, it calls the connected probes and the recorder.
+   */
+  readonly fire: ((...args: FormatArgs<F>) => void) | undefined;
+}
+
+/**
+ * Declares a marker. Call it once, at module scope, and keep the result.
+ *
+ * @example
+ * const requestDone = marker('http:request_done', 'method %s path %s status %d ms %f');
+ * requestDone.fire?.(req.method, req.url, res.statusCode, elapsed);
+ *
+ * @throws MarkersError ERR_INVALID_NAME, ERR_INVALID_FORMAT, or ERR_FORMAT_MISMATCH
+ *   when the name was declared before with another format.
+ */
+export function marker<const N extends string, const F extends string = ''>(
+  name: N extends CheckName<N> ? N : CheckName<N>,
+  format?: F extends CheckFormat<F> ? F : CheckFormat<F>,
+): Marker<F> {
+  return getRegistry().declare(
+    name as string,
+    (format ?? '') as string,
+    callerLocation(marker),
+  ) as Marker<F>;
+}

@@ -1,0 +1,281 @@
+/**
+ * The per-thread registry, the markers counterpart of the kernel's
+ * kernel/marker.c: it knows every declared marker and every subscription
+ * (probe or recording), checks formats, and rebuilds fire slots when either
+ * side changes.
+ *
+ * State changes, per marker:
+ *   0 -> 1 links   swap the site's prototype to one whose `fire` is the dispatcher
+ *   n -> n±1       build a new dispatcher over a new snapshot (copy-on-write)
+ *   1 -> 0 links   swap the prototype back to the original one, whose `fire`
+ *                  was never written: V8 folds `fire?.()` away again.
+ *
+ * Each declaration site is its own object with its own pair of prototypes, so
+ * its hidden class is its own: enabling one marker never deoptimises code
+ * that uses another.
+ *
+ * The registry is shared by every copy of the package loaded in this thread
+ * (see global.ts), so everything that touches marker objects lives here,
+ * not in the module that exports `marker()`.
+ */
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { type Field, parseFormat } from '../marker/format.js';
+import { validateName } from '../marker/name.js';
+import { buildDispatcher, type HitCounter } from './dispatch.js';
+import { type Link, LinkKind, type MarkerEntryView, type Subscription } from './link.js';
+import { compilePattern } from './pattern.js';
+
+export const MarkerMode = {
+  OFF: 'off',
+  CALL: 'call',
+  RECORD: 'record',
+  CALL_RECORD: 'call+record',
+} as const;
+export type MarkerMode = (typeof MarkerMode)[keyof typeof MarkerMode];
+
+/** What `listMarkers` reports for one marker name. */
+export interface MarkerInfo {
+  readonly name: string;
+  readonly format: string;
+  readonly fields: readonly Field[];
+  /** Every site that declared this name, as file:line:column, in declaration order. */
+  readonly locations: readonly string[];
+  readonly enabled: boolean;
+  readonly mode: MarkerMode;
+  /** Connected probes (recorders not included). */
+  readonly probes: number;
+  /** Calls of fire while enabled. */
+  readonly hits: number;
+}
+
+interface Site {
+  readonly object: object;
+  /** The prototype the site was born with; `fire` on it is undefined and never written. */
+  readonly off: object;
+  readonly location: string;
+}
+
+export interface MarkerEntry extends MarkerEntryView {
+  readonly id: number;
+  readonly sites: Site[];
+  links: readonly Link[];
+  readonly stats: HitCounter;
+}
+
+export type DeclareListener = (entry: MarkerEntry) => void;
+
+/** The prototype shared by every marker object: only what is the same for all. */
+const MarkerPrototype = Object.create(Object.prototype, {
+  [Symbol.toStringTag]: { value: 'Marker' },
+  toJSON: {
+    value(this: { name: string; format: string; location: string; enabled: boolean }) {
+      return {
+        name: this.name,
+        format: this.format,
+        location: this.location,
+        enabled: this.enabled,
+      };
+    },
+  },
+});
+
+function modeOf(links: readonly Link[]): MarkerMode {
+  let call = false;
+  let record = false;
+  for (const link of links) {
+    if (link.kind === LinkKind.PROBE) call = true;
+    else record = true;
+  }
+  if (call && record) return MarkerMode.CALL_RECORD;
+  if (call) return MarkerMode.CALL;
+  if (record) return MarkerMode.RECORD;
+  return MarkerMode.OFF;
+}
+
+export class Registry {
+  /** Bumped when the shape of this object changes incompatibly; see global.ts. */
+  readonly abi: number;
+  readonly version: string;
+  readonly #entries = new Map<string, MarkerEntry>();
+  readonly #siteObjects = new WeakMap<object, MarkerEntry>();
+  readonly #subscriptions: Subscription[] = [];
+  readonly #declareListeners = new Set<DeclareListener>();
+  #nextSeq = 1;
+
+  constructor(abi: number, version: string) {
+    this.abi = abi;
+    this.version = version;
+  }
+
+  /**
+   * Declares a marker site. A second declaration of a name must use the
+   * same format (ERR_FORMAT_MISMATCH otherwise); the same location declaring
+   * again (a `marker()` call inside a function) gets its first object back.
+   */
+  declare(name: string, format: string, location: string): object {
+    validateName(name);
+    let entry = this.#entries.get(name);
+    if (entry !== undefined) {
+      if (entry.format !== format) {
+        throw new MarkersError(
+          ErrorCode.FORMAT_MISMATCH,
+          `marker "${name}" declared at ${location} with format "${format}", but it was declared at ${entry.locations[0]} with format "${entry.format}"`,
+          { marker: name, format, expected: entry.format, location, declared: entry.locations[0] },
+        );
+      }
+      const same = entry.sites.find((site) => site.location === location);
+      if (same !== undefined) return same.object;
+    } else {
+      const fields = Object.freeze(parseFormat(format, name).map((f) => Object.freeze(f)));
+      entry = {
+        id: this.#entries.size,
+        name,
+        format,
+        fields,
+        sites: [],
+        locations: [],
+        links: [],
+        stats: { hits: 0 },
+      };
+      this.#entries.set(name, entry);
+    }
+    const site = this.#createSite(entry, location);
+    entry.sites.push(site);
+    (entry.locations as string[]).push(location);
+    if (entry.sites.length === 1) {
+      this.#bindNew(entry);
+      for (const listener of this.#declareListeners) {
+        try {
+          listener(entry);
+        } catch {
+          // A listener is our own code (control, recorder); it must not break a declaration.
+        }
+      }
+    } else if (entry.links.length > 0) {
+      this.#install(entry, site);
+    }
+    return site.object;
+  }
+
+  #createSite(entry: MarkerEntry, location: string): Site {
+    // A prototype per site gives each marker a hidden class of its own.
+    const off = Object.create(MarkerPrototype, {
+      fire: { value: undefined },
+      enabled: { value: false },
+    });
+    const object = Object.create(off, {
+      name: { value: entry.name, enumerable: true },
+      format: { value: entry.format, enumerable: true },
+      fields: { value: entry.fields, enumerable: true },
+      location: { value: location, enumerable: true },
+    });
+    this.#siteObjects.set(object, entry);
+    return { object, off, location };
+  }
+
+  /** The entry behind a marker object from any copy of the package, or undefined. */
+  entryOf(object: unknown): MarkerEntry | undefined {
+    return typeof object === 'object' && object !== null
+      ? this.#siteObjects.get(object)
+      : undefined;
+  }
+
+  entry(name: string): MarkerEntry | undefined {
+    return this.#entries.get(name);
+  }
+
+  entries(): IterableIterator<MarkerEntry> {
+    return this.#entries.values();
+  }
+
+  /** Calls `listener` for every marker name declared from now on. Returns an unsubscribe function. */
+  onDeclare(listener: DeclareListener): () => void {
+    this.#declareListeners.add(listener);
+    return () => this.#declareListeners.delete(listener);
+  }
+
+  /**
+   * Attaches a subscription to every matching marker, now and later. The
+   * caller has checked everything that could fail: bind does not throw.
+   */
+  subscribe(subscription: Subscription): void {
+    subscription.seq = this.#nextSeq++;
+    this.#subscriptions.push(subscription);
+    for (const entry of this.#entries.values()) {
+      if (subscription.matcher.matches(entry.name)) this.#bind(entry, subscription);
+    }
+  }
+
+  /** Detaches a subscription from every marker. Idempotent. */
+  unsubscribe(subscription: Subscription): void {
+    const index = this.#subscriptions.indexOf(subscription);
+    if (index < 0) return;
+    this.#subscriptions.splice(index, 1);
+    for (const entry of this.#entries.values()) {
+      if (entry.links.some((link) => link.subscription === subscription)) {
+        this.#setLinks(
+          entry,
+          entry.links.filter((link) => link.subscription !== subscription),
+        );
+      }
+    }
+  }
+
+  /** Markers whose name matches `pattern` (all when omitted), in declaration order. */
+  list(pattern?: string): MarkerInfo[] {
+    const matcher = pattern === undefined ? undefined : compilePattern(pattern);
+    const out: MarkerInfo[] = [];
+    for (const entry of this.#entries.values()) {
+      if (matcher !== undefined && !matcher.matches(entry.name)) continue;
+      const mode = modeOf(entry.links);
+      out.push({
+        name: entry.name,
+        format: entry.format,
+        fields: entry.fields,
+        locations: [...entry.locations],
+        enabled: mode !== MarkerMode.OFF,
+        mode,
+        probes: entry.links.filter((link) => link.kind === LinkKind.PROBE).length,
+        hits: entry.stats.hits,
+      });
+    }
+    return out;
+  }
+
+  #bindNew(entry: MarkerEntry): void {
+    for (const subscription of this.#subscriptions) {
+      if (subscription.matcher.matches(entry.name)) this.#bind(entry, subscription);
+    }
+  }
+
+  #bind(entry: MarkerEntry, subscription: Subscription): void {
+    const link = subscription.bind(entry);
+    if (link === undefined) return;
+    // Keep links in connection order: a subscription made earlier runs first,
+    // even when the marker appears after both were made.
+    const links = [...entry.links];
+    let at = links.length;
+    while (at > 0 && (links[at - 1] as Link).subscription.seq > subscription.seq) at--;
+    links.splice(at, 0, link);
+    this.#setLinks(entry, links);
+  }
+
+  #setLinks(entry: MarkerEntry, links: readonly Link[]): void {
+    entry.links = Object.freeze(links);
+    for (const site of entry.sites) this.#install(entry, site);
+  }
+
+  #install(entry: MarkerEntry, site: Site): void {
+    if (entry.links.length === 0) {
+      /* n -> 0: back to the prototype whose fire was never written */
+      Object.setPrototypeOf(site.object, site.off);
+      return;
+    }
+    /* 0 -> 1, or n -> m: a fresh prototype whose fire is a constant of its own */
+    const fire = buildDispatcher(entry.fields.length, entry.stats, site.object, entry.links);
+    Object.setPrototypeOf(
+      site.object,
+      Object.create(MarkerPrototype, { fire: { value: fire }, enabled: { value: true } }),
+    );
+  }
+}
