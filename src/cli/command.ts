@@ -1,0 +1,49 @@
+/**
+ * The shape of a CLI command. Each command lives in commands/<name>.ts and is
+ * listed in commands/index.ts; main.ts parses arguments with node:util
+ * parseArgs, prints --help from these fields, and maps errors to exit codes.
+ */
+import type { ParseArgsConfig } from 'node:util';
+
+export const ExitCode = {
+  OK: 0,
+  /** The command ran and failed: a bad target, a corrupt trace, a refused module. */
+  ERROR: 1,
+  /** The command line itself was wrong. */
+  USAGE: 2,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface CommandContext {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** --json was given: print one JSON document (or JSON lines for streams) on stdout. */
+  readonly json: boolean;
+  /** Colour is allowed: stdout is a TTY and NO_COLOR is unset. */
+  readonly color: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  /** Aborted on SIGINT/SIGTERM, for commands that run until interrupted. */
+  readonly signal: AbortSignal;
+}
+
+export interface Command {
+  readonly name: string;
+  /** One line for `markers --help`. */
+  readonly summary: string;
+  /** The synopsis, e.g. "markers convert DIR --to perfetto|jsonl|text -o FILE". */
+  readonly usage: string;
+  /** A few lines describing behaviour and options, for `markers CMD --help`. */
+  readonly details: string;
+  /** At least one example command line, with a comment. */
+  readonly examples: readonly string[];
+  readonly options: Options;
+  run(values: Values, positionals: string[], context: CommandContext): Promise<number>;
+}
+
+/** Thrown by commands for a wrong command line; main prints it with the usage and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
