@@ -1,3 +1,4 @@
+export { type ControlHandle, type ListenOptions, listen } from './control/listen.js';
 export {
   ErrorCode,
   isMarkersError,

@@ -26,6 +26,24 @@ export const ErrorCode = {
   UNKNOWN_COMMAND: 'ERR_UNKNOWN_COMMAND',
   /** An argument of the public API has the wrong type or value. */
   INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
+  /** A control message that is not valid: garbage bytes, bad JSON, a missing field, an oversized line. */
+  PROTOCOL: 'ERR_PROTOCOL',
+  /** A control message in a protocol version this side does not speak. */
+  PROTOCOL_VERSION: 'ERR_PROTOCOL_VERSION',
+  /** The control socket directory has the wrong owner or is reachable by group or others. */
+  UNSAFE_SOCKET_DIR: 'ERR_UNSAFE_SOCKET_DIR',
+  /** No instrumented process matches: none runs, or the PID given has no control socket. */
+  NO_TARGET: 'ERR_NO_TARGET',
+  /** `-p` was left out while several instrumented processes run. */
+  AMBIGUOUS_TARGET: 'ERR_AMBIGUOUS_TARGET',
+  /** The target's control socket exists but cannot be reached (dead process, another user). */
+  TARGET_UNREACHABLE: 'ERR_TARGET_UNREACHABLE',
+  /** The target closed the connection (it exited) before a command finished. */
+  TARGET_EXITED: 'ERR_TARGET_EXITED',
+  /** The target already streams a recording to another client. */
+  BUSY: 'ERR_BUSY',
+  /** The control server was asked to start twice, or could not start. */
+  CONTROL_SERVER: 'ERR_CONTROL_SERVER',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

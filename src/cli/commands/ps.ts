@@ -1,0 +1,48 @@
+import { describeTargets } from '../../control/discovery.js';
+import { type Command, ExitCode } from '../command.js';
+import { formatDuration, table } from '../format.js';
+import { printJson } from '../target.js';
+
+export const ps: Command = {
+  name: 'ps',
+  summary: 'list the instrumented processes of this user',
+  usage: 'markers ps [--json]',
+  details: `Lists every process of this user whose control server is on: PID, node and
+markers versions, application threads, uptime and command line. Sockets left
+behind by processes that died are removed.`,
+  examples: [
+    'markers ps            # a table of instrumented processes',
+    'markers ps --json     # the same, for scripts',
+  ],
+  options: {},
+  async run(_values, _positionals, context) {
+    const rows = await describeTargets(context.env);
+    if (context.json) {
+      printJson(context, { processes: rows });
+      return ExitCode.OK;
+    }
+    if (rows.length === 0) {
+      context.stdout.write('no instrumented processes\n');
+      return ExitCode.OK;
+    }
+    context.stdout.write(
+      table(
+        context,
+        ['PID', 'NODE', 'MARKERS', 'THREADS', 'UPTIME', 'COMMAND'],
+        rows.map((r) =>
+          r.info === undefined
+            ? [String(r.pid), '-', '-', '-', '-', `(${r.error?.code}: ${r.error?.message})`]
+            : [
+                String(r.pid),
+                r.info.node,
+                r.info.markers,
+                String(r.info.threads.length),
+                formatDuration(r.info.uptimeMs),
+                r.info.command,
+              ],
+        ),
+      ),
+    );
+    return ExitCode.OK;
+  },
+};

@@ -1,0 +1,21 @@
+/**
+ * Assembles the control server's command table from each area's commands.
+ * The control worker builds it once at start.
+ */
+import type { Coordinator } from '../threads/coordinator.js';
+import { coreCommands } from './commands.js';
+import type { ServerCommand } from './server.js';
+
+export function buildCommands(
+  coordinator: Coordinator,
+  argv: readonly string[],
+  resume: () => void,
+): Map<string, ServerCommand> {
+  const commands = coreCommands(coordinator, argv);
+  // `markers run --record` holds the application until its recording is on.
+  commands.set('resume', () => {
+    resume();
+    return { resumed: true };
+  });
+  return commands;
+}

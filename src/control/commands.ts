@@ -1,0 +1,132 @@
+/**
+ * The command table of the control server: what each protocol command does
+ * inside the target. Commands that concern markers fan out to every
+ * application thread through the coordinator and report per thread, so a
+ * blocked thread shows up as ERR_THREAD_TIMEOUT in its row instead of hanging
+ * the command.
+ *
+ * Command names and result fields are part of the protocol: append-only.
+ */
+
+import type { MarkerInfo } from '../registry/registry.js';
+import type { Coordinator, Reply, ThreadInfo } from '../threads/coordinator.js';
+import { VERSION } from '../version.js';
+import { PROTOCOL_VERSION, type WireError } from './protocol.js';
+import type { ServerCommand } from './server.js';
+import { ThreadOp, type ThreadStats } from './thread-handlers.js';
+
+export const DEFAULT_THREAD_TIMEOUT_MS = 2000;
+
+/** One thread's outcome in a per-thread result. */
+export interface ThreadOutcome {
+  readonly thread: ThreadInfo;
+  readonly ok: boolean;
+  readonly error?: WireError;
+}
+
+export interface ProcessInfo {
+  readonly pid: number;
+  readonly command: string;
+  readonly argv: readonly string[];
+  readonly node: string;
+  readonly markers: string;
+  readonly protocol: number;
+  readonly threads: readonly ThreadInfo[];
+  readonly uptimeMs: number;
+}
+
+/** A marker merged over the threads that declared it. */
+export interface ProcessMarker extends MarkerInfo {
+  /** Thread ids in which this marker is declared. */
+  readonly threads: readonly number[];
+}
+
+export function outcome(reply: Reply): ThreadOutcome {
+  return reply.ok
+    ? { thread: reply.thread, ok: true }
+    : { thread: reply.thread, ok: false, error: reply.error };
+}
+
+export function timeoutOf(args: Record<string, unknown>): number {
+  const t = args.timeoutMs;
+  return typeof t === 'number' && Number.isFinite(t) && t > 0 && t <= 600_000
+    ? t
+    : DEFAULT_THREAD_TIMEOUT_MS;
+}
+
+export function processInfo(coordinator: Coordinator, argv: readonly string[]): ProcessInfo {
+  return {
+    pid: process.pid,
+    command: argv.slice(1).join(' '),
+    argv,
+    node: process.version,
+    markers: VERSION,
+    protocol: PROTOCOL_VERSION,
+    threads: coordinator.threads(),
+    uptimeMs: Math.round(process.uptime() * 1000),
+  };
+}
+
+function mergeMarkers(replies: readonly Reply[]): ProcessMarker[] {
+  const byName = new Map<string, ProcessMarker & { threads: number[]; locations: string[] }>();
+  for (const reply of replies) {
+    if (!reply.ok) continue;
+    for (const info of reply.result as MarkerInfo[]) {
+      const seen = byName.get(info.name);
+      if (seen === undefined) {
+        byName.set(info.name, {
+          ...info,
+          locations: [...info.locations],
+          threads: [reply.thread.id],
+        });
+        continue;
+      }
+      for (const location of info.locations) {
+        if (!seen.locations.includes(location)) seen.locations.push(location);
+      }
+      seen.threads.push(reply.thread.id);
+      byName.set(info.name, {
+        ...seen,
+        enabled: seen.enabled || info.enabled,
+        // Threads may differ (a probe loaded with --threads main): show the busiest mode.
+        mode: seen.mode === 'off' ? info.mode : seen.mode,
+        probes: seen.probes + info.probes,
+        hits: seen.hits + info.hits,
+      });
+    }
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The commands that need nothing beyond the coordinator. */
+export function coreCommands(
+  coordinator: Coordinator,
+  argv: readonly string[],
+): Map<string, ServerCommand> {
+  const commands = new Map<string, ServerCommand>();
+
+  commands.set('info', () => processInfo(coordinator, argv));
+
+  commands.set('list', async (args) => {
+    const pattern = typeof args.pattern === 'string' ? args.pattern : undefined;
+    const { replies } = await coordinator.request(
+      ThreadOp.LIST,
+      { pattern },
+      { timeoutMs: timeoutOf(args) },
+    );
+    return { markers: mergeMarkers(replies), threads: replies.map(outcome) };
+  });
+
+  commands.set('stats', async (args) => {
+    const { replies } = await coordinator.request(ThreadOp.STATS, null, {
+      timeoutMs: timeoutOf(args),
+    });
+    return {
+      threads: replies.map((reply) =>
+        reply.ok ? { ...outcome(reply), stats: reply.result as ThreadStats } : outcome(reply),
+      ),
+    };
+  });
+
+  return commands;
+}

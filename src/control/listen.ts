@@ -1,0 +1,122 @@
+/**
+ * listen(): starts the control server of this process, once.
+ *
+ * The server runs in an internal worker. Ownership: the worker owns the
+ * socket; this thread owns the worker and removes the socket file on exit
+ * (an 'exit' listener runs synchronously here, whereas a worker is just
+ * stopped). Once listening, the worker is unref'd: it never keeps the
+ * process alive, and it holds no timer, so an idle server wakes nothing.
+ */
+
+import { once } from 'node:events';
+import { unlinkSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import { MarkersError } from '../errors/markers-error.js';
+import { spawnModuleWorker } from '../threads/spawn.js';
+import type { WireError } from './protocol.js';
+import { ensureSocketDirectory, socketPath } from './socket-dir.js';
+import './thread-handlers.js';
+
+export interface ListenOptions {
+  /** Hold the returned promise until a client sends `resume` (used by `markers run --record`), at most this long. */
+  readonly holdMs?: number;
+}
+
+export interface ControlHandle {
+  /** The Unix socket path, `<dir>/<pid>.sock`. */
+  readonly path: string;
+  /** Stops the server and removes the socket. */
+  close(): Promise<void>;
+}
+
+const STATE = Symbol.for('markers.control.listen');
+
+type WorkerMessage =
+  | { type: 'listening'; path: string }
+  | { type: 'failed'; error: WireError }
+  | { type: 'resume' };
+
+function workerUrl(): URL {
+  // From the TypeScript sources (tests, tsx) the sibling module is .ts.
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return new URL(`./worker.${ext}`, import.meta.url);
+}
+
+async function start(options: ListenOptions): Promise<ControlHandle> {
+  ensureSocketDirectory();
+  const path = socketPath(process.pid);
+  const worker: Worker = spawnModuleWorker(workerUrl(), {
+    name: 'markers-control',
+    workerData: { path, argv: process.argv, execArgv: process.execArgv },
+  });
+  let resumed: () => void = () => {};
+  const resumedPromise = new Promise<void>((resolve) => {
+    resumed = resolve;
+  });
+  worker.on('message', (message: WorkerMessage) => {
+    if (message.type === 'resume') resumed();
+  });
+  const [first] = (await Promise.race([
+    once(worker, 'message'),
+    once(worker, 'error').then(([error]) => [
+      { type: 'failed', error: { code: 'ERR_CONTROL_SERVER', message: String(error) } },
+    ]),
+  ])) as [WorkerMessage];
+  if (first.type !== 'listening') {
+    await worker.terminate();
+    const error =
+      first.type === 'failed'
+        ? first.error
+        : { code: 'ERR_CONTROL_SERVER', message: 'unexpected message' };
+    throw new MarkersError(error.code, `control server did not start: ${error.message}`, {
+      path,
+      pid: process.pid,
+    });
+  }
+  const removeSocket = (): void => {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Already removed.
+    }
+  };
+  process.on('exit', removeSocket);
+  if (options.holdMs !== undefined && options.holdMs > 0) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      resumedPromise,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, options.holdMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+  worker.unref();
+  return {
+    path,
+    async close() {
+      process.off('exit', removeSocket);
+      await worker.terminate();
+      removeSocket();
+      (globalThis as { [STATE]?: unknown })[STATE] = undefined;
+    },
+  };
+}
+
+/**
+ * Starts the control server (same as `node --import markers/register`).
+ * Calling it again returns the same server. Rejects with
+ * ERR_UNSAFE_SOCKET_DIR when the socket directory is not private, or
+ * ERR_CONTROL_SERVER when the socket cannot be created.
+ */
+export function listen(options: ListenOptions = {}): Promise<ControlHandle> {
+  const holder = globalThis as { [STATE]?: Promise<ControlHandle> | undefined };
+  const running = holder[STATE];
+  if (running !== undefined) return running;
+  const started = start(options);
+  holder[STATE] = started;
+  started.catch(() => {
+    holder[STATE] = undefined;
+  });
+  return started;
+}

@@ -1,0 +1,222 @@
+/**
+ * The control protocol between the `markers` CLI and the control server in a
+ * traced process, over a Unix stream socket.
+ *
+ * Wire structures are append-only: never reorder, rename or remove a field;
+ * bump PROTOCOL_VERSION for any change an older peer would misread.
+ *
+ * Client -> server: JSON lines, one command per line.
+ *   {"v":1,"id":7,"cmd":"list","args":{"pattern":"http:*"}}\n
+ *
+ * Server -> client: a byte stream of messages, each either
+ *   - a JSON line (first byte `{`, ends with `\n`):
+ *       {"v":1,"id":7,"ok":true,"result":...}                   the reply
+ *       {"v":1,"id":7,"ok":false,"error":{"code":"ERR_..","message":".."}}
+ *       {"v":1,"id":7,"event":"progress","data":...}            stream notices
+ *     A protocol error with no usable id (garbage, oversized line) is a reply
+ *     with "id":null.
+ *   - a binary frame, for trace data (first byte 0x00, never a JSON line):
+ *       u8  0x00          frame marker
+ *       u32 id            the command it belongs to (big endian, as all below)
+ *       u32 headerLength  bytes of the JSON header that follows
+ *       u32 payloadLength bytes of payload after the header
+ *       header            UTF-8 JSON, e.g. the stream a packet belongs to
+ *       payload           raw bytes, e.g. one CTF packet
+ *
+ * Limits: a command line is at most MAX_LINE_BYTES; a longer one is answered
+ * with ERR_PROTOCOL and skipped up to its newline. A frame is at most
+ * MAX_FRAME_BYTES; the client treats a bigger one as a broken stream.
+ */
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+
+export const PROTOCOL_VERSION = 1;
+export const MAX_LINE_BYTES = 1 << 20;
+export const MAX_FRAME_BYTES = 64 << 20;
+export const FRAME_MARKER = 0x00;
+const FRAME_PREFIX = 13;
+const NEWLINE = 0x0a;
+
+/** A command as sent by the client. */
+export interface Request {
+  readonly v: number;
+  readonly id: number;
+  readonly cmd: string;
+  readonly args?: Record<string, unknown>;
+}
+
+export interface WireError {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+}
+
+/** Everything the server sends as a line. */
+export type ServerLine =
+  | { readonly v: number; readonly id: number | null; readonly ok: true; readonly result: unknown }
+  | {
+      readonly v: number;
+      readonly id: number | null;
+      readonly ok: false;
+      readonly error: WireError;
+    }
+  | { readonly v: number; readonly id: number; readonly event: string; readonly data: unknown };
+
+export interface Frame {
+  readonly id: number;
+  readonly header: unknown;
+  readonly payload: Uint8Array;
+}
+
+export function encodeLine(message: object): Buffer {
+  return Buffer.from(`${JSON.stringify(message)}\n`, 'utf8');
+}
+
+export function encodeFrame(id: number, header: unknown, payload: Uint8Array): Buffer {
+  const head = Buffer.from(JSON.stringify(header ?? null), 'utf8');
+  const out = Buffer.allocUnsafe(FRAME_PREFIX + head.length + payload.length);
+  out[0] = FRAME_MARKER;
+  out.writeUInt32BE(id >>> 0, 1);
+  out.writeUInt32BE(head.length, 5);
+  out.writeUInt32BE(payload.length, 9);
+  head.copy(out, FRAME_PREFIX);
+  out.set(payload, FRAME_PREFIX + head.length);
+  return out;
+}
+
+/**
+ * Checks one parsed command line. Throws ERR_PROTOCOL for a malformed one and
+ * ERR_PROTOCOL_VERSION for another version; the caller turns both into replies.
+ */
+export function validateRequest(value: unknown): Request {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new MarkersError(ErrorCode.PROTOCOL, 'a command must be a JSON object');
+  }
+  const { v, id, cmd, args } = value as Record<string, unknown>;
+  if (v !== PROTOCOL_VERSION) {
+    throw new MarkersError(
+      ErrorCode.PROTOCOL_VERSION,
+      `protocol version ${JSON.stringify(v)} is not supported; this server speaks version ${PROTOCOL_VERSION}`,
+      { version: v, supported: PROTOCOL_VERSION },
+    );
+  }
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || id > 0xffffffff) {
+    throw new MarkersError(ErrorCode.PROTOCOL, 'a command needs an integer "id" in [0, 2^32)');
+  }
+  if (typeof cmd !== 'string' || cmd.length === 0 || cmd.length > 64) {
+    throw new MarkersError(ErrorCode.PROTOCOL, `command ${id} needs a "cmd" string`);
+  }
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+    throw new MarkersError(
+      ErrorCode.PROTOCOL,
+      `command ${id} ("${cmd}"): "args" must be an object`,
+    );
+  }
+  return args === undefined
+    ? { v, id, cmd }
+    : { v, id, cmd, args: args as Record<string, unknown> };
+}
+
+/**
+ * Splits a byte stream into lines of at most `maxBytes`. Algorithm: chunks are
+ * kept until a newline arrives, then joined once; a line that outgrows the
+ * limit is dropped as it arrives (memory stays bounded) and reported once as
+ * oversized, and reading resumes after its newline.
+ */
+export class LineSplitter {
+  readonly #maxBytes: number;
+  #chunks: Buffer[] = [];
+  #size = 0;
+  #skipping = false;
+
+  constructor(maxBytes = MAX_LINE_BYTES) {
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Calls onLine for every complete line (without its newline) and onOversize per dropped line. */
+  push(chunk: Buffer, onLine: (line: string) => void, onOversize: () => void): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(NEWLINE, start);
+      const end = nl < 0 ? chunk.length : nl;
+      if (!this.#skipping) {
+        this.#size += end - start;
+        if (this.#size > this.#maxBytes) {
+          this.#chunks = [];
+          this.#size = 0;
+          this.#skipping = true;
+          onOversize();
+        } else if (end > start) {
+          this.#chunks.push(chunk.subarray(start, end));
+        }
+      }
+      if (nl < 0) return;
+      if (this.#skipping) {
+        this.#skipping = false;
+      } else {
+        const line = Buffer.concat(this.#chunks).toString('utf8');
+        this.#chunks = [];
+        this.#size = 0;
+        onLine(line);
+      }
+      start = nl + 1;
+    }
+  }
+}
+
+/**
+ * Decodes what the server sends: JSON lines and binary frames, told apart by
+ * their first byte. Used by the client. Throws ERR_PROTOCOL on a stream it
+ * cannot resynchronise (bad JSON from the server, an oversized frame).
+ */
+export class ServerStreamDecoder {
+  #buffer: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer, onLine: (line: ServerLine) => void, onFrame: (frame: Frame) => void): void {
+    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    let at = 0;
+    const buf = this.#buffer;
+    while (at < buf.length) {
+      if (buf[at] === FRAME_MARKER) {
+        if (buf.length - at < FRAME_PREFIX) break;
+        const id = buf.readUInt32BE(at + 1);
+        const headerLength = buf.readUInt32BE(at + 5);
+        const payloadLength = buf.readUInt32BE(at + 9);
+        if (headerLength + payloadLength > MAX_FRAME_BYTES) {
+          throw new MarkersError(
+            ErrorCode.PROTOCOL,
+            `the server sent a frame of ${headerLength + payloadLength} bytes, over the ${MAX_FRAME_BYTES}-byte limit`,
+          );
+        }
+        const end = at + FRAME_PREFIX + headerLength + payloadLength;
+        if (buf.length < end) break;
+        const headStart = at + FRAME_PREFIX;
+        const header = JSON.parse(buf.toString('utf8', headStart, headStart + headerLength));
+        // Copied: the payload outlives this buffer, which is reused for the next chunk.
+        const payload = new Uint8Array(buf.subarray(headStart + headerLength, end));
+        at = end;
+        onFrame({ id, header, payload });
+        continue;
+      }
+      const nl = buf.indexOf(NEWLINE, at);
+      if (nl < 0) {
+        if (buf.length - at > MAX_FRAME_BYTES) {
+          throw new MarkersError(ErrorCode.PROTOCOL, 'the server sent an unterminated line');
+        }
+        break;
+      }
+      const text = buf.toString('utf8', at, nl);
+      at = nl + 1;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new MarkersError(
+          ErrorCode.PROTOCOL,
+          `the server sent a line that is not JSON: ${text.slice(0, 80)}`,
+        );
+      }
+      onLine(parsed as ServerLine);
+    }
+    this.#buffer = at === 0 ? buf : buf.subarray(at);
+  }
+}

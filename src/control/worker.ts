@@ -1,0 +1,37 @@
+/**
+ * Entry of markers' control worker: an internal thread that owns the control
+ * socket, so the target stays controllable while its main thread is busy and
+ * trace data is drained and sent without running on an application thread.
+ *
+ * The coordinator must be created as internal before anything else asks for
+ * it (an application-thread coordinator would receive commands), so the
+ * server modules are imported only after that.
+ *
+ * Messages to the parent: {type:'listening', path} | {type:'failed', error}
+ * | {type:'resume'} (a client asked a held process to start its application).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { getCoordinator } from '../threads/coordinator.js';
+
+interface ControlWorkerData {
+  readonly path: string;
+  /** The application's argv: a worker's own process.argv does not show the command. */
+  readonly argv: readonly string[];
+}
+
+const coordinator = getCoordinator({ internal: true, name: 'markers-control' });
+const { path, argv } = workerData as ControlWorkerData;
+
+try {
+  const { buildCommands } = await import('./command-table.js');
+  const { ControlServer } = await import('./server.js');
+  const commands = buildCommands(coordinator, argv, () =>
+    parentPort?.postMessage({ type: 'resume' }),
+  );
+  const server = new ControlServer(commands);
+  await server.listen(path);
+  parentPort?.postMessage({ type: 'listening', path });
+} catch (error) {
+  const { toWireError } = await import('./server.js');
+  parentPort?.postMessage({ type: 'failed', error: toWireError(error) });
+}

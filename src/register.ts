@@ -1,0 +1,23 @@
+/**
+ * `node --import markers/register app.js`: starts the control server before
+ * the application's first line. A server that cannot start (an unsafe socket
+ * directory, for example) is reported as a warning; the application always
+ * runs.
+ *
+ * MARKERS_HOLD_MS (set by `markers run --record`) holds the application until
+ * the CLI has started its recording, at most that many milliseconds.
+ */
+import { listen } from './control/listen.js';
+
+const hold = Number(process.env.MARKERS_HOLD_MS);
+// Children of the held process (e.g. a shell) must not wait for a CLI of their own.
+delete process.env.MARKERS_HOLD_MS;
+
+try {
+  await listen(Number.isFinite(hold) && hold > 0 ? { holdMs: hold } : {});
+} catch (error) {
+  const code = (error as { code?: string }).code ?? 'ERR_CONTROL_SERVER';
+  process.emitWarning(`markers control server not started: ${(error as Error).message}`, {
+    code,
+  });
+}

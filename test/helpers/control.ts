@@ -1,0 +1,147 @@
+// Real processes for the control tests: a private socket directory, a traced
+// app started with the register import, and CLI invocations as a user types them.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const APP = join(ROOT, 'test/fixtures/control-app.ts');
+export const REGISTER = join(ROOT, 'src/register.ts');
+const BIN = join(ROOT, 'src/cli/bin.ts');
+/** Generous: a loaded 2-core CI machine starts tsx processes slowly. */
+export const WAIT_MS = 60_000;
+
+export function makeSocketDir(): { dir: string; remove(): void } {
+  const base = mkdtempSync(join(tmpdir(), 'markers-test-'));
+  const dir = join(base, 'sockets');
+  return {
+    dir,
+    remove: () => rmSync(base, { recursive: true, force: true }),
+  };
+}
+
+export interface App {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Everything printed so far on stdout and stderr. */
+  output(): string;
+  /** Resolves once stdout+stderr contain `text`. */
+  waitFor(text: string): Promise<void>;
+  send(text: string): void;
+  /** Closes stdin (the app exits) and waits for the exit. */
+  stop(): Promise<number | null>;
+}
+
+export function startApp(
+  socketDir: string,
+  args: readonly string[] = [],
+  options: { script?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<App> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', REGISTER, options.script ?? APP, ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, MARKERS_SOCKET_DIR: socketDir, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
+  const onData = (chunk: Buffer): void => {
+    out += chunk.toString();
+    for (const w of [...waiters]) {
+      if (out.includes(w.text)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const app: App = {
+    child,
+    pid: child.pid as number,
+    output: () => out,
+    waitFor(text) {
+      if (out.includes(text)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`app never printed "${text}"; output:\n${out}`)),
+          WAIT_MS,
+        );
+        waiters.push({
+          text,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+        void exited.then(() => {
+          if (!out.includes(text)) {
+            clearTimeout(timer);
+            reject(new Error(`app exited before printing "${text}"; output:\n${out}`));
+          }
+        });
+      });
+    },
+    send(text) {
+      child.stdin?.write(text);
+    },
+    async stop() {
+      child.stdin?.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), WAIT_MS);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  return app.waitFor('ready').then(() => app);
+}
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `markers ...args` through the real bin, as a user would. */
+export function cli(
+  socketDir: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; onStdout?: (text: string) => void } = {},
+): Promise<CliResult> & { child: ChildProcess } {
+  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, MARKERS_SOCKET_DIR: socketDir, NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    options.onStdout?.(stdout);
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const done = new Promise<CliResult>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), WAIT_MS * 2);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return Object.assign(done, { child });
+}
+
+/** The last JSON document printed on stdout. */
+export function lastJson<T>(result: CliResult): T {
+  const lines = result.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1] as string) as T;
+}
