@@ -43,3 +43,28 @@ test('a pattern connected earlier still runs first on a marker declared later', 
   assert.deepEqual(order, ['early', 'star']);
   await Promise.all([early.disconnect(), star.disconnect()]);
 });
+
+test('order holds for many probes too (past the unrolled dispatchers), with errors contained', async () => {
+  const m = marker('order:many', 'n %d');
+  const order: number[] = [];
+  const probes = Array.from({ length: 20 }, (_, i) =>
+    connect(m, (_m, n) => {
+      order.push(i);
+      if (i === 3) throw new Error(`probe ${i} fails on ${n}`);
+    }),
+  );
+  const originalEmit = process.emitWarning;
+  process.emitWarning = () => {};
+  try {
+    m.fire?.(1);
+  } finally {
+    process.emitWarning = originalEmit;
+  }
+  assert.deepEqual(
+    order,
+    Array.from({ length: 20 }, (_, i) => i),
+  );
+  assert.equal(probes[3]?.errors, 1);
+  await Promise.all(probes.map((p) => p.disconnect()));
+  assert.equal(m.fire, undefined);
+});
