@@ -1,3 +1,5 @@
+import { scheduleProbeHandlers } from './probe/thread-handlers.js';
+
 export { type ControlHandle, type ListenOptions, listen } from './control/listen.js';
 export {
   ErrorCode,
@@ -7,7 +9,28 @@ export {
 export type { CheckFormat, CheckName, Conversion, Field, FormatArgs } from './marker/format.js';
 export { FieldType } from './marker/format.js';
 export { type Marker, marker } from './marker/marker.js';
+export { type LoadedProbeModule, loadProbeModule } from './probe/load.js';
+export type { ProbeEntryInfo, ThreadModuleInfo } from './probe/local-module.js';
+export {
+  type LoadOptions,
+  type ManagerOptions,
+  type ProbeModuleInfo,
+  ProbeModuleManager,
+  type ProbeThreads,
+  type ThreadModuleError,
+  type ThreadReport,
+} from './probe/manager.js';
+export {
+  defineProbeModule,
+  type ProbeContext,
+  type ProbeModule,
+  type ProbeModuleEntry,
+  type ProbeModuleFunction,
+} from './probe/module-shape.js';
 export { connect, listMarkers } from './registry/api.js';
 export type { ConnectOptions, Probe, SkippedMarker } from './registry/probe.js';
 export { type MarkerInfo, MarkerMode } from './registry/registry.js';
 export { VERSION } from './version.js';
+
+// Every thread that imports markers answers the probe module manager's commands.
+scheduleProbeHandlers();
