@@ -4,6 +4,7 @@
  */
 import type { Coordinator } from '../threads/coordinator.js';
 import { coreCommands } from './commands.js';
+import { probeCommands } from './probe-commands.js';
 import type { ServerCommand } from './server.js';
 
 export function buildCommands(
@@ -12,6 +13,7 @@ export function buildCommands(
   resume: () => void,
 ): Map<string, ServerCommand> {
   const commands = coreCommands(coordinator, argv);
+  for (const [name, command] of probeCommands()) commands.set(name, command);
   // `markers run --record` holds the application until its recording is on.
   commands.set('resume', () => {
     resume();

@@ -1,0 +1,31 @@
+import { type Command, ExitCode, UsageError } from '../command.js';
+import {
+  printJson,
+  rejectExtraArguments,
+  TARGET_HELP,
+  TARGET_OPTIONS,
+  withTarget,
+} from '../target.js';
+
+export const unload: Command = {
+  name: 'unload',
+  summary: 'unload a probe module: disconnect, wait for quiescence in every thread, cleanup',
+  usage: 'markers unload [-p PID] NAME',
+  details: `Returns once no probe of module NAME can run again in any thread and its
+cleanup() has run, exactly once.
+${TARGET_HELP}`,
+  examples: ['markers unload -p 4242 latency'],
+  options: TARGET_OPTIONS,
+  async run(values, positionals, context) {
+    rejectExtraArguments(positionals, 1);
+    const name = positionals[0];
+    if (name === undefined)
+      throw new UsageError('which probe module? give its NAME (see markers probes)');
+    const result = await withTarget(values, context, (client) =>
+      client.request('unload', { name }),
+    );
+    if (context.json) printJson(context, result);
+    else context.stdout.write(`unloaded ${name}\n`);
+    return ExitCode.OK;
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * Draws a probe module's report in the terminal. Reports are plain data of
+ * the module's choosing; two shapes are drawn as bar charts:
+ *   - { buckets: [{ le | label | range, count }], ...summary }  a histogram
+ *   - { [key]: number, ... } with only numbers                    a count table
+ * A report holding either under a top-level key is drawn per key. Anything
+ * else is printed as indented JSON.
+ */
+
+interface Bucket {
+  readonly label: string;
+  readonly count: number;
+}
+
+function bucketsOf(value: unknown): Bucket[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const out: Bucket[] = [];
+  for (const item of value) {
+    if (typeof item !== 'object' || item === null) return undefined;
+    const { count, le, label, range } = item as Record<string, unknown>;
+    if (typeof count !== 'number') return undefined;
+    const name = label ?? range ?? (le === undefined ? undefined : `<= ${String(le)}`);
+    if (name === undefined) return undefined;
+    out.push({ label: String(name), count });
+  }
+  return out;
+}
+
+function countsOf(value: unknown): Bucket[] | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  if (entries.length === 0 || !entries.every(([, v]) => typeof v === 'number')) return undefined;
+  return entries.map(([label, count]) => ({ label, count: count as number }));
+}
+
+function bars(buckets: readonly Bucket[], columns: number, indent: string): string {
+  const labelWidth = Math.max(...buckets.map((b) => b.label.length));
+  const countWidth = Math.max(...buckets.map((b) => String(b.count).length));
+  const max = Math.max(1, ...buckets.map((b) => b.count));
+  const room = Math.max(10, columns - indent.length - labelWidth - countWidth - 6);
+  return buckets
+    .map((b) => {
+      const width = Math.round((b.count / max) * room);
+      const bar = '█'.repeat(width) || (b.count > 0 ? '▏' : '');
+      return `${indent}${b.label.padStart(labelWidth)} │ ${String(b.count).padStart(countWidth)} ${bar}\n`;
+    })
+    .join('');
+}
+
+function scalarLines(report: Record<string, unknown>, skip: string, indent: string): string {
+  return Object.entries(report)
+    .filter(([key]) => key !== skip)
+    .map(
+      ([key, value]) =>
+        `${indent}${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`,
+    )
+    .join('');
+}
+
+export function renderReport(report: unknown, columns: number, indent = '  '): string {
+  if (report === null || report === undefined) return `${indent}(no report)\n`;
+  const direct = bucketsOf(report) ?? countsOf(report);
+  if (direct !== undefined) return bars(direct, columns, indent);
+  if (typeof report === 'object' && !Array.isArray(report)) {
+    const record = report as Record<string, unknown>;
+    const buckets = bucketsOf(record.buckets);
+    if (buckets !== undefined) {
+      return scalarLines(record, 'buckets', indent) + bars(buckets, columns, indent);
+    }
+    const drawable = Object.entries(record).filter(
+      ([, v]) =>
+        bucketsOf(v) !== undefined ||
+        bucketsOf((v as { buckets?: unknown })?.buckets) !== undefined,
+    );
+    if (drawable.length > 0) {
+      return Object.entries(record)
+        .map(([key, value]) => {
+          const nested = bucketsOf(value) ?? bucketsOf((value as { buckets?: unknown })?.buckets);
+          if (nested === undefined) return `${indent}${key}: ${JSON.stringify(value)}\n`;
+          return `${indent}${key}:\n${renderReport(value, columns, `${indent}  `)}`;
+        })
+        .join('');
+    }
+  }
+  return `${JSON.stringify(report, null, 2)
+    .split('\n')
+    .map((line) => `${indent}${line}`)
+    .join('\n')}\n`;
+}
