@@ -89,8 +89,8 @@ function parseJson(text: string): FieldValue {
 
 class StreamFileReader {
   private stream: StreamModel | undefined;
-  private lastTimestamp = 0n;
-  private lastPacketEnd = 0n;
+  private lastTimestamp: bigint | undefined;
+  private lastPacketEnd: bigint | undefined;
   private lastSeq: bigint | undefined;
   private lastDiscarded = 0n;
   private buf = Buffer.alloc(0);
@@ -126,9 +126,11 @@ class StreamFileReader {
           this.decodePacket(offset, records);
         } catch (error) {
           if (records.length > 0) yield records;
-          throw error;
+          // In a cut packet, the event that runs past the end is the truncation itself.
+          throw this.truncation ?? error;
         }
         yield records;
+        if (this.truncation !== undefined) throw this.truncation;
         offset += packetSize;
       }
     } finally {
@@ -226,20 +228,24 @@ class StreamFileReader {
         `content_size ${contentBits} bits is smaller than the packet headers`,
       );
     }
-    if (packetBits > remaining) {
-      throw corrupt(
-        path,
-        fileSize,
-        `truncated: the packet at byte ${offset} declares ${packetBits / 8n} bytes, the file holds ${remaining / 8n}`,
-      );
-    }
-    await this.read(handle, offset, Number(packetBits / 8n));
+    // A packet cut short (a crash mid-write) still yields its complete events, then fails.
+    this.truncation =
+      packetBits > remaining
+        ? corrupt(
+            path,
+            fileSize,
+            `truncated: the packet at byte ${offset} declares ${packetBits / 8n} bytes, the file holds ${remaining / 8n}`,
+          )
+        : undefined;
+    const available = packetBits > remaining ? remaining : packetBits;
+    await this.read(handle, offset, Number(available / 8n));
     this.context = context;
-    this.contentBytes = Number(contentBits / 8n);
+    this.contentBytes = Number((contentBits < available ? contentBits : available) / 8n);
     return Number(packetBits / 8n);
   }
 
   private context: Record<string, FieldValue> = {};
+  private truncation: MarkersError | undefined;
   private contentBytes = 0;
 
   private decodePacket(offset: number, out: TraceRecord[]): void {
@@ -289,7 +295,7 @@ class StreamFileReader {
       out.push({
         type: 'discarded',
         timestamp: begin,
-        since: this.lastPacketEnd,
+        since: this.lastPacketEnd ?? this.model.clock.offsetNs,
         streamId: stream.id,
         threadId,
         threadName,
@@ -307,8 +313,8 @@ class StreamFileReader {
       const event = stream.events.get(id);
       if (event === undefined)
         throw corrupt(path, at, `unknown event id ${id} in stream ${stream.id}`);
-      const timestamp = this.toNs(asBigInt(header.timestamp) ?? this.lastTimestamp);
-      if (timestamp < this.lastTimestamp) {
+      const timestamp = this.toNs(asBigInt(header.timestamp) ?? 0n);
+      if (this.lastTimestamp !== undefined && timestamp < this.lastTimestamp) {
         throw corrupt(
           path,
           at,
