@@ -26,6 +26,16 @@ export const ErrorCode = {
   UNKNOWN_COMMAND: 'ERR_UNKNOWN_COMMAND',
   /** An argument of the public API has the wrong type or value. */
   INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
+  /** A trace directory, or its `metadata` file, does not exist. */
+  TRACE_NOT_FOUND: 'ERR_TRACE_NOT_FOUND',
+  /** A trace's metadata cannot be parsed, or describes something this reader does not support. */
+  TRACE_METADATA: 'ERR_TRACE_METADATA',
+  /** A stream file is truncated or holds bytes that break the layout (details name file and offset). */
+  TRACE_CORRUPT: 'ERR_TRACE_CORRUPT',
+  /** A packet's uuid differs from the metadata's: the stream file belongs to another trace. */
+  TRACE_UUID_MISMATCH: 'ERR_TRACE_UUID_MISMATCH',
+  /** An output file exists and `--force` was not given. */
+  OUTPUT_EXISTS: 'ERR_OUTPUT_EXISTS',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
