@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import { getCoordinator } from '../src/threads/coordinator.js';
 import { startWorker, stopWorker } from './helpers/workers.js';
@@ -68,7 +69,9 @@ test('a thread whose event loop is blocked is reported as timed out, and the req
   const coordinator = getCoordinator();
   const w = await startWorker(WORKER);
   try {
+    const spinning = once(w, 'message');
     w.postMessage('spin');
+    await spinning;
     const { replies } = await coordinator.request('ping', null, {
       threads: [w.threadId],
       timeoutMs: 50,
