@@ -1,6 +1,6 @@
 /**
  * One case, in a process of its own. Invoked by the runner as
- *   node --import tsx --allow-natives-syntax bench/harness/child.ts SUITE_FILE CASE [--quick] [--rounds N]
+ *   node --import tsx --allow-natives-syntax --expose-gc bench/harness/child.ts SUITE_FILE CASE [--quick] [--rounds N]
  *
  * Loop cases: set up, let `prepare` build history, warm both loops until V8
  * has optimised them, size a round to a few milliseconds, then time rounds
@@ -73,6 +73,11 @@ async function measureLoop(bench: LoopCase, options: ChildOptions): Promise<Loop
   // Warm up until V8 has optimised both loops (not just on-stack-replaced
   // one call), so rounds time TurboFan code; give up after WARMUP_MS and
   // let the report show the state the loop was left in.
+  // One collection after `prepare`, as an allocating application has many a
+  // second. Without it V8 11.3 can leave a loop whose OSR code was
+  // invalidated in Sparkplug until the next GC, which a loop that allocates
+  // nothing never triggers (docs/bench.md, "Method").
+  (globalThis as { gc?: () => void }).gc?.();
   // Short calls first: every operation, the return included, gets type
   // feedback before V8 optimises, or the first optimised code (compiled
   // on-stack mid-loop) deopts at the loop exit on every call.

@@ -1,7 +1,6 @@
 /**
  * Runs one case in a fresh Node process and collects its result line. The
- * child gets the runner's own loader flags (tsx) plus --allow-natives-syntax,
- * so it can report whether V8 kept the case loop optimised.
+ * child gets the runner's own loader flags (tsx) plus CHILD_FLAGS.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,9 @@ import { type ChildResult, RESULT_PREFIX } from './protocol.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
+/** Natives for %GetOptimizationStatus; gc() for the collection after `prepare`. */
+const CHILD_FLAGS = ['--allow-natives-syntax', '--expose-gc'];
+
 export interface SpawnOptions {
   readonly quick: boolean;
   readonly rounds: number | undefined;
@@ -17,8 +19,8 @@ export interface SpawnOptions {
 
 export function runCase(found: FoundCase, options: SpawnOptions): Promise<ChildResult> {
   const args = [
-    ...process.execArgv.filter((arg) => arg !== '--allow-natives-syntax'),
-    '--allow-natives-syntax',
+    ...process.execArgv.filter((arg) => !CHILD_FLAGS.includes(arg)),
+    ...CHILD_FLAGS,
     CHILD,
     found.suiteFile,
     found.bench.name,

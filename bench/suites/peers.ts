@@ -11,6 +11,9 @@ import { defineSuite } from '../harness/case.js';
 
 const noop = (): void => {};
 
+/** As in core/disabled-after-cycles. */
+const CYCLES = 3;
+
 export default defineSuite({
   description: 'peers and reference points, same loop and arguments',
   cases: [
@@ -45,12 +48,45 @@ export default defineSuite({
     },
     {
       kind: 'loop',
+      name: 'dc-guarded-after-cycles',
+      title: `diagnostics_channel, hasSubscribers check, 0 subscribers after ${CYCLES} hot cycles`,
+      peer: true,
+      setup: () => ({ ch: diagnosticsChannel.channel('bench.dc.cycled') }),
+      // The same history as core/disabled-after-cycles: the loop runs hot
+      // with and without a subscriber, three times.
+      prepare({ bindings, run }) {
+        const ch = bindings.ch as diagnosticsChannel.Channel;
+        for (let cycle = 0; cycle < CYCLES; cycle++) {
+          run(500_000);
+          ch.subscribe(noop);
+          run(500_000);
+          ch.unsubscribe(noop);
+        }
+        run(500_000);
+      },
+      body: 'if (ch.hasSubscribers) ch.publish({ a, b, s });',
+    },
+    {
+      kind: 'loop',
       name: 'dc-guarded-1',
       title: 'diagnostics_channel, hasSubscribers check, 1 empty subscriber',
       peer: true,
       setup: () => {
         const ch = diagnosticsChannel.channel('bench.dc.one');
         ch.subscribe(noop);
+        return { ch };
+      },
+      body: 'if (ch.hasSubscribers) ch.publish({ a, b, s });',
+    },
+    {
+      kind: 'loop',
+      name: 'dc-guarded-10',
+      title: 'diagnostics_channel, hasSubscribers check, 10 empty subscribers',
+      peer: true,
+      setup: () => {
+        const ch = diagnosticsChannel.channel('bench.dc.ten');
+        // Ten distinct closures, as core/enabled-ten-probes connects.
+        for (let i = 0; i < 10; i++) ch.subscribe(() => {});
         return { ch };
       },
       body: 'if (ch.hasSubscribers) ch.publish({ a, b, s });',
