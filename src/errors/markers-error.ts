@@ -64,6 +64,22 @@ export const ErrorCode = {
   PROBE_MODULE_NOT_LOADED: 'ERR_PROBE_MODULE_NOT_LOADED',
   /** A `.ts` probe module, and neither esbuild nor typescript can be found to transpile it. */
   PROBE_MODULE_TRANSPILER: 'ERR_PROBE_MODULE_TRANSPILER',
+  /** A trace directory, or its `metadata` file, does not exist. */
+  TRACE_NOT_FOUND: 'ERR_TRACE_NOT_FOUND',
+  /** A trace's metadata cannot be parsed, or describes something this reader does not support. */
+  TRACE_METADATA: 'ERR_TRACE_METADATA',
+  /** A stream file is truncated or holds bytes that break the layout (details name file and offset). */
+  TRACE_CORRUPT: 'ERR_TRACE_CORRUPT',
+  /** A packet's uuid differs from the metadata's: the stream file belongs to another trace. */
+  TRACE_UUID_MISMATCH: 'ERR_TRACE_UUID_MISMATCH',
+  /** An output file exists and `--force` was not given. */
+  OUTPUT_EXISTS: 'ERR_OUTPUT_EXISTS',
+  /** A recording's output directory exists and is not empty: someone's trace is never overwritten. */
+  TRACE_DIR_NOT_EMPTY: 'ERR_TRACE_DIR_NOT_EMPTY',
+  /** A trace directory or file cannot be created or written (permissions, full disk); what was lost is counted. */
+  TRACE_WRITE: 'ERR_TRACE_WRITE',
+  /** A recording that is stopped was asked to do something. */
+  RECORDING_STOPPED: 'ERR_RECORDING_STOPPED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
