@@ -2,6 +2,12 @@
 import { ExitCode } from './command.js';
 import { main } from './main.js';
 
+// `markers tail | head`: a closed pipe ends the command quietly, as for any Unix filter.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(ExitCode.OK);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

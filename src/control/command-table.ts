@@ -5,6 +5,7 @@
 import type { Coordinator } from '../threads/coordinator.js';
 import { coreCommands } from './commands.js';
 import { probeCommands } from './probe-commands.js';
+import { recordingCommands } from './record-commands.js';
 import type { ServerCommand } from './server.js';
 
 export function buildCommands(
@@ -12,7 +13,9 @@ export function buildCommands(
   argv: readonly string[],
   resume: () => void,
 ): Map<string, ServerCommand> {
-  const commands = coreCommands(coordinator, argv);
+  const recording = recordingCommands();
+  const commands = coreCommands(coordinator, argv, () => recording.stats());
+  for (const [name, command] of recording.commands) commands.set(name, command);
   for (const [name, command] of probeCommands()) commands.set(name, command);
   // `markers run --record` holds the application until its recording is on.
   commands.set('resume', () => {

@@ -102,6 +102,7 @@ function mergeMarkers(replies: readonly Reply[]): ProcessMarker[] {
 export function coreCommands(
   coordinator: Coordinator,
   argv: readonly string[],
+  recordingStats: () => unknown,
 ): Map<string, ServerCommand> {
   const commands = new Map<string, ServerCommand>();
 
@@ -122,6 +123,7 @@ export function coreCommands(
       timeoutMs: timeoutOf(args),
     });
     return {
+      recordings: recordingStats(),
       threads: replies.map((reply) =>
         reply.ok ? { ...outcome(reply), stats: reply.result as ThreadStats } : outcome(reply),
       ),

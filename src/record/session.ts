@@ -381,6 +381,15 @@ export class RecordingSession {
     }
   }
 
+  /**
+   * The trace as it stands now (uuid, clock offset, env, the streams seen so
+   * far). A remote consumer keeps it so it can still finish a valid trace if
+   * the recording process dies before stop().
+   */
+  describe(): TraceDescription {
+    return this.#trace([...this.#streams.values()]);
+  }
+
   #trace(streams: readonly StreamState[]): TraceDescription {
     return traceDescription(this.uuid, this.#args.originMs, streams);
   }

@@ -1,18 +1,27 @@
 /** Every CLI command, in the order `markers --help` lists them. */
 import type { Command } from '../command.js';
 import { convertCommand } from './convert.js';
+import { disable, enable } from './enable.js';
 import { list } from './list.js';
 import { load } from './load.js';
 import { probes } from './probes.js';
 import { ps } from './ps.js';
+import { record } from './record.js';
 import { report } from './report.js';
+import { snapshot } from './snapshot.js';
 import { stats } from './stats.js';
+import { tail } from './tail.js';
 import { unload } from './unload.js';
 import { viewCommand } from './view.js';
 
 export const COMMANDS: readonly Command[] = [
   ps,
   list,
+  enable,
+  disable,
+  snapshot,
+  tail,
+  record,
   stats,
   load,
   unload,

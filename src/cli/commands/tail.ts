@@ -1,0 +1,60 @@
+import { fromWireTrace } from '../../control/trace-wire.js';
+import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
+import { JsonLinesFormatter } from '../../trace/convert/jsonl.js';
+import { TextFormatter } from '../../trace/convert/text.js';
+import { type Command, ExitCode, UsageError } from '../command.js';
+import { parseDuration } from '../format.js';
+import { LiveDecoder } from '../live-decoder.js';
+import { streamRecording } from '../stream-recording.js';
+import { TARGET_HELP, TARGET_OPTIONS, timeoutArgs, withTarget } from '../target.js';
+
+export const tail: Command = {
+  name: 'tail',
+  summary: 'print live events of a running process until Ctrl-C',
+  usage: 'markers tail [-p PID] PATTERN... [--duration TIME]',
+  details: `Records PATTERNs in every thread and prints each event as it arrives, one
+line per event in the style of babeltrace2 (JSON lines with --json). Events reach
+the screen within about 100 ms, one packet at a time per thread. Lost events are
+printed in place as WARNING lines.
+  -d, --duration TIME  stop after e.g. 10s (default: until Ctrl-C)
+${TARGET_HELP}`,
+  examples: ["markers tail -p 4242 'http:*'", "markers tail 'db:query' --json | jq .fields.ms"],
+  options: { ...TARGET_OPTIONS, duration: { type: 'string', short: 'd' } },
+  async run(values, positionals, context) {
+    if (positionals.length === 0) throw new UsageError('which markers? give one or more PATTERNs');
+    let durationMs: number | undefined;
+    if (values.duration !== undefined) {
+      durationMs = parseDuration(String(values.duration));
+      if (durationMs === undefined || durationMs <= 0) {
+        throw new UsageError(`--duration expects e.g. 10s, got "${String(values.duration)}"`);
+      }
+    }
+    const formatter = context.json ? new JsonLinesFormatter() : new TextFormatter();
+    const decoder = new LiveDecoder((record) => {
+      const out = formatter.record(record);
+      if (out !== undefined) context.stdout.write(out);
+    });
+    try {
+      const result = await withTarget(values, context, (client) =>
+        streamRecording(client, decoder, {
+          patterns: positionals,
+          mode: 'discard',
+          ...timeoutArgs(values),
+          ...(durationMs === undefined ? {} : { durationMs }),
+          signal: context.signal,
+          onStarted: (started) => {
+            decoder.start(fromWireTrace(started.trace));
+            for (const e of started.errors)
+              context.stderr.write(`markers: ${e.code}: ${e.message}\n`);
+          },
+        }),
+      );
+      if (result.exited) {
+        throw new MarkersError(ErrorCode.TARGET_EXITED, 'the target exited; tail stops');
+      }
+    } finally {
+      decoder.close();
+    }
+    return ExitCode.OK;
+  },
+};

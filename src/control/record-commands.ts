@@ -1,0 +1,214 @@
+/**
+ * Control commands for recording, over RecordingSession (src/record):
+ *
+ *   enable/disable/snapshot   the flight recorder: one overwrite-mode session
+ *                             kept in the target's own buffers; snapshot
+ *                             streams what they hold to the client.
+ *   record/stop               a streaming session per request: packets go to
+ *                             the client as frames while it records; the
+ *                             client writes the trace.
+ *
+ * Ownership and cut-short rules:
+ *   - A streaming session belongs to its connection. When the connection
+ *     closes (the CLI was killed, the network dropped), the session is
+ *     stopped here: the target never records for a client that is gone.
+ *   - Several streaming sessions may run at once (two CLIs recording): each
+ *     has its own rings and its own trace. Nothing here returns ERR_BUSY.
+ *   - The flight recorder is one session for the process. enable with new
+ *     patterns restarts it over the union of patterns; disable removes
+ *     patterns. A restart drops what the buffers held: snapshot first.
+ *   - Flight-recorder changes are serialised, so two CLIs cannot interleave
+ *     a restart.
+ */
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { RecordingSession, type RecordingStats } from '../record/session.js';
+import type { TraceDescription } from '../trace/metadata.js';
+import type { PacketSink } from '../trace/writer.js';
+import type { Connection, ServerCommand } from './server.js';
+import { ConnectionSink, toWireTrace } from './trace-wire.js';
+
+const PROGRESS_MS = 500;
+
+/** Swallows a flight recording that is stopped without a snapshot. */
+const NULL_SINK: PacketSink = {
+  packet() {},
+  finish() {},
+};
+
+interface Streaming {
+  readonly session: RecordingSession;
+  readonly connection: Connection;
+  readonly requestId: number;
+  readonly patterns: readonly string[];
+  /** Stops the session once (idempotent through RecordingSession.stop). */
+  readonly end: () => Promise<RecordingStats>;
+}
+
+function patternsArg(args: Record<string, unknown>, cmd: string, required: boolean): string[] {
+  const value = args.patterns;
+  if (value === undefined && !required) return [];
+  if (
+    !Array.isArray(value) ||
+    (required && value.length === 0) ||
+    !value.every((p) => typeof p === 'string' && p !== '')
+  ) {
+    throw new MarkersError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${cmd}: "patterns" must be a list of marker names or globs`,
+      { cmd },
+    );
+  }
+  return value as string[];
+}
+
+function optionalNumber(args: Record<string, unknown>, key: string): { [k: string]: number } {
+  const value = args[key];
+  return typeof value === 'number' ? { [key]: value } : {};
+}
+
+/** What enable and record report: which threads record, and which could not join (yet). */
+function summary(session: RecordingSession, patterns: readonly string[]) {
+  const stats = session.stats();
+  return {
+    patterns,
+    mode: session.mode,
+    threads: stats.threads.map((t) => ({ id: t.threadId, name: t.threadName })),
+    errors: stats.errors,
+  };
+}
+
+export interface RecordingCommands {
+  readonly commands: Map<string, ServerCommand>;
+  /** For `stats`: the flight recorder and the streaming sessions, with their counters. */
+  stats(): unknown;
+}
+
+export function recordingCommands(): RecordingCommands {
+  let flight: { session: RecordingSession; patterns: string[] } | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  const streaming = new Set<Streaming>();
+  const commands = new Map<string, ServerCommand>();
+
+  const serial = <T>(operation: () => Promise<T>): Promise<T> => {
+    const next = queue.then(operation, operation);
+    queue = next.catch(() => {});
+    return next;
+  };
+
+  const restartFlight = async (
+    patterns: string[],
+    args: Record<string, unknown>,
+  ): Promise<void> => {
+    const old = flight;
+    flight = undefined;
+    if (patterns.length > 0) {
+      const session = await RecordingSession.start(
+        {
+          markers: patterns,
+          mode: 'overwrite',
+          ...optionalNumber(args, 'bufferSize'),
+          ...optionalNumber(args, 'timeoutMs'),
+        },
+        NULL_SINK,
+      );
+      flight = { session, patterns };
+    }
+    await old?.session.stop();
+  };
+
+  commands.set('enable', (args) =>
+    serial(async () => {
+      const wanted = patternsArg(args, 'enable', true);
+      const current = flight?.patterns ?? [];
+      const union = [...new Set([...current, ...wanted])];
+      if (flight === undefined || union.length !== current.length) {
+        await restartFlight(union, args);
+      }
+      return summary((flight as NonNullable<typeof flight>).session, union);
+    }),
+  );
+
+  commands.set('disable', (args) =>
+    serial(async () => {
+      const removed = patternsArg(args, 'disable', false);
+      const current = flight?.patterns ?? [];
+      const unknown = removed.filter((p) => !current.includes(p));
+      if (unknown.length > 0) {
+        throw new MarkersError(
+          ErrorCode.INVALID_ARGUMENT,
+          `disable: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not enabled (enabled: ${current.join(', ') || 'none'})`,
+          { patterns: unknown, enabled: current },
+        );
+      }
+      const left = removed.length === 0 ? [] : current.filter((p) => !removed.includes(p));
+      await restartFlight(left, args);
+      return { patterns: left };
+    }),
+  );
+
+  commands.set('snapshot', (_args, { connection, requestId }) =>
+    serial(async () => {
+      if (flight === undefined) {
+        throw new MarkersError(
+          ErrorCode.INVALID_ARGUMENT,
+          'snapshot: the flight recorder is off; turn it on with markers enable PATTERN',
+        );
+      }
+      const stats = await flight.session.snapshot(new ConnectionSink(connection, requestId));
+      return { patterns: flight.patterns, stats };
+    }),
+  );
+
+  commands.set('record', async (args, { connection, requestId }) => {
+    const patterns = patternsArg(args, 'record', true);
+    const mode = args.mode === 'overwrite' ? 'overwrite' : 'discard';
+    const session = await RecordingSession.start(
+      {
+        markers: patterns,
+        mode,
+        ...optionalNumber(args, 'bufferSize'),
+        ...optionalNumber(args, 'subBufferSize'),
+        ...optionalNumber(args, 'timeoutMs'),
+      },
+      new ConnectionSink(connection, requestId),
+    );
+    // Progress only while recording: an idle server holds no timer.
+    const timer = setInterval(
+      () => connection.event(requestId, 'progress', session.stats()),
+      PROGRESS_MS,
+    );
+    timer.unref();
+    const end = (): Promise<RecordingStats> => {
+      clearInterval(timer);
+      streaming.delete(entry);
+      return session.stop();
+    };
+    const entry: Streaming = { session, connection, requestId, patterns, end };
+    streaming.add(entry);
+    // The client went away: stop recording for it (its packets go nowhere).
+    connection.onClose(() => {
+      if (streaming.has(entry)) void end();
+    });
+    const described: TraceDescription = session.describe();
+    return { ...summary(session, patterns), uuid: session.uuid, trace: toWireTrace(described) };
+  });
+
+  commands.set('stop', async (_args, { connection }) => {
+    const mine = [...streaming].filter((s) => s.connection === connection);
+    if (mine.length === 0) {
+      throw new MarkersError(ErrorCode.INVALID_ARGUMENT, 'stop: this connection records nothing');
+    }
+    const stats = await Promise.all(mine.map((s) => s.end()));
+    for (const [i, s] of mine.entries()) connection.event(s.requestId, 'end', stats[i]);
+    return { stats };
+  });
+
+  return {
+    commands,
+    stats: () => ({
+      flight:
+        flight === undefined ? null : { patterns: flight.patterns, stats: flight.session.stats() },
+      streaming: [...streaming].map((s) => ({ patterns: s.patterns, stats: s.session.stats() })),
+    }),
+  };
+}
