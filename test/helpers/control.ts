@@ -1,7 +1,7 @@
 // Real processes for the control tests: a private socket directory, a traced
 // app started with the register import, and CLI invocations as a user types them.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,4 +144,29 @@ export function cli(
 export function lastJson<T>(result: CliResult): T {
   const lines = result.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1] as string) as T;
+}
+
+/** Polls `check` every 50 ms until it returns a value other than undefined, or fails after WAIT_MS. */
+export async function waitUntil<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** True once DIR holds a stream file with at least one packet. */
+export function hasStreamData(dir: string): true | undefined {
+  try {
+    return readdirSync(dir).some((f) => f !== 'metadata' && statSync(join(dir, f)).size > 0)
+      ? true
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
