@@ -7,7 +7,10 @@
  * MARKERS_HOLD_MS (set by `markers run --record`) holds the application until
  * the CLI has started its recording, at most that many milliseconds.
  */
-import { listen } from './control/listen.js';
+// The whole package, not just listen(): the main thread must answer recording
+// and probe commands before the application's first import of markers (a held
+// `markers run --record` starts recording before that).
+import { listen } from './index.js';
 
 const hold = Number(process.env.MARKERS_HOLD_MS);
 // Children of the held process (e.g. a shell) must not wait for a CLI of their own.

@@ -35,7 +35,7 @@ export interface StreamOptions {
 
 export interface StreamResult {
   readonly started: StartedRecording;
-  /** The target's final counters; undefined when it exited first. */
+  /** The target's final counters; when it exited first, its last progress report (if any). */
   readonly stats: RecordingStats | undefined;
   /** The target went away before the recording was stopped. */
   readonly exited: boolean;
@@ -48,6 +48,7 @@ export async function streamRecording(
   options: StreamOptions,
 ): Promise<StreamResult> {
   const receiver = new TraceReceiver(sink);
+  let lastProgress: RecordingStats | undefined;
   const started = await client.request<StartedRecording>(
     'record',
     {
@@ -59,7 +60,9 @@ export async function streamRecording(
     {
       onFrame: (frame) => receiver.frame(frame),
       onEvent: (event, data) => {
-        if (event === 'progress') options.onProgress?.(data as RecordingStats, receiver);
+        if (event !== 'progress') return;
+        lastProgress = data as RecordingStats;
+        options.onProgress?.(lastProgress, receiver);
       },
     },
   );
@@ -93,5 +96,5 @@ export async function streamRecording(
   await client.drained();
   const exited = !receiver.finished;
   if (exited) await receiver.finishCutShort();
-  return { started, stats, exited, receiver };
+  return { started, stats: stats ?? lastProgress, exited, receiver };
 }

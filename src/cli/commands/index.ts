@@ -8,6 +8,7 @@ import { probes } from './probes.js';
 import { ps } from './ps.js';
 import { record } from './record.js';
 import { report } from './report.js';
+import { run } from './run.js';
 import { snapshot } from './snapshot.js';
 import { stats } from './stats.js';
 import { tail } from './tail.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   unload,
   probes,
   report,
+  run,
   viewCommand,
   convertCommand,
 ];
