@@ -4,23 +4,28 @@
  * directory, for example) is reported as a warning; the application always
  * runs.
  *
+ * Node passes --import on to worker threads too: only the main thread starts
+ * the server (one per process); a worker just loads markers.
+ *
  * MARKERS_HOLD_MS (set by `markers run --record`) holds the application until
  * the CLI has started its recording, at most that many milliseconds.
  */
+import { isMainThread } from 'node:worker_threads';
 // The whole package, not just listen(): the main thread must answer recording
 // and probe commands before the application's first import of markers (a held
 // `markers run --record` starts recording before that).
 import { listen } from './index.js';
 
-const hold = Number(process.env.MARKERS_HOLD_MS);
-// Children of the held process (e.g. a shell) must not wait for a CLI of their own.
-delete process.env.MARKERS_HOLD_MS;
-
-try {
-  await listen(Number.isFinite(hold) && hold > 0 ? { holdMs: hold } : {});
-} catch (error) {
-  const code = (error as { code?: string }).code ?? 'ERR_CONTROL_SERVER';
-  process.emitWarning(`markers control server not started: ${(error as Error).message}`, {
-    code,
-  });
+if (isMainThread) {
+  const hold = Number(process.env.MARKERS_HOLD_MS);
+  // Children of the held process (e.g. a shell) must not wait for a CLI of their own.
+  delete process.env.MARKERS_HOLD_MS;
+  try {
+    await listen(Number.isFinite(hold) && hold > 0 ? { holdMs: hold } : {});
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'ERR_CONTROL_SERVER';
+    process.emitWarning(`markers control server not started: ${(error as Error).message}`, {
+      code,
+    });
+  }
 }

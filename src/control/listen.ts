@@ -47,6 +47,9 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
   const path = socketPath(process.pid);
   const worker: Worker = spawnModuleWorker(workerUrl(), {
     name: 'markers-control',
+    // Not the application's flags: `--import markers/register` would run in this
+    // worker too and make it an application thread before it can declare itself internal.
+    execArgv: [],
     workerData: { path, argv: process.argv, execArgv: process.execArgv },
   });
   let resumed: () => void = () => {};

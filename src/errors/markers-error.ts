@@ -40,8 +40,6 @@ export const ErrorCode = {
   TARGET_UNREACHABLE: 'ERR_TARGET_UNREACHABLE',
   /** The target closed the connection (it exited) before a command finished. */
   TARGET_EXITED: 'ERR_TARGET_EXITED',
-  /** The target already streams a recording to another client. */
-  BUSY: 'ERR_BUSY',
   /** The control server was asked to start twice, or could not start. */
   CONTROL_SERVER: 'ERR_CONTROL_SERVER',
   /** A probe module file that does not exist, is not a file, or has an extension markers cannot load. */
