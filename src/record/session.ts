@@ -309,18 +309,23 @@ export class RecordingSession {
     for (const stream of this.#streams.values()) await this.#drain(stream);
   }
 
+  // Drains until the ring is empty, re-reading PRODUCED after each batch: a
+  // producer filling packets faster than the timer ticks keeps the consumer
+  // going (throughput is the sink's, not bufferSize / DRAIN_MS).
   async #drain(stream: StreamState): Promise<void> {
     const ring = stream.ring;
-    const produced = Atomics.load(ring.ctl, W.PRODUCED);
     let consumed = Atomics.load(ring.ctl, W.CONSUMED);
-    if (consumed === produced) return;
-    const description = stream.description;
-    for (; consumed < produced; consumed++) {
-      const bytes = ring.packetBytes(consumed);
-      const events = ring.packetEvents(consumed);
-      stream.deliveredDiscarded = packetDiscarded(bytes);
-      await this.#deliver(description, bytes, events);
-      Atomics.store(ring.ctl, W.CONSUMED, consumed + 1);
+    for (;;) {
+      const produced = Atomics.load(ring.ctl, W.PRODUCED);
+      if (consumed === produced) return;
+      const description = stream.description;
+      for (; consumed < produced; consumed++) {
+        const bytes = ring.packetBytes(consumed);
+        const events = ring.packetEvents(consumed);
+        stream.deliveredDiscarded = packetDiscarded(bytes);
+        await this.#deliver(description, bytes, events);
+        Atomics.store(ring.ctl, W.CONSUMED, consumed + 1);
+      }
     }
   }
 
