@@ -19,7 +19,9 @@ import { marker, type PacketSink, RecordingSession, record } from '../../src/ind
 import { defineSuite, type Metric } from '../harness/case.js';
 
 const FORMAT = 'a %d b %f s %s';
-const NON_ASCII = 'ünïcödé ✓ '.repeat(10);
+// A flat string literal: 100 characters, most of them outside ASCII.
+const NON_ASCII =
+  'ünïcödé ✓ ünïcödé ✓ ünïcödé ✓ ünïcödé ✓ ünïcödé ✓ ünïcödé ✓ ünïcödé ✓ ünïcödé ✓ ünïcödé ✓ ünïcödé ✓ ';
 
 /** A sink that keeps nothing: the per-event cases never drain (overwrite mode). */
 const nullSink: PacketSink = { packet() {}, finish() {} };
