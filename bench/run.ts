@@ -14,7 +14,7 @@ import { runCase } from './harness/spawn.js';
 const USAGE = `usage: npm run bench -- [options]
   --filter TEXT   run the cases whose id (suite/case) contains TEXT; repeatable
   --quick         few short rounds: a smoke test, not a measurement
-  --rounds N      rounds per case (default 41, quick 9)
+  --rounds N      rounds per case (default 81, quick 9)
   --json          print one JSON document on stdout instead of the table
   --list          list the case ids and exit
 example: npm run bench -- --filter disabled --filter dc-`;

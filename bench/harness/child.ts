@@ -96,7 +96,7 @@ async function measureLoop(bench: LoopCase, options: ChildOptions): Promise<Loop
   const probe = Math.max(timeOne(instrumented, 200_000), timeOne(baseline, 200_000));
   const iterations = Math.max(10_000, Math.round((roundMs * 1e6) / probe));
 
-  const rounds = options.rounds ?? (options.quick ? 9 : 41);
+  const rounds = options.rounds ?? (options.quick ? 9 : 81);
   const base: number[] = [];
   const inst: number[] = [];
   const delta: number[] = [];
