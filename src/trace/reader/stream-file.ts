@@ -17,7 +17,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { CTF_MAGIC } from '../layout.js';
-import { type CtfType, type StructType, staticSize } from './ctf-type.js';
+import { type StructType, staticSize } from './ctf-type.js';
 import { Cursor, corrupt, type FieldValue } from './decode.js';
 import type { EventModel, StreamModel, TraceModel } from './trace-model.js';
 
@@ -308,12 +308,22 @@ class StreamFileReader {
     const cursor = new Cursor(this.buf, stream.headerSize, this.contentBytes, path, offset);
     while (cursor.pos < cursor.end) {
       const at = cursor.offset;
-      const header = cursor.struct(stream.eventHeader, 'event header');
-      const id = Number(header.id);
+      let id: number;
+      let clockValue: bigint;
+      if (stream.compactEventHeader) {
+        cursor.need(10, 'event header');
+        id = this.buf.readUInt16LE(cursor.pos);
+        clockValue = this.buf.readBigUInt64LE(cursor.pos + 2);
+        cursor.pos += 10;
+      } else {
+        const header = cursor.struct(stream.eventHeader, 'event header');
+        id = Number(header.id);
+        clockValue = asBigInt(header.timestamp) ?? 0n;
+      }
       const event = stream.events.get(id);
       if (event === undefined)
         throw corrupt(path, at, `unknown event id ${id} in stream ${stream.id}`);
-      const timestamp = this.toNs(asBigInt(header.timestamp) ?? 0n);
+      const timestamp = this.toNs(clockValue);
       if (this.lastTimestamp !== undefined && timestamp < this.lastTimestamp) {
         throw corrupt(
           path,
@@ -331,10 +341,7 @@ class StreamFileReader {
       this.lastTimestamp = timestamp;
       const fields: Record<string, FieldValue> = {};
       for (const field of event.fields) {
-        const value = cursor.value(
-          field.ctf as CtfType,
-          `event "${event.name}" field "${field.name}"`,
-        );
+        const value = cursor.value(field.ctf, field.label);
         fields[field.name] = field.type === 'json' ? parseJson(value as string) : value;
       }
       stats.events++;
