@@ -18,6 +18,12 @@ export const ErrorCode = {
   ALREADY_CONNECTED: 'ERR_ALREADY_CONNECTED',
   /** Two copies of the package in one thread whose registries cannot share. */
   REGISTRY_VERSION: 'ERR_REGISTRY_VERSION',
+  /** A thread did not answer a command in time (its event loop may be blocked). */
+  THREAD_TIMEOUT: 'ERR_THREAD_TIMEOUT',
+  /** A thread exited before answering a command. */
+  THREAD_EXITED: 'ERR_THREAD_EXITED',
+  /** A thread received a command it has no handler for. */
+  UNKNOWN_COMMAND: 'ERR_UNKNOWN_COMMAND',
   /** An argument of the public API has the wrong type or value. */
   INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
   /** A trace directory, or its `metadata` file, does not exist. */

@@ -1,0 +1,371 @@
+/**
+ * The process-wide coordinator: how a command reaches every thread.
+ *
+ * JavaScript objects cannot cross isolates, so each thread that imports
+ * markers has its own registry. To act on all of them (enable a pattern, start
+ * a recording, load a probe module), every such thread joins one
+ * BroadcastChannel and runs commands from its own event loop:
+ *
+ *   hello {thread}                 a thread joined; every peer answers `here`
+ *   here  {thread}                 so the newcomer learns who exists
+ *   bye   {thread}                 a thread is exiting
+ *   command {id, op, args, to}     run handler `op` in the threads listed in `to`
+ *   reply {id, thread, ok, ...}    one thread's answer, sent from its event loop
+ *
+ * A reply therefore also means "this thread's event loop has turned since the
+ * command was sent", which is what quiescence across threads needs (the
+ * kernel's synchronize_sched()): no call that started before can still be on
+ * that thread's stack.
+ *
+ * A sticky command also applies to threads that join later: its issuer sends
+ * it to every newcomer until it is released. Only the issuer re-sends, so a
+ * thread never receives one sticky command twice.
+ *
+ * The channel is unref'd: it never keeps a process alive, and it wakes no
+ * thread while nothing is sent.
+ */
+import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+
+/** Bump when messages change incompatibly; threads on another version do not hear each other. */
+export const THREADS_PROTOCOL = 1;
+const CHANNEL = `markers:threads:${THREADS_PROTOCOL}`;
+
+export interface ThreadInfo {
+  /** worker_threads threadId; 0 is the main thread. */
+  readonly id: number;
+  readonly name: string;
+  /** markers' own threads (control server, consumer): they receive no commands. */
+  readonly internal: boolean;
+}
+
+export interface SerializedError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export type Reply =
+  | { readonly thread: ThreadInfo; readonly ok: true; readonly result: unknown }
+  | { readonly thread: ThreadInfo; readonly ok: false; readonly error: SerializedError };
+
+export type CommandHandler = (args: unknown, from: ThreadInfo) => unknown;
+
+export interface RequestOptions {
+  /** Which threads: every application thread (default), or these thread ids. */
+  readonly threads?: 'all' | readonly number[];
+  /** How long to wait for each reply; a thread that does not answer gets ERR_THREAD_TIMEOUT. */
+  readonly timeoutMs?: number;
+  /** Also send the command to threads that join later, until released. */
+  readonly sticky?: boolean;
+  /** Replies of threads that joined later and ran a sticky command. */
+  readonly onLateReply?: (reply: Reply) => void;
+}
+
+export interface RequestResult {
+  readonly replies: readonly Reply[];
+  /** For a sticky command: pass to release() to stop sending it to new threads. */
+  readonly stickyId: number | undefined;
+}
+
+type Message =
+  | { readonly type: 'hello' | 'here' | 'bye'; readonly thread: ThreadInfo }
+  | {
+      readonly type: 'command';
+      readonly id: number;
+      readonly from: ThreadInfo;
+      readonly to: readonly number[];
+      readonly op: string;
+      readonly args: unknown;
+    }
+  | {
+      readonly type: 'reply';
+      readonly id: number;
+      readonly to: number;
+      readonly thread: ThreadInfo;
+      readonly ok: boolean;
+      readonly result?: unknown;
+      readonly error?: SerializedError;
+    };
+
+interface Pending {
+  readonly waiting: Set<number>;
+  readonly replies: Reply[];
+  readonly done: () => void;
+  /** Set for sticky commands: replies after the request resolved go here. */
+  readonly late: ((reply: Reply) => void) | undefined;
+}
+
+interface Sticky {
+  readonly op: string;
+  readonly args: unknown;
+  readonly late: ((reply: Reply) => void) | undefined;
+}
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+export function serializeError(error: unknown): SerializedError {
+  const code =
+    typeof (error as { code?: unknown })?.code === 'string'
+      ? (error as { code: string }).code
+      : 'ERR_HANDLER_FAILED';
+  const message = error instanceof Error ? error.message : String(error);
+  return { code, message };
+}
+
+export class Coordinator {
+  readonly self: ThreadInfo;
+  readonly #channel: BroadcastChannel;
+  readonly #peers = new Map<number, ThreadInfo>();
+  readonly #handlers = new Map<string, CommandHandler>();
+  readonly #pending = new Map<number, Pending>();
+  readonly #sticky = new Map<number, Sticky>();
+  #nextId = 1;
+
+  constructor(self: ThreadInfo) {
+    this.self = self;
+    this.#channel = new BroadcastChannel(CHANNEL);
+    // Never keep the process alive for control traffic.
+    (this.#channel as unknown as { unref(): void }).unref();
+    this.#channel.onmessage = (event: unknown) => this.#receive((event as { data: Message }).data);
+    this.#post({ type: 'hello', thread: self });
+    if (!isMainThread) process.once('exit', () => this.close());
+  }
+
+  /** The application threads known now, this one included (unless internal), by id. */
+  threads(): ThreadInfo[] {
+    const all = [...this.#peers.values()].filter((t) => !t.internal);
+    if (!this.self.internal) all.push(this.self);
+    return all.sort((a, b) => a.id - b.id);
+  }
+
+  /** Runs `handler` when `op` is sent to this thread. One handler per op. */
+  handle(op: string, handler: CommandHandler): () => void {
+    this.#handlers.set(op, handler);
+    return () => {
+      if (this.#handlers.get(op) === handler) this.#handlers.delete(op);
+    };
+  }
+
+  /**
+   * Runs `op` in every application thread (or the ones listed), this one
+   * included, and resolves with one reply per thread once all have answered
+   * or timed out. Never rejects: failures are replies with ok false.
+   */
+  async request(op: string, args: unknown, options: RequestOptions = {}): Promise<RequestResult> {
+    const targets =
+      options.threads === undefined || options.threads === 'all'
+        ? this.threads()
+        : this.threads().filter((t) => (options.threads as readonly number[]).includes(t.id));
+    const id = this.#nextId++;
+    const late = options.onLateReply;
+    if (options.sticky === true) this.#sticky.set(id, { op, args, late });
+    const replies: Reply[] = [];
+    const remote = targets.filter((t) => t.id !== this.self.id);
+    const local = targets.find((t) => t.id === this.self.id);
+    const remoteDone = new Promise<void>((resolve) => {
+      if (remote.length === 0) {
+        resolve();
+        return;
+      }
+      const waiting = new Set(remote.map((t) => t.id));
+      const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const timer = setTimeout(() => {
+        for (const tid of waiting) {
+          const thread = this.#peers.get(tid) ?? {
+            id: tid,
+            name: `thread ${tid}`,
+            internal: false,
+          };
+          replies.push({
+            thread,
+            ok: false,
+            error: {
+              code: ErrorCode.THREAD_TIMEOUT,
+              message: `thread ${thread.name} (id ${tid}) did not answer "${op}" within ${timeoutMs} ms; its event loop may be blocked`,
+            },
+          });
+        }
+        waiting.clear();
+        finish();
+      }, timeoutMs);
+      timer.unref();
+      const finish = (): void => {
+        clearTimeout(timer);
+        if (late === undefined) this.#pending.delete(id);
+        resolve();
+      };
+      this.#pending.set(id, { waiting, replies, done: finish, late });
+      this.#post({ type: 'command', id, from: this.self, to: [...waiting], op, args });
+    });
+    if (local !== undefined) replies.push(await this.#run(op, args, this.self));
+    await remoteDone;
+    replies.sort((a, b) => a.thread.id - b.thread.id);
+    return { replies, stickyId: options.sticky === true ? id : undefined };
+  }
+
+  /** Stops sending a sticky command to threads that join later. */
+  release(stickyId: number): void {
+    this.#sticky.delete(stickyId);
+    this.#pending.delete(stickyId);
+  }
+
+  close(): void {
+    this.#post({ type: 'bye', thread: this.self });
+    this.#channel.close();
+  }
+
+  async #run(op: string, args: unknown, from: ThreadInfo): Promise<Reply> {
+    const handler = this.#handlers.get(op);
+    try {
+      if (handler === undefined) {
+        throw new MarkersError(
+          ErrorCode.UNKNOWN_COMMAND,
+          `thread ${this.self.name} has no handler for "${op}"; is it running another markers version?`,
+          { op },
+        );
+      }
+      return { thread: this.self, ok: true, result: await handler(args, from) };
+    } catch (error) {
+      return { thread: this.self, ok: false, error: serializeError(error) };
+    }
+  }
+
+  #receive(message: Message): void {
+    switch (message.type) {
+      case 'hello':
+        this.#peers.set(message.thread.id, message.thread);
+        this.#post({ type: 'here', thread: this.self });
+        this.#resendSticky(message.thread);
+        return;
+      case 'here':
+        this.#peers.set(message.thread.id, message.thread);
+        return;
+      case 'bye':
+        this.#peers.delete(message.thread.id);
+        this.#forgetPeer(message.thread);
+        return;
+      case 'command':
+        if (!message.to.includes(this.self.id)) return;
+        void this.#run(message.op, message.args, message.from).then((reply) =>
+          this.#post(
+            reply.ok
+              ? {
+                  type: 'reply',
+                  id: message.id,
+                  to: message.from.id,
+                  thread: this.self,
+                  ok: true,
+                  result: reply.result,
+                }
+              : {
+                  type: 'reply',
+                  id: message.id,
+                  to: message.from.id,
+                  thread: this.self,
+                  ok: false,
+                  error: reply.error,
+                },
+          ),
+        );
+        return;
+      case 'reply': {
+        if (message.to !== this.self.id) return;
+        const pending = this.#pending.get(message.id);
+        if (pending === undefined) return;
+        const reply: Reply = message.ok
+          ? { thread: message.thread, ok: true, result: message.result }
+          : {
+              thread: message.thread,
+              ok: false,
+              error: message.error ?? { code: 'ERR_HANDLER_FAILED', message: 'no error given' },
+            };
+        if (pending.waiting.delete(message.thread.id)) {
+          pending.replies.push(reply);
+          if (pending.waiting.size === 0) pending.done();
+        } else if (pending.late !== undefined) {
+          pending.late(reply);
+        }
+        return;
+      }
+    }
+  }
+
+  #resendSticky(thread: ThreadInfo): void {
+    if (thread.internal) return;
+    for (const [id, sticky] of this.#sticky) {
+      if (!this.#pending.has(id)) {
+        this.#pending.set(id, {
+          waiting: new Set(),
+          replies: [],
+          done: () => {},
+          late: sticky.late,
+        });
+      }
+      this.#post({
+        type: 'command',
+        id,
+        from: this.self,
+        to: [thread.id],
+        op: sticky.op,
+        args: sticky.args,
+      });
+    }
+  }
+
+  // A thread that exits while we wait for it will never answer.
+  #forgetPeer(thread: ThreadInfo): void {
+    for (const pending of this.#pending.values()) {
+      if (pending.waiting.delete(thread.id)) {
+        pending.replies.push({
+          thread,
+          ok: false,
+          error: {
+            code: ErrorCode.THREAD_EXITED,
+            message: `thread ${thread.name} (id ${thread.id}) exited before answering`,
+          },
+        });
+        if (pending.waiting.size === 0) pending.done();
+      }
+    }
+  }
+
+  #post(message: Message): void {
+    try {
+      this.#channel.postMessage(message);
+    } catch {
+      // A closed channel (thread exiting) has nobody left to tell.
+    }
+  }
+}
+
+const COORDINATOR_KEY = Symbol.for('markers.threads');
+
+/**
+ * This thread's coordinator, shared by every copy of markers in the thread
+ * (like the registry), created on first use.
+ */
+export function getCoordinator(options: { internal?: boolean; name?: string } = {}): Coordinator {
+  const holder = globalThis as { [COORDINATOR_KEY]?: unknown };
+  const found = holder[COORDINATOR_KEY] as
+    | { protocol?: unknown; coordinator?: Coordinator }
+    | undefined;
+  if (found !== undefined) {
+    if (found.protocol !== THREADS_PROTOCOL || found.coordinator === undefined) {
+      throw new MarkersError(
+        ErrorCode.REGISTRY_VERSION,
+        `this thread's markers coordinator speaks protocol ${String(found.protocol)}, this copy speaks ${THREADS_PROTOCOL}; install one compatible version of markers`,
+        { protocol: THREADS_PROTOCOL, found: found.protocol },
+      );
+    }
+    return found.coordinator;
+  }
+  const coordinator = new Coordinator({
+    id: threadId,
+    name: options.name ?? (isMainThread ? 'main' : `worker-${threadId}`),
+    internal: options.internal ?? false,
+  });
+  Object.defineProperty(globalThis, COORDINATOR_KEY, {
+    value: { protocol: THREADS_PROTOCOL, coordinator },
+  });
+  return coordinator;
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { test } from 'node:test';
+import { getCoordinator } from '../src/threads/coordinator.js';
+import { startWorker, stopWorker } from './helpers/workers.js';
+
+const WORKER = new URL('./fixtures/threads-worker.ts', import.meta.url);
+
+test('a request runs in every thread, from its own event loop, and each thread replies', async () => {
+  const coordinator = getCoordinator();
+  coordinator.handle('ping', () => ({ name: 'main' }));
+  const a = await startWorker(WORKER);
+  const b = await startWorker(WORKER);
+  try {
+    const { replies } = await coordinator.request('ping', null, { timeoutMs: 20_000 });
+    const names = replies.map((r) => (r.ok ? (r.result as { name: string }).name : r.error.code));
+    assert.deepEqual(names, ['main', `worker-${a.threadId}`, `worker-${b.threadId}`]);
+  } finally {
+    await stopWorker(a);
+    await stopWorker(b);
+  }
+});
+
+test('a failing handler is a reply with its code, not a rejection', async () => {
+  const coordinator = getCoordinator();
+  const w = await startWorker(WORKER);
+  try {
+    const { replies } = await coordinator.request('fail', null, {
+      threads: [w.threadId],
+      timeoutMs: 20_000,
+    });
+    assert.equal(replies.length, 1);
+    assert.equal(replies[0]?.ok, false);
+    assert.equal(replies[0]?.ok === false && replies[0].error.code, 'ERR_ON_PURPOSE');
+  } finally {
+    await stopWorker(w);
+  }
+});
+
+test('a sticky command reaches a thread that starts later, once', async () => {
+  const coordinator = getCoordinator();
+  coordinator.handle('set', () => 'set');
+  const late: unknown[] = [];
+  const { stickyId } = await coordinator.request(
+    'set',
+    { on: true },
+    {
+      sticky: true,
+      onLateReply: (reply) => late.push(reply.ok ? reply.result : reply.error),
+    },
+  );
+  assert.notEqual(stickyId, undefined);
+  const w = await startWorker(WORKER);
+  try {
+    // 'get' is sent after the worker's hello was answered, so the sticky 'set' came first.
+    const { replies } = await coordinator.request('get', null, {
+      threads: [w.threadId],
+      timeoutMs: 20_000,
+    });
+    assert.deepEqual(replies[0]?.ok && replies[0].result, { on: true });
+    assert.deepEqual(late, ['set']);
+  } finally {
+    coordinator.release(stickyId as number);
+    await stopWorker(w);
+  }
+});
+
+test('a thread whose event loop is blocked is reported as timed out, and the request still resolves', async () => {
+  const coordinator = getCoordinator();
+  const w = await startWorker(WORKER);
+  try {
+    const spinning = once(w, 'message');
+    w.postMessage('spin');
+    await spinning;
+    const { replies } = await coordinator.request('ping', null, {
+      threads: [w.threadId],
+      timeoutMs: 50,
+    });
+    assert.equal(replies[0]?.ok === false && replies[0].error.code, 'ERR_THREAD_TIMEOUT');
+  } finally {
+    await stopWorker(w);
+  }
+});
+
+test('a thread that exits leaves the list of threads', async () => {
+  const coordinator = getCoordinator();
+  const w = await startWorker(WORKER);
+  const id = w.threadId;
+  assert.ok(coordinator.threads().some((t) => t.id === id));
+  await stopWorker(w);
+  // The bye message is delivered through the channel; give the event loop turns until it lands.
+  for (let i = 0; i < 200 && coordinator.threads().some((t) => t.id === id); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.ok(!coordinator.threads().some((t) => t.id === id));
+});
