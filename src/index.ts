@@ -1,5 +1,3 @@
-import { scheduleProbeHandlers } from './probe/thread-handlers.js';
-
 export {
   ErrorCode,
   isMarkersError,
@@ -26,10 +24,27 @@ export {
   type ProbeModuleEntry,
   type ProbeModuleFunction,
 } from './probe/module-shape.js';
+export { type Recording, type RecordOptions, record } from './record/record.js';
+export {
+  type PacketSink,
+  RECORDING_DEFAULTS,
+  type RecordingOptions,
+  RecordingSession,
+  type RecordingStats,
+  type ThreadRecordingStats,
+} from './record/session.js';
 export { connect, listMarkers } from './registry/api.js';
 export type { ConnectOptions, Probe, SkippedMarker } from './registry/probe.js';
 export { type MarkerInfo, MarkerMode } from './registry/registry.js';
+export { createTraceDirectory, type TraceDirectorySink } from './trace/writer.js';
 export { VERSION } from './version.js';
 
-// Every thread that imports markers answers the probe module manager's commands.
+import { scheduleProbeHandlers } from './probe/thread-handlers.js';
+import { installRecordHandlers } from './record/thread-handlers.js';
+
+// Every thread that imports markers answers recording commands (the coordinator's
+// START/FLUSH/STOP), so a recording started anywhere reaches it.
+installRecordHandlers();
+
+// ... and the probe module manager's commands.
 scheduleProbeHandlers();

@@ -1,4 +1,6 @@
 /** Every CLI command, in the order `markers --help` lists them. */
 import type { Command } from '../command.js';
+import { convertCommand } from './convert.js';
+import { viewCommand } from './view.js';
 
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [viewCommand, convertCommand];
