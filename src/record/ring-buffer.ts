@@ -128,6 +128,8 @@ export function getU64(dv: DataView, offset: number): number {
 export class Ring {
   readonly sab: SharedArrayBuffer;
   readonly u8: Uint8Array;
+  /** The same bytes as a Buffer, for Node's native UTF-8 encoder (utf8.ts). */
+  readonly buf: Buffer;
   readonly dv: DataView;
   readonly ctl: Int32Array;
   readonly f64: Float64Array;
@@ -142,6 +144,7 @@ export class Ring {
   private constructor(sab: SharedArrayBuffer, flushNs: number) {
     this.sab = sab;
     this.u8 = new Uint8Array(sab);
+    this.buf = Buffer.from(sab);
     this.dv = new DataView(sab);
     this.ctl = new Int32Array(sab, 0, 32);
     this.f64 = new Float64Array(sab, 0, 32);
