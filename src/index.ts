@@ -6,7 +6,23 @@ export {
 export type { CheckFormat, CheckName, Conversion, Field, FormatArgs } from './marker/format.js';
 export { FieldType } from './marker/format.js';
 export { type Marker, marker } from './marker/marker.js';
+export { type Recording, type RecordOptions, record } from './record/record.js';
+export {
+  type PacketSink,
+  RECORDING_DEFAULTS,
+  type RecordingOptions,
+  RecordingSession,
+  type RecordingStats,
+  type ThreadRecordingStats,
+} from './record/session.js';
 export { connect, listMarkers } from './registry/api.js';
 export type { ConnectOptions, Probe, SkippedMarker } from './registry/probe.js';
 export { type MarkerInfo, MarkerMode } from './registry/registry.js';
+export { createTraceDirectory, type TraceDirectorySink } from './trace/writer.js';
 export { VERSION } from './version.js';
+
+import { installRecordHandlers } from './record/thread-handlers.js';
+
+// Every thread that imports markers answers recording commands (the coordinator's
+// START/FLUSH/STOP), so a recording started anywhere reaches it.
+installRecordHandlers();

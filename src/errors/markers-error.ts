@@ -36,6 +36,12 @@ export const ErrorCode = {
   TRACE_UUID_MISMATCH: 'ERR_TRACE_UUID_MISMATCH',
   /** An output file exists and `--force` was not given. */
   OUTPUT_EXISTS: 'ERR_OUTPUT_EXISTS',
+  /** A recording's output directory exists and is not empty: someone's trace is never overwritten. */
+  TRACE_DIR_NOT_EMPTY: 'ERR_TRACE_DIR_NOT_EMPTY',
+  /** A trace directory or file cannot be created or written (permissions, full disk); what was lost is counted. */
+  TRACE_WRITE: 'ERR_TRACE_WRITE',
+  /** A recording that is stopped was asked to do something. */
+  RECORDING_STOPPED: 'ERR_RECORDING_STOPPED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

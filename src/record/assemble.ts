@@ -1,0 +1,135 @@
+/**
+ * Turning ring buffers into a trace, shared by the session (stop, snapshot)
+ * and the crash path: copying the packets a ring holds, the trailer packet
+ * that carries losses after the last real packet, and the trace description
+ * the metadata is rendered from.
+ */
+import { hostname } from 'node:os';
+import { CTF_MAGIC, PacketContext, PacketHeader } from '../trace/layout.js';
+import type { EventDescription, StreamDescription, TraceDescription } from '../trace/metadata.js';
+import { VERSION } from '../version.js';
+import { F, getU64, type Ring, setU64, W } from './ring-buffer.js';
+import type { EventMeta } from './thread-recorder.js';
+
+export interface CopiedPacket {
+  readonly bytes: Uint8Array;
+  readonly events: number;
+  readonly discarded: number;
+}
+
+/** One thread's stream as the consumer tracks it. */
+export class StreamState {
+  readonly ring: Ring;
+  readonly threadName: string;
+  #description: StreamDescription;
+  #eventCount = 0;
+  /** events_discarded of the last packet delivered: losses after it need a trailer. */
+  deliveredDiscarded = 0;
+
+  constructor(ring: Ring, threadName: string) {
+    this.ring = ring;
+    this.threadName = threadName;
+    this.#description = { id: ring.streamId, threadId: ring.streamId, threadName, events: [] };
+  }
+
+  /** The description, with every event class the thread has published so far. */
+  get description(): StreamDescription {
+    const count = Atomics.load(this.ring.ctl, W.EVENT_IDS);
+    if (count !== this.#eventCount) {
+      const events = (this.ring.readMeta() as EventMeta[]).map(
+        (e): EventDescription => ({ id: e.id, name: e.name, format: e.format, fields: e.fields }),
+      );
+      this.#eventCount = events.length;
+      this.#description = { ...this.#description, events };
+    }
+    return this.#description;
+  }
+
+  /** Events dropped so far (the packets' events_discarded; overwritten ones are not in it). */
+  get lost(): number {
+    return this.ring.f64[F.DISCARDED] as number;
+  }
+}
+
+/**
+ * Copies of the published packets a ring still holds, oldest first: in
+ * overwrite mode the newest K, in discard mode those not consumed yet.
+ * A copy the producer may have overwritten meanwhile is dropped (seqlock,
+ * ring-buffer.ts); the producer counts those events as overwritten.
+ */
+export function copyPackets(ring: Ring): CopiedPacket[] {
+  const ctl = ring.ctl;
+  const k = ring.subBuffers;
+  const produced = Atomics.load(ctl, W.PRODUCED);
+  const oldest = ring.overwrite ? 0 : Atomics.load(ctl, W.CONSUMED);
+  const out: CopiedPacket[] = [];
+  for (let n = Math.max(oldest, produced - k); n < produced; n++) {
+    const view = ring.packetBytes(n);
+    const bytes = view.slice();
+    const events = ring.packetEvents(n);
+    if (Atomics.load(ctl, W.OPENED) > n + k) continue;
+    const dv = new DataView(bytes.buffer);
+    if (getU64(dv, PacketContext.PACKET_SEQ_NUM) !== n) continue;
+    out.push({ bytes, events, discarded: getU64(dv, PacketContext.EVENTS_DISCARDED) });
+  }
+  return out;
+}
+
+/** The events_discarded of a packet. */
+export function packetDiscarded(bytes: Uint8Array): number {
+  return getU64(
+    new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    PacketContext.EVENTS_DISCARDED,
+  );
+}
+
+/**
+ * An empty packet carrying the running loss count, for losses that came
+ * after the last packet (a full buffer drops events between packets), so
+ * that readers report them. Undefined when nothing is missing.
+ */
+export function trailerPacket(stream: StreamState, uuid: Uint8Array): Uint8Array | undefined {
+  const lost = stream.lost;
+  if (lost <= stream.deliveredDiscarded) return undefined;
+  const ring = stream.ring;
+  const bytes = new Uint8Array(PacketContext.END);
+  const dv = new DataView(bytes.buffer);
+  const ts = ring.f64[F.LAST_TS] as number;
+  dv.setUint32(PacketHeader.MAGIC, CTF_MAGIC, true);
+  bytes.set(uuid, PacketHeader.UUID);
+  dv.setUint32(PacketHeader.STREAM_ID, ring.streamId, true);
+  setU64(dv, PacketContext.TIMESTAMP_BEGIN, ts);
+  setU64(dv, PacketContext.TIMESTAMP_END, ts);
+  setU64(dv, PacketContext.CONTENT_SIZE, PacketContext.END * 8);
+  setU64(dv, PacketContext.PACKET_SIZE, PacketContext.END * 8);
+  setU64(dv, PacketContext.PACKET_SEQ_NUM, Atomics.load(ring.ctl, W.PRODUCED));
+  setU64(dv, PacketContext.EVENTS_DISCARDED, lost);
+  dv.setUint32(PacketContext.THREAD_ID, ring.streamId, true);
+  stream.deliveredDiscarded = lost;
+  return bytes;
+}
+
+export function traceDescription(
+  uuid: string,
+  originMs: number,
+  streams: readonly StreamState[],
+  env: Readonly<Record<string, string | number>> = {},
+): TraceDescription {
+  return {
+    uuid,
+    clockOffsetNs: BigInt(originMs) * 1_000_000n,
+    clockPrecisionNs: 1000,
+    env: {
+      hostname: hostname(),
+      pid: process.pid,
+      tracer_name: 'markers',
+      tracer_version: VERSION,
+      node_version: process.version,
+      ...env,
+    },
+    streams: streams
+      .map((s) => s.description)
+      .filter((s) => s.events.length > 0)
+      .sort((a, b) => a.id - b.id),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The flight recorder's last act: when the process dies of an uncaught
+ * exception while an overwrite-mode recording is active, the main thread
+ * writes every ring of that recording as a trace directory before it exits.
+ *
+ * Where: $MARKERS_CRASH_DIR (or the current directory) /
+ * markers-crash-<pid>-<UTC time>[-<n>]/, or the recording's `crashDir`.
+ *
+ * It runs in `uncaughtExceptionMonitor`, on the dying thread, with no event
+ * loop turn left: everything is synchronous (the trace directory sink writes
+ * with writeSync). The main thread's own ring is exact: its producer is this
+ * thread. Workers may still be writing while their rings are copied; their
+ * open packet is closed on their behalf, so an event being written at that
+ * very moment may be cut (the copy's seqlock drops a packet reused meanwhile).
+ */
+import { join } from 'node:path';
+import { createTraceDirectory } from '../trace/writer.js';
+import { copyPackets, StreamState, traceDescription, trailerPacket } from './assemble.js';
+import { Ring } from './ring-buffer.js';
+import { uuidBytes } from './thread-recorder.js';
+
+export interface CrashWatch {
+  readonly sessionId: string;
+  readonly uuid?: string;
+  readonly originMs?: number;
+  readonly dir?: string | undefined;
+  /** Every ring of the recording; empty to stop watching. */
+  readonly rings: readonly { readonly sab: SharedArrayBuffer; readonly threadName: string }[];
+}
+
+const watched = new Map<string, CrashWatch>();
+let installed = false;
+
+/** Replaces the list of rings watched for a recording (the CRASH_WATCH command). */
+export function watchCrash(watch: CrashWatch): number {
+  if (watch.rings.length === 0) watched.delete(watch.sessionId);
+  else watched.set(watch.sessionId, watch);
+  if (!installed) {
+    installed = true;
+    process.on('uncaughtExceptionMonitor', onCrash);
+  }
+  return watched.size;
+}
+
+function stamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+function onCrash(): void {
+  let n = 0;
+  const base = join(
+    process.env.MARKERS_CRASH_DIR ?? process.cwd(),
+    `markers-crash-${process.pid}-${stamp(new Date())}`,
+  );
+  for (const watch of watched.values()) {
+    const dir = watch.dir ?? (n === 0 ? base : `${base}-${n}`);
+    n++;
+    try {
+      dump(watch, dir);
+      process.stderr.write(`markers: flight recorder written to ${dir}\n`);
+    } catch (error) {
+      try {
+        process.stderr.write(
+          `markers: could not write the flight recorder to ${dir}: ${(error as Error).message}\n`,
+        );
+      } catch {
+        // The process is dying; nothing else can be done.
+      }
+    }
+  }
+}
+
+function dump(watch: CrashWatch, dir: string): void {
+  const sink = createTraceDirectory(dir);
+  const uuid = uuidBytes(watch.uuid ?? '');
+  const streams = watch.rings.map((r) => new StreamState(Ring.attach(r.sab), r.threadName));
+  for (const stream of streams) {
+    stream.ring.close();
+    const description = stream.description;
+    if (description.events.length === 0) continue;
+    for (const packet of copyPackets(stream.ring)) {
+      stream.deliveredDiscarded = packet.discarded;
+      sink.packet(description, packet.bytes, { events: packet.events });
+    }
+    const trailer = trailerPacket(stream, uuid);
+    if (trailer !== undefined) sink.packet(description, trailer, { events: 0 });
+  }
+  sink.finish(traceDescription(watch.uuid ?? '', watch.originMs ?? 0, streams, { crash: 1 }));
+}

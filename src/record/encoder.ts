@@ -1,0 +1,133 @@
+/**
+ * Generates the recorder of one marker in one thread: the function a RECORD
+ * link puts in the marker's dispatcher, which writes one event (layout.ts)
+ * into the thread's ring buffer.
+ *
+ * Each encoder is generated for its marker's exact fields, like the
+ * dispatchers of src/registry/dispatch.ts: a fixed parameter list (no rest
+ * array), the event id, the field offsets and the fast paths as constants,
+ * so an event allocates nothing and touches only the ring's typed arrays.
+ * The per-event work:
+ *   1. reserve the worst-case size; the slow path (Ring.reserve) closes and
+ *      opens packets or drops the event (counted);
+ *   2. read the clock, clamped so it never decreases within the stream;
+ *   3. write the header and the fields, each with an inline fast path
+ *      (int32 numbers, ASCII strings) and a call into coerce.ts otherwise;
+ *   4. publish nothing: the open packet is private until it is closed,
+ *      which also happens here once its flush deadline passed.
+ * Generated source is cached per field-type signature; `new Function` runs
+ * once per signature, never per event.
+ */
+import type { Field } from '../marker/format.js';
+import { EventHeader } from '../trace/layout.js';
+import { monotonicNowMs } from './clock.js';
+import * as coerce from './coerce.js';
+import { F, type Ring, W } from './ring-buffer.js';
+import { writeString } from './utf8.js';
+
+export type Encoder = (marker: unknown, ...args: unknown[]) => void;
+
+type Factory = (
+  ring: Ring,
+  helpers: typeof HELPERS,
+  id: number,
+  maxBytes: number,
+  base: number,
+  now: () => number,
+) => Encoder;
+
+const HELPERS = { ...coerce, writeString } as const;
+const factories = new Map<string, Factory>();
+
+function fieldCode(field: Field, i: number): { pre: string; size: string; write: string } {
+  const a = `a${i}`;
+  switch (field.type) {
+    case 'int64':
+      return {
+        pre: '',
+        size: '8',
+        // V8: `(a | 0) === a` is the int32 check that keeps the fast path on small integers.
+        write: `if (typeof ${a} === 'number' && (${a} | 0) === ${a}) { dv.setInt32(p, ${a}, true); dv.setInt32(p + 4, ${a} >> 31, true); } else h.writeInt64(dv, p, ${a}, f64);
+  p += 8;`,
+      };
+    case 'uint64':
+      return {
+        pre: '',
+        size: '8',
+        write: `if (typeof ${a} === 'number' && (${a} >>> 0) === ${a}) { dv.setUint32(p, ${a}, true); dv.setUint32(p + 4, 0, true); } else h.writeUint64(dv, p, ${a}, f64);
+  p += 8;`,
+      };
+    case 'float64':
+      return {
+        pre: '',
+        size: '8',
+        write: `dv.setFloat64(p, typeof ${a} === 'number' ? ${a} : h.toFloat64(${a}, f64), true);
+  p += 8;`,
+      };
+    case 'bool':
+      return { pre: '', size: '1', write: `u8[p++] = ${a} ? 1 : 0;` };
+    case 'string':
+      return {
+        pre: `const s${i} = typeof ${a} === 'string' ? ${a} : h.toStr(${a}, f64);`,
+        size: `(s${i}.length * 3 < maxBytes ? s${i}.length * 3 : maxBytes) + 1`,
+        write: `p = h.writeString(u8, p, s${i}, maxBytes, f64);`,
+      };
+    case 'json':
+      return {
+        pre: `const s${i} = h.toJson(${a}, f64);`,
+        size: `(s${i}.length * 3 < maxBytes ? s${i}.length * 3 : maxBytes) + 1`,
+        write: `p = h.writeString(u8, p, s${i}, maxBytes, f64);`,
+      };
+  }
+}
+
+function factoryFor(fields: readonly Field[]): Factory {
+  const key = fields.map((f) => f.type).join(',');
+  let factory = factories.get(key);
+  if (factory !== undefined) return factory;
+  const parts = fields.map(fieldCode);
+  const params = ['marker', ...fields.map((_, i) => `a${i}`)].join(', ');
+  const fixed = EventHeader.SIZE;
+  const sizes = [String(fixed), ...parts.map((part) => part.size)].join(' + ');
+  const source = `'use strict';
+const ctl = ring.ctl, f64 = ring.f64, dv = ring.dv, u8 = ring.u8;
+return function record(${params}) {
+  ${parts.map((part) => part.pre).join('\n  ')}
+  const need = ${sizes};
+  let p = ctl[${W.POS}];
+  if (p + need > ctl[${W.END}]) {
+    p = ring.reserve(need);
+    if (p < 0) return;
+  }
+  let t = base + now() * 1e6;
+  const last = f64[${F.LAST_TS}];
+  if (t < last) t = last;
+  f64[${F.LAST_TS}] = t;
+  dv.setUint16(p, id, true);
+  // u64 from an integer-valued double below 2^53: two u32 stores, no BigInt.
+  dv.setUint32(p + 2, t >>> 0, true);
+  dv.setUint32(p + 6, (t * 2.3283064365386963e-10) >>> 0, true);
+  p += ${fixed};
+  ${parts.map((part) => part.write).join('\n  ')}
+  ctl[${W.POS}] = p;
+  ctl[${W.PKT_EVENTS}]++;
+  if (t >= f64[${F.FLUSH_AT}]) ring.close();
+};`;
+  factory = new Function('ring', 'h', 'id', 'maxBytes', 'base', 'now', source) as Factory;
+  factories.set(key, factory);
+  return factory;
+}
+
+/**
+ * The recorder for a marker with `fields`, writing event `id` into `ring`.
+ * Strings longer than `maxBytes` of UTF-8 are truncated (utf8.ts).
+ */
+export function buildEncoder(
+  fields: readonly Field[],
+  ring: Ring,
+  id: number,
+  maxBytes: number,
+  baseNs: number,
+): Encoder {
+  return factoryFor(fields)(ring, HELPERS, id, maxBytes, baseNs, monotonicNowMs);
+}

@@ -1,0 +1,139 @@
+/**
+ * record(): the in-process recording API of the DESIGN. The session and the
+ * file writing run in a consumer worker (consumer-worker.ts), off the
+ * application's thread; this module only forwards the calls to it.
+ */
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { threadId, type Worker } from 'node:worker_threads';
+import { MarkersError } from '../errors/markers-error.js';
+import { spawnModuleWorker } from '../threads/spawn.js';
+import { prepareTraceDirectory } from '../trace/writer.js';
+import { type RecordingOptions, type RecordingStats, resolveOptions } from './session.js';
+
+export interface RecordOptions extends RecordingOptions {
+  /** The trace directory: created, and refused if it exists and is not empty. */
+  readonly output: string;
+}
+
+export interface Recording {
+  readonly output: string;
+  /** Live counters: recorded, discarded, overwritten, lost, per thread. */
+  stats(): Promise<RecordingStats>;
+  /** Writes what the buffers hold now into `dir` (a new or empty directory); the recording goes on. */
+  snapshot(dir: string): Promise<RecordingStats>;
+  /** Stops recording in every thread and finishes the trace directory. Idempotent. */
+  stop(): Promise<RecordingStats>;
+}
+
+interface Reply {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly result?: unknown;
+  readonly error?: { code: string; message: string };
+}
+
+const WORKER_URL = new URL(
+  import.meta.url.endsWith('.ts') ? './consumer-worker.ts' : './consumer-worker.js',
+  import.meta.url,
+);
+
+class WorkerRecording implements Recording {
+  readonly output: string;
+  readonly #worker: Worker;
+  readonly #pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
+  #nextId = 1;
+  #stopped: Promise<RecordingStats> | undefined;
+
+  constructor(worker: Worker, output: string) {
+    this.#worker = worker;
+    this.output = output;
+    worker.on('message', (reply: Reply) => {
+      const pending = this.#pending.get(reply.id);
+      if (pending === undefined) return;
+      this.#pending.delete(reply.id);
+      if (this.#pending.size === 0) worker.unref();
+      if (reply.ok) pending.resolve(reply.result);
+      else {
+        const error = reply.error ?? { code: 'ERR_HANDLER_FAILED', message: 'no error given' };
+        pending.reject(new MarkersError(error.code, error.message));
+      }
+    });
+    worker.on('error', (error) => {
+      for (const pending of this.#pending.values()) pending.reject(error);
+      this.#pending.clear();
+    });
+  }
+
+  call(op: string, extra: Record<string, unknown> = {}): Promise<unknown> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      // Awaiting a reply keeps the process alive; an idle consumer does not.
+      this.#worker.ref();
+      this.#worker.postMessage({ id, op, ...extra });
+    });
+  }
+
+  stats(): Promise<RecordingStats> {
+    return this.call('stats') as Promise<RecordingStats>;
+  }
+
+  snapshot(dir: string): Promise<RecordingStats> {
+    const path = resolve(dir);
+    prepareTraceDirectory(path);
+    return this.call('snapshot', { dir: path }) as Promise<RecordingStats>;
+  }
+
+  stop(): Promise<RecordingStats> {
+    this.#stopped ??= (async () => {
+      try {
+        return (await this.call('stop')) as RecordingStats;
+      } finally {
+        await this.#worker.terminate();
+      }
+    })();
+    return this.#stopped;
+  }
+}
+
+/**
+ * Starts recording the markers `options.markers` matches, in every thread
+ * (and threads started later), into the trace directory `options.output`.
+ * Resolves once every thread records.
+ *
+ * @throws MarkersError ERR_INVALID_ARGUMENT, ERR_INVALID_PATTERN,
+ *   ERR_TRACE_DIR_NOT_EMPTY, ERR_TRACE_WRITE.
+ */
+export async function record(options: RecordOptions): Promise<Recording> {
+  resolveOptions(options);
+  if (typeof options.output !== 'string' || options.output === '') {
+    throw new MarkersError('ERR_INVALID_ARGUMENT', 'record() needs an output directory', {
+      option: 'output',
+    });
+  }
+  const output = resolve(options.output);
+  prepareTraceDirectory(output);
+  const worker = spawnModuleWorker(WORKER_URL, { name: 'markers-consumer' });
+  // The consumer never keeps the application alive: stop() is what finishes the trace.
+  worker.unref();
+  const [first] = (await Promise.race([
+    once(worker, 'message'),
+    once(worker, 'error').then(([error]) => {
+      throw error;
+    }),
+  ])) as [unknown];
+  if (first !== 'ready') throw new Error(`markers consumer worker sent ${String(first)}`);
+  const recording = new WorkerRecording(worker, output);
+  const { output: _, ...sessionOptions } = options;
+  try {
+    await recording.call('start', { options: sessionOptions, dir: output, caller: threadId });
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  return recording;
+}

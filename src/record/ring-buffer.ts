@@ -1,0 +1,330 @@
+/**
+ * One thread's ring buffer for one recording: a SharedArrayBuffer split into
+ * K sub-buffers of S bytes, each laid out as a CTF packet (src/trace/layout.ts),
+ * so that writing a packet to disk is one copy of its bytes.
+ *
+ * Memory (byte offsets in the SharedArrayBuffer):
+ *   [0, 128)            Int32 control words (W below)
+ *   [128, 256)          Float64 counters and clock state (F below)
+ *   [256, 256 + 4K)     events in each slot's last packet (overwrite accounting)
+ *   [META, META + cap)  event descriptions, JSON lines, append-only
+ *   [DATA, DATA + K*S)  the sub-buffers; packet n lives in slot n % K
+ *
+ * Algorithm. Packets are numbered from 0; W.PRODUCED counts the packets the
+ * producer has closed, so the open packet (if any) is packet PRODUCED. The
+ * producer opens a packet lazily, on the first event that needs room, and
+ * closes it when the next event does not fit, when its flush deadline passes
+ * (F.FLUSH_AT, so that a live consumer sees events within ~100 ms), or when
+ * asked to (stop, snapshot, thread exit).
+ *   discard:   packet n may only be opened once packet n - K was consumed
+ *              (PRODUCED - CONSUMED < K). Otherwise the buffer is full and
+ *              events are dropped and counted in F.DISCARDED; no blocking and
+ *              no allocation.
+ *   overwrite: packet n always opens, over packet n - K, whose events are
+ *              counted in F.OVERWRITTEN. Nothing is consumed while recording;
+ *              a snapshot copies the newest packets.
+ * Each packet's events_discarded is the running count of DISCARDED when it
+ * opened, so readers (babeltrace2) report a loss between the packets where it
+ * happened; losses after the last packet go in a trailer packet (assemble.ts).
+ *
+ * Reader protocol (who writes what, and when it is published):
+ *   - The producer (the recording thread) is the only writer of every word
+ *     and byte below, except CONSUMED. It writes events and the open packet's
+ *     W.POS / W.PKT_EVENTS with plain stores (they are private until the close).
+ *   - Closing packet n: the producer writes the packet context (timestamps,
+ *     sizes, events_discarded) and the counters, then Atomics.store(PRODUCED,
+ *     n + 1). That store publishes packet n: a consumer that Atomics.loads
+ *     PRODUCED > n may read the packet's bytes.
+ *   - The consumer is the only writer of CONSUMED. After copying packet n it
+ *     Atomics.stores CONSUMED = n + 1, which hands slot n % K back (discard).
+ *   - Overwrite mode (snapshots): the producer Atomics.stores W.OPENED = n + 1
+ *     before it writes anything of packet n. The consumer copies packet n,
+ *     then reloads OPENED; if packet n + K was opened (OPENED > n + K) the slot
+ *     may have been reused during the copy, so the copy is dropped (a seqlock;
+ *     the producer counts those events as overwritten).
+ *   - A thread that exited (W.STATE = EXITED) writes nothing more; the
+ *     consumer may then close its open packet itself (salvage), from W.POS.
+ *   - Event descriptions: the producer appends a JSON line to the meta area
+ *     before the first event with that id is written, then Atomics.stores
+ *     META_LEN, so a consumer that saw a packet also sees every id in it.
+ */
+import { CTF_MAGIC, PacketContext, PacketHeader } from '../trace/layout.js';
+import { monotonicNowMs } from './clock.js';
+
+/** Int32 control words. */
+export const W = {
+  MAGIC: 0,
+  SUB_COUNT: 1,
+  SUB_SIZE: 2,
+  MODE: 3,
+  PRODUCED: 4,
+  CONSUMED: 5,
+  POS: 6,
+  /** End of the open packet; 0 when no packet is open. */
+  END: 7,
+  PKT_EVENTS: 8,
+  STREAM_ID: 9,
+  META_LEN: 10,
+  META_CAP: 11,
+  META_OFFSET: 12,
+  DATA_OFFSET: 13,
+  STATE: 14,
+  EVENT_IDS: 15,
+  /** Packets opened so far (the open packet included): the overwrite seqlock. */
+  OPENED: 16,
+} as const;
+
+/** Float64 slots (index into a Float64Array over [0, 256)). */
+export const F = {
+  LAST_TS: 16,
+  DISCARDED: 17,
+  OVERWRITTEN: 18,
+  RECORDED: 19,
+  BYTES: 20,
+  TRUNCATED: 21,
+  FLUSH_AT: 22,
+  TOO_LARGE: 23,
+  COERCED: 24,
+  /** This thread's clock offset from the recording's origin (clock.ts). */
+  BASE_NS: 25,
+} as const;
+
+export const RingState = { ACTIVE: 0, DETACHED: 1, EXITED: 2 } as const;
+export const RingMode = { discard: 0, overwrite: 1 } as const;
+export type BufferMode = keyof typeof RingMode;
+
+const RING_MAGIC = 0x6d6b7262; // "mkrb"
+const CONTROL_BYTES = 256;
+const TWO_32 = 4294967296;
+
+export interface RingOptions {
+  readonly mode: BufferMode;
+  readonly subBufferSize: number;
+  readonly subBuffers: number;
+  readonly streamId: number;
+  readonly uuid: Uint8Array;
+  readonly metaBytes: number;
+  readonly baseNs: number;
+  /** Close an open packet this long after it was opened (0: only when full or asked). */
+  readonly flushNs: number;
+}
+
+/** Writes v (a non-negative integer below 2^53) as a little-endian u64. */
+export function setU64(dv: DataView, offset: number, v: number): void {
+  dv.setUint32(offset, v >>> 0, true);
+  dv.setUint32(offset + 4, (v / TWO_32) >>> 0, true);
+}
+
+export function getU64(dv: DataView, offset: number): number {
+  return dv.getUint32(offset, true) + dv.getUint32(offset + 4, true) * TWO_32;
+}
+
+/**
+ * The ring over one SharedArrayBuffer. The same class serves the producer
+ * (reserve/close on the recording thread) and the consumer (reads, and
+ * close on behalf of an exited thread); see the reader protocol above.
+ * Its fields are fixed at construction so the generated encoders see one shape.
+ */
+export class Ring {
+  readonly sab: SharedArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly dv: DataView;
+  readonly ctl: Int32Array;
+  readonly f64: Float64Array;
+  readonly slots: Int32Array;
+  readonly subBuffers: number;
+  readonly subBufferSize: number;
+  readonly dataOffset: number;
+  readonly overwrite: boolean;
+  readonly #uuid: Uint8Array;
+  readonly #flushNs: number;
+
+  private constructor(sab: SharedArrayBuffer, flushNs: number) {
+    this.sab = sab;
+    this.u8 = new Uint8Array(sab);
+    this.dv = new DataView(sab);
+    this.ctl = new Int32Array(sab, 0, 32);
+    this.f64 = new Float64Array(sab, 0, 32);
+    this.subBuffers = this.ctl[W.SUB_COUNT] as number;
+    this.subBufferSize = this.ctl[W.SUB_SIZE] as number;
+    this.slots = new Int32Array(sab, CONTROL_BYTES, this.subBuffers);
+    this.dataOffset = this.ctl[W.DATA_OFFSET] as number;
+    this.overwrite = this.ctl[W.MODE] === RingMode.overwrite;
+    // The uuid is written once per packet; read it back from the meta header copy.
+    const metaOffset = this.ctl[W.META_OFFSET] as number;
+    this.#uuid = this.u8.slice(metaOffset - 16, metaOffset);
+    this.#flushNs = flushNs;
+  }
+
+  static create(options: RingOptions): Ring {
+    const slotsBytes = 4 * options.subBuffers;
+    const metaOffset = CONTROL_BYTES + slotsBytes + 16;
+    const dataOffset = metaOffset + options.metaBytes;
+    const sab = new SharedArrayBuffer(dataOffset + options.subBuffers * options.subBufferSize);
+    const ctl = new Int32Array(sab, 0, 32);
+    ctl[W.MAGIC] = RING_MAGIC;
+    ctl[W.SUB_COUNT] = options.subBuffers;
+    ctl[W.SUB_SIZE] = options.subBufferSize;
+    ctl[W.MODE] = RingMode[options.mode];
+    ctl[W.STREAM_ID] = options.streamId;
+    ctl[W.META_CAP] = options.metaBytes;
+    ctl[W.META_OFFSET] = metaOffset;
+    ctl[W.DATA_OFFSET] = dataOffset;
+    new Uint8Array(sab, metaOffset - 16, 16).set(options.uuid);
+    const ring = new Ring(sab, options.flushNs);
+    ring.f64[F.BASE_NS] = options.baseNs;
+    ring.f64[F.LAST_TS] = ring.now();
+    ring.f64[F.FLUSH_AT] = Number.POSITIVE_INFINITY;
+    return ring;
+  }
+
+  /** A view of a ring created by another thread (the consumer's side). */
+  static attach(sab: SharedArrayBuffer): Ring {
+    const ring = new Ring(sab, 0);
+    if (ring.ctl[W.MAGIC] !== RING_MAGIC) throw new TypeError('not a markers ring buffer');
+    return ring;
+  }
+
+  get streamId(): number {
+    return this.ctl[W.STREAM_ID] as number;
+  }
+
+  slotStart(packet: number): number {
+    return this.dataOffset + (packet % this.subBuffers) * this.subBufferSize;
+  }
+
+  /**
+   * Slow path of an event that does not fit the open packet (or finds none):
+   * closes it, opens the next one, and returns where the event goes, or -1
+   * when the event is dropped (counted in DISCARDED).
+   */
+  reserve(need: number): number {
+    const ctl = this.ctl;
+    if (need > this.subBufferSize - PacketContext.END) {
+      this.f64[F.DISCARDED] = (this.f64[F.DISCARDED] as number) + 1;
+      this.f64[F.TOO_LARGE] = (this.f64[F.TOO_LARGE] as number) + 1;
+      return -1;
+    }
+    if (ctl[W.END] !== 0) this.close();
+    if (!this.#open()) {
+      this.f64[F.DISCARDED] = (this.f64[F.DISCARDED] as number) + 1;
+      return -1;
+    }
+    return ctl[W.POS] as number;
+  }
+
+  #open(): boolean {
+    const ctl = this.ctl;
+    const produced = Atomics.load(ctl, W.PRODUCED);
+    const slot = produced % this.subBuffers;
+    if (!this.overwrite) {
+      if (produced - Atomics.load(ctl, W.CONSUMED) >= this.subBuffers) return false;
+    } else if (produced >= this.subBuffers) {
+      /* overwrite: packet produced - K is lost */
+      this.f64[F.OVERWRITTEN] = (this.f64[F.OVERWRITTEN] as number) + (this.slots[slot] as number);
+      this.slots[slot] = 0;
+    }
+    Atomics.store(ctl, W.OPENED, produced + 1);
+    const start = this.dataOffset + slot * this.subBufferSize;
+    const dv = this.dv;
+    dv.setUint32(start + PacketHeader.MAGIC, CTF_MAGIC, true);
+    this.u8.set(this.#uuid, start + PacketHeader.UUID);
+    dv.setUint32(start + PacketHeader.STREAM_ID, ctl[W.STREAM_ID] as number, true);
+    setU64(dv, start + PacketContext.TIMESTAMP_BEGIN, this.f64[F.LAST_TS] as number);
+    setU64(dv, start + PacketContext.PACKET_SEQ_NUM, produced);
+    // The count at open: drops while the buffer was full happened between the
+    // previous packet and this one, which is where readers report the growth.
+    // Overwritten events came before the oldest packet a snapshot keeps, not
+    // between its packets: they show as a packet_seq_num gap and in the stats.
+    setU64(dv, start + PacketContext.EVENTS_DISCARDED, this.f64[F.DISCARDED] as number);
+    dv.setUint32(start + PacketContext.THREAD_ID, ctl[W.STREAM_ID] as number, true);
+    ctl[W.PKT_EVENTS] = 0;
+    ctl[W.POS] = start + PacketContext.END;
+    ctl[W.END] = start + this.subBufferSize;
+    this.f64[F.FLUSH_AT] =
+      this.#flushNs > 0 ? this.now() + this.#flushNs : Number.POSITIVE_INFINITY;
+    return true;
+  }
+
+  /**
+   * Closes the open packet and publishes it (see the reader protocol). A
+   * no-op when none is open. Called by the producer, or by the consumer for
+   * a thread that exited.
+   */
+  close(): void {
+    const ctl = this.ctl;
+    if (ctl[W.END] === 0) return;
+    const f64 = this.f64;
+    const produced = ctl[W.PRODUCED] as number;
+    const start = this.slotStart(produced);
+    const bits = ((ctl[W.POS] as number) - start) * 8;
+    const dv = this.dv;
+    setU64(dv, start + PacketContext.TIMESTAMP_END, f64[F.LAST_TS] as number);
+    setU64(dv, start + PacketContext.CONTENT_SIZE, bits);
+    setU64(dv, start + PacketContext.PACKET_SIZE, bits);
+    const events = ctl[W.PKT_EVENTS] as number;
+    this.slots[produced % this.subBuffers] = events;
+    f64[F.RECORDED] = (f64[F.RECORDED] as number) + events;
+    f64[F.BYTES] = (f64[F.BYTES] as number) + bits / 8;
+    f64[F.FLUSH_AT] = Number.POSITIVE_INFINITY;
+    ctl[W.END] = 0;
+    ctl[W.POS] = 0;
+    ctl[W.PKT_EVENTS] = 0;
+    Atomics.store(ctl, W.PRODUCED, produced + 1);
+  }
+
+  /** Closes the open packet if its flush deadline passed (the idle timer). */
+  closeIfDue(now: number): void {
+    if (this.ctl[W.END] !== 0 && (this.ctl[W.PKT_EVENTS] as number) > 0) {
+      if (now >= (this.f64[F.FLUSH_AT] as number)) this.close();
+    }
+  }
+
+  /** The recording's clock, in this thread (not the hot path: encoders inline it). */
+  now(): number {
+    return (this.f64[F.BASE_NS] as number) + monotonicNowMs() * 1e6;
+  }
+
+  get state(): number {
+    return Atomics.load(this.ctl, W.STATE);
+  }
+
+  set state(value: number) {
+    Atomics.store(this.ctl, W.STATE, value);
+  }
+
+  /** Appends one event description (producer, at bind time). False when the area is full. */
+  appendMeta(line: string): boolean {
+    const bytes = new TextEncoder().encode(`${line}\n`);
+    const len = this.ctl[W.META_LEN] as number;
+    if (len + bytes.length > (this.ctl[W.META_CAP] as number)) return false;
+    this.u8.set(bytes, (this.ctl[W.META_OFFSET] as number) + len);
+    Atomics.store(this.ctl, W.META_LEN, len + bytes.length);
+    Atomics.add(this.ctl, W.EVENT_IDS, 1);
+    return true;
+  }
+
+  /** Every event description published so far (consumer). */
+  readMeta(): unknown[] {
+    const len = Atomics.load(this.ctl, W.META_LEN);
+    const off = this.ctl[W.META_OFFSET] as number;
+    // A copy: TextDecoder refuses views of shared memory.
+    const text = new TextDecoder().decode(this.u8.slice(off, off + len));
+    return text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as unknown);
+  }
+
+  /** Bytes of published packet n (valid until its slot is reused). */
+  packetBytes(packet: number): Uint8Array {
+    const start = this.slotStart(packet);
+    const bytes = getU64(this.dv, start + PacketContext.CONTENT_SIZE) / 8;
+    return this.u8.subarray(start, start + bytes);
+  }
+
+  /** Events in published packet n, as counted at its close. */
+  packetEvents(packet: number): number {
+    return this.slots[packet % this.subBuffers] as number;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The producer side of one recording in one thread: its ring buffer, the
+ * subscription that puts a generated encoder on every matching marker (a
+ * RECORD link, composing with probes), and the per-thread event ids.
+ *
+ * Event ids are allocated here, per thread (each thread is its own CTF
+ * stream class), in the order markers are bound. An id's description is
+ * published in the ring's meta area before the encoder that writes it
+ * exists (ring-buffer.ts, reader protocol).
+ */
+import { threadId } from 'node:worker_threads';
+import type { Field } from '../marker/format.js';
+import {
+  type Link,
+  LinkKind,
+  type LinkOwner,
+  type MarkerEntryView,
+  type Subscription,
+} from '../registry/link.js';
+import { compilePattern, type Pattern } from '../registry/pattern.js';
+import { MAX_EVENT_ID } from '../trace/layout.js';
+import { threadBaseNs } from './clock.js';
+import { buildEncoder } from './encoder.js';
+import { type BufferMode, Ring } from './ring-buffer.js';
+
+/** What a recording sends to every thread (structured-cloned). */
+export interface ThreadStartArgs {
+  readonly sessionId: string;
+  readonly patterns: readonly string[];
+  readonly mode: BufferMode;
+  readonly subBufferSize: number;
+  readonly subBuffers: number;
+  /** Trace uuid, 16 bytes as hex. */
+  readonly uuid: string;
+  readonly originMs: number;
+  readonly flushMs: number;
+  readonly maxStringBytes: number;
+  readonly metaBytes: number;
+}
+
+/** One event class as published in the meta area. */
+export interface EventMeta {
+  readonly id: number;
+  readonly name: string;
+  readonly format: string;
+  readonly fields: readonly Field[];
+}
+
+/** Several patterns as one matcher. */
+export function unionPattern(patterns: readonly string[]): Pattern {
+  const compiled = patterns.map((p) => compilePattern(p));
+  const [first] = compiled;
+  if (compiled.length === 1 && first !== undefined) return first;
+  return {
+    source: patterns.join(','),
+    exact: false,
+    matches: (name) => compiled.some((p) => p.matches(name)),
+  };
+}
+
+export function uuidBytes(uuid: string): Uint8Array {
+  const hex = uuid.replaceAll('-', '');
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+export class ThreadRecorder implements Subscription, LinkOwner {
+  readonly kind = LinkKind.RECORD;
+  seq = 0;
+  readonly matcher: Pattern;
+  readonly ring: Ring;
+  readonly args: ThreadStartArgs;
+  readonly #baseNs: number;
+  #nextId = 0;
+  /** Markers that matched but could not get an event id (ids or meta area exhausted). */
+  skipped = 0;
+  /** Exceptions out of an encoder: a bug, but never the host's problem. */
+  errors = 0;
+
+  constructor(args: ThreadStartArgs) {
+    this.args = args;
+    this.matcher = unionPattern(args.patterns);
+    this.#baseNs = threadBaseNs(args.originMs);
+    this.ring = Ring.create({
+      mode: args.mode,
+      subBufferSize: args.subBufferSize,
+      subBuffers: args.subBuffers,
+      streamId: threadId,
+      uuid: uuidBytes(args.uuid),
+      metaBytes: args.metaBytes,
+      baseNs: this.#baseNs,
+      flushNs: args.flushMs * 1e6,
+    });
+  }
+
+  bind(entry: MarkerEntryView): Link | undefined {
+    const id = this.#nextId;
+    const meta: EventMeta = { id, name: entry.name, format: entry.format, fields: entry.fields };
+    if (id > MAX_EVENT_ID || !this.ring.appendMeta(JSON.stringify(meta))) {
+      this.skipped++;
+      this.#warn(
+        `marker "${entry.name}" is not recorded in thread ${threadId}: the recording's table of ${id} event classes is full`,
+      );
+      return undefined;
+    }
+    this.#nextId++;
+    const fn = buildEncoder(
+      entry.fields,
+      this.ring,
+      id,
+      this.args.maxStringBytes,
+      this.#baseNs,
+    ) as Link['fn'];
+    return { kind: LinkKind.RECORD, fn, owner: this, subscription: this };
+  }
+
+  settle(): void {
+    // Encoders return undefined; nothing to track.
+  }
+
+  fail(): void {
+    this.errors++;
+  }
+
+  #warn(message: string): void {
+    try {
+      process.emitWarning(message, { type: 'MarkersWarning', code: 'ERR_RECORD_SKIPPED' });
+    } catch {
+      // Reporting must never be what breaks the host.
+    }
+  }
+}
