@@ -6,6 +6,24 @@ export {
 export type { CheckFormat, CheckName, Conversion, Field, FormatArgs } from './marker/format.js';
 export { FieldType } from './marker/format.js';
 export { type Marker, marker } from './marker/marker.js';
+export { type LoadedProbeModule, loadProbeModule } from './probe/load.js';
+export type { ProbeEntryInfo, ThreadModuleInfo } from './probe/local-module.js';
+export {
+  type LoadOptions,
+  type ManagerOptions,
+  type ProbeModuleInfo,
+  ProbeModuleManager,
+  type ProbeThreads,
+  type ThreadModuleError,
+  type ThreadReport,
+} from './probe/manager.js';
+export {
+  defineProbeModule,
+  type ProbeContext,
+  type ProbeModule,
+  type ProbeModuleEntry,
+  type ProbeModuleFunction,
+} from './probe/module-shape.js';
 export { type Recording, type RecordOptions, record } from './record/record.js';
 export {
   type PacketSink,
@@ -21,8 +39,12 @@ export { type MarkerInfo, MarkerMode } from './registry/registry.js';
 export { createTraceDirectory, type TraceDirectorySink } from './trace/writer.js';
 export { VERSION } from './version.js';
 
+import { scheduleProbeHandlers } from './probe/thread-handlers.js';
 import { installRecordHandlers } from './record/thread-handlers.js';
 
 // Every thread that imports markers answers recording commands (the coordinator's
 // START/FLUSH/STOP), so a recording started anywhere reaches it.
 installRecordHandlers();
+
+// ... and the probe module manager's commands.
+scheduleProbeHandlers();

@@ -42,6 +42,26 @@ export const ErrorCode = {
   TRACE_WRITE: 'ERR_TRACE_WRITE',
   /** A recording that is stopped was asked to do something. */
   RECORDING_STOPPED: 'ERR_RECORDING_STOPPED',
+  /** A probe module file that does not exist, is not a file, or has an extension markers cannot load. */
+  PROBE_MODULE_NOT_FOUND: 'ERR_PROBE_MODULE_NOT_FOUND',
+  /** A probe module (or its TypeScript) does not parse; the message gives file and line when known. */
+  PROBE_MODULE_SYNTAX: 'ERR_PROBE_MODULE_SYNTAX',
+  /** Importing a probe module failed: its top-level code threw, or one of its imports is missing. */
+  PROBE_MODULE_IMPORT: 'ERR_PROBE_MODULE_IMPORT',
+  /** A probe module's default export is not `{ name, probes, init?, cleanup?, report? }`. */
+  PROBE_MODULE_SHAPE: 'ERR_PROBE_MODULE_SHAPE',
+  /** A probe module's `init` threw or rejected; nothing of it was connected. */
+  PROBE_MODULE_INIT: 'ERR_PROBE_MODULE_INIT',
+  /** A probe module's `cleanup` threw or rejected; the module is unloaded all the same. */
+  PROBE_MODULE_CLEANUP: 'ERR_PROBE_MODULE_CLEANUP',
+  /** A probe module's `report` threw, or returned something that is not plain data. */
+  PROBE_MODULE_REPORT: 'ERR_PROBE_MODULE_REPORT',
+  /** A probe module with this name is already loaded; unload it first. */
+  PROBE_MODULE_LOADED: 'ERR_PROBE_MODULE_LOADED',
+  /** No probe module with this name is loaded. */
+  PROBE_MODULE_NOT_LOADED: 'ERR_PROBE_MODULE_NOT_LOADED',
+  /** A `.ts` probe module, and neither esbuild nor typescript can be found to transpile it. */
+  PROBE_MODULE_TRANSPILER: 'ERR_PROBE_MODULE_TRANSPILER',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

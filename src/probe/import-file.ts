@@ -1,0 +1,152 @@
+/**
+ * Imports a probe module file into this thread, afresh every time.
+ *
+ * ESM caches a module by URL for the life of the thread, so a second import
+ * of the same path would return the old version. Each load therefore imports
+ * a URL of its own: the file URL with a unique query, or, for TypeScript, a
+ * hidden sibling `.mjs` file holding the transpiled code, removed as soon as
+ * the import has settled. The sibling sits next to the original so that its
+ * relative and package imports resolve exactly as the original's would; if the
+ * directory is not writable it goes to the OS temp directory, where only
+ * absolute and built-in imports resolve. An imported module is never freed by
+ * V8: each load of a file costs its code's memory until the thread exits.
+ *
+ * Node 20's SyntaxError for an ES module carries no line, so on that path the
+ * file is checked once more with `node --check`, whose output has it.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { stat, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { isTypeScriptPath, transpileProbeModule } from './transpile.js';
+
+const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts'];
+
+/**
+ * The absolute path of a probe module file, checked to exist.
+ *
+ * @throws MarkersError ERR_INVALID_ARGUMENT, ERR_PROBE_MODULE_NOT_FOUND
+ */
+export async function resolveProbeFile(path: unknown, base = process.cwd()): Promise<string> {
+  if (typeof path !== 'string' || path === '') {
+    throw new MarkersError(
+      ErrorCode.INVALID_ARGUMENT,
+      `a probe module path must be a non-empty string, got ${typeof path}`,
+      {},
+    );
+  }
+  const file = resolve(base, path);
+  if (!EXTENSIONS.includes(extname(file))) {
+    throw new MarkersError(
+      ErrorCode.PROBE_MODULE_NOT_FOUND,
+      `probe module ${file}: markers loads ${EXTENSIONS.join(', ')} files, not "${extname(file) || 'no extension'}"`,
+      { file },
+    );
+  }
+  let isFile = false;
+  try {
+    isFile = (await stat(file)).isFile();
+  } catch {
+    // Reported below, with the path.
+  }
+  if (!isFile) {
+    throw new MarkersError(
+      ErrorCode.PROBE_MODULE_NOT_FOUND,
+      `probe module ${file} does not exist or is not a file (paths are resolved from ${base})`,
+      { file },
+    );
+  }
+  return file;
+}
+
+/** Transpiled JavaScript of a .ts file, given by a thread that already transpiled it. */
+export interface ImportOptions {
+  readonly source?: string | undefined;
+}
+
+/**
+ * Imports `file` (absolute, checked by resolveProbeFile) and returns its
+ * namespace object.
+ *
+ * @throws MarkersError ERR_PROBE_MODULE_SYNTAX, ERR_PROBE_MODULE_IMPORT,
+ *   ERR_PROBE_MODULE_TRANSPILER
+ */
+export async function importProbeFile(file: string, options: ImportOptions = {}): Promise<unknown> {
+  if (!isTypeScriptPath(file)) {
+    const url = `${pathToFileURL(file).href}?markers-load=${randomUUID()}`;
+    return importOrExplain(url, file, file);
+  }
+  const source = options.source ?? (await transpileProbeModule(file));
+  const sibling = await writeSibling(file, source);
+  try {
+    return await importOrExplain(pathToFileURL(sibling).href, file, sibling);
+  } finally {
+    await unlink(sibling).catch(() => {});
+  }
+}
+
+async function writeSibling(file: string, source: string): Promise<string> {
+  const name = `.${basename(file)}.markers-${process.pid}-${randomUUID().slice(0, 8)}.mjs`;
+  const besides = join(dirname(file), name);
+  try {
+    await writeFile(besides, source, { flag: 'wx', mode: 0o600 });
+    return besides;
+  } catch {
+    const elsewhere = join(tmpdir(), name);
+    await writeFile(elsewhere, source, { flag: 'wx', mode: 0o600 });
+    return elsewhere;
+  }
+}
+
+async function importOrExplain(url: string, file: string, checked: string): Promise<unknown> {
+  try {
+    return await import(url);
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      const where = await locateSyntaxError(checked);
+      const hint =
+        file.endsWith('.js') && /\b(export|import)\b/.test(error.message)
+          ? ' (a .js file is CommonJS unless its package.json says "type": "module"; name it .mjs)'
+          : '';
+      // The transpiled sibling's lines are not the .ts file's: name the .ts only.
+      const line = checked === file ? where : undefined;
+      throw new MarkersError(
+        ErrorCode.PROBE_MODULE_SYNTAX,
+        `probe module ${line === undefined ? file : `${file}:${line}`} does not parse: ${error.message}${hint}`,
+        line === undefined ? { file } : { file, line },
+        { cause: error },
+      );
+    }
+    const code = (error as { code?: unknown })?.code;
+    throw new MarkersError(
+      ErrorCode.PROBE_MODULE_IMPORT,
+      `probe module ${file} failed to import: ${error instanceof Error ? error.message : String(error)}`,
+      typeof code === 'string' ? { file, cause: code } : { file },
+      { cause: error },
+    );
+  }
+}
+
+/** The line `node --check` reports for a syntax error in `file`, if it is in that file. */
+function locateSyntaxError(file: string): Promise<number | undefined> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['--check', file],
+      { timeout: 10_000, env: { ...process.env, NODE_OPTIONS: '' } },
+      (error, _stdout, stderr) => {
+        if (error === null) {
+          done(undefined);
+          return;
+        }
+        const prefix = `${file}:`;
+        const first = stderr.split('\n').find((line) => line.startsWith(prefix));
+        const line = Number(first?.slice(prefix.length));
+        done(Number.isInteger(line) && line > 0 ? line : undefined);
+      },
+    );
+  });
+}

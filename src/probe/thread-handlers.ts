@@ -1,0 +1,187 @@
+/**
+ * The commands the probe module manager sends to every thread, and what each
+ * thread does with them. Installed once per thread when markers is imported.
+ *
+ *   probe:prepare    {loadId, path, source?}  import, validate, check formats, reserve the name
+ *   probe:commit     {loadId}                 init + connect a prepared module
+ *   probe:load       {loadId, path, source?}  prepare + commit; a no-op where the load id is
+ *                                             already loaded (the sticky command for late threads)
+ *   probe:abort      {loadId}                 undo whatever of the load id exists here
+ *   probe:disconnect {loadId}                 disconnect and wait until no call is in flight here
+ *   probe:cleanup    {loadId}                 cleanup(ctx) once, and forget the module
+ *   probe:report     {loadId}                 the module's report here, as plain data
+ *   probe:status     {loadId}                 its probes here: markers, skipped, errors
+ *
+ * Commands from one sender reach a thread in the order sent, so an abort or
+ * disconnect sent after a load that timed out still undoes it when the thread
+ * wakes; a load id once aborted or disconnected is refused from then on.
+ * Replies are `{ loaded: false }` where the load id is not loaded.
+ */
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { getCoordinator } from '../threads/coordinator.js';
+import {
+  type LocalModule,
+  prepareModule,
+  type ThreadModuleInfo,
+  threadTable,
+} from './local-module.js';
+
+export const ProbeOp = {
+  PREPARE: 'probe:prepare',
+  COMMIT: 'probe:commit',
+  LOAD: 'probe:load',
+  ABORT: 'probe:abort',
+  DISCONNECT: 'probe:disconnect',
+  CLEANUP: 'probe:cleanup',
+  REPORT: 'probe:report',
+  STATUS: 'probe:status',
+} as const;
+
+export interface LoadArgs {
+  readonly loadId: string;
+  readonly path: string;
+  /** Transpiled JavaScript of a .ts module, made once by the manager. */
+  readonly source?: string | undefined;
+}
+
+export interface IdArgs {
+  readonly loadId: string;
+}
+
+export type PrepareReply = { readonly name: string; readonly patterns: readonly string[] };
+export type StateReply =
+  | { readonly loaded: true; readonly info: ThreadModuleInfo }
+  | { readonly loaded: false };
+export type ReportReply =
+  | { readonly loaded: true; readonly report: unknown }
+  | { readonly loaded: false };
+
+function idOf(args: unknown): string {
+  const loadId = (args as IdArgs | null)?.loadId;
+  if (typeof loadId !== 'string') {
+    throw new MarkersError(ErrorCode.INVALID_ARGUMENT, 'probe command without a loadId', {});
+  }
+  return loadId;
+}
+
+function loadArgs(args: unknown): LoadArgs {
+  const { path, source } = (args ?? {}) as Partial<LoadArgs>;
+  if (typeof path !== 'string' || (source !== undefined && typeof source !== 'string')) {
+    throw new MarkersError(ErrorCode.INVALID_ARGUMENT, 'probe load command without a path', {});
+  }
+  return { loadId: idOf(args), path, source };
+}
+
+function find(loadId: string): LocalModule | undefined {
+  return threadTable().modules.get(loadId);
+}
+
+function state(module: LocalModule | undefined): StateReply {
+  return module === undefined ? { loaded: false } : { loaded: true, info: module.info() };
+}
+
+async function prepare(args: unknown): Promise<PrepareReply> {
+  const { loadId, path, source } = loadArgs(args);
+  const module = await prepareModule(path, loadId, source);
+  return { name: module.name, patterns: module.info().probes.map((p) => p.pattern) };
+}
+
+async function commit(args: unknown): Promise<StateReply> {
+  const loadId = idOf(args);
+  const module = find(loadId);
+  if (module === undefined || module.state !== 'prepared') {
+    throw new MarkersError(
+      ErrorCode.PROBE_MODULE_NOT_LOADED,
+      `probe load ${loadId} is not prepared in this thread (aborted, or prepared elsewhere)`,
+      { loadId },
+    );
+  }
+  await module.activate();
+  return state(module);
+}
+
+async function load(args: unknown): Promise<StateReply> {
+  const { loadId, path, source } = loadArgs(args);
+  const table = threadTable();
+  if (table.dead.has(loadId)) return { loaded: false };
+  const existing = find(loadId);
+  if (existing !== undefined) return state(existing);
+  const module = await prepareModule(path, loadId, source);
+  await module.activate();
+  return state(module);
+}
+
+async function abort(args: unknown): Promise<StateReply> {
+  const loadId = idOf(args);
+  const module = find(loadId);
+  threadTable().dead.add(loadId);
+  if (module !== undefined) {
+    // A prepared module ran nothing: dropping it is enough. An active one is unloaded.
+    if (module.state === 'prepared') threadTable().modules.delete(loadId);
+    else await module.unload().catch(() => {});
+  }
+  return { loaded: false };
+}
+
+async function disconnect(args: unknown): Promise<StateReply> {
+  const loadId = idOf(args);
+  const module = find(loadId);
+  threadTable().dead.add(loadId);
+  if (module === undefined) return { loaded: false };
+  await module.disconnect();
+  return state(module);
+}
+
+async function cleanup(args: unknown): Promise<StateReply> {
+  const module = find(idOf(args));
+  if (module === undefined) return { loaded: false };
+  await module.cleanup();
+  return { loaded: false };
+}
+
+async function report(args: unknown): Promise<ReportReply> {
+  const module = find(idOf(args));
+  if (module === undefined || module.state !== 'active') return { loaded: false };
+  return { loaded: true, report: await module.report() };
+}
+
+function status(args: unknown): StateReply {
+  const module = find(idOf(args));
+  return module?.state === 'active' ? state(module) : { loaded: false };
+}
+
+const INSTALLED = Symbol.for('markers.probe-handlers');
+const COORDINATOR_KEY = Symbol.for('markers.threads');
+
+/** Makes this thread answer the manager's probe commands, now. Idempotent per thread. */
+export function installProbeHandlers(): void {
+  const holder = globalThis as { [INSTALLED]?: boolean };
+  if (holder[INSTALLED] === true) return;
+  Object.defineProperty(globalThis, INSTALLED, { value: true });
+  const coordinator = getCoordinator();
+  if (coordinator.self.internal) return;
+  coordinator.handle(ProbeOp.PREPARE, prepare);
+  coordinator.handle(ProbeOp.COMMIT, commit);
+  coordinator.handle(ProbeOp.LOAD, load);
+  coordinator.handle(ProbeOp.ABORT, abort);
+  coordinator.handle(ProbeOp.DISCONNECT, disconnect);
+  coordinator.handle(ProbeOp.CLEANUP, cleanup);
+  coordinator.handle(ProbeOp.REPORT, report);
+  coordinator.handle(ProbeOp.STATUS, status);
+}
+
+/**
+ * What importing markers does. When the thread's coordinator exists, the
+ * handlers go on it now. Otherwise they wait for the end of this turn, so an
+ * internal thread (the control server's worker) that imports markers and then
+ * creates its coordinator as internal is not made an application thread by
+ * the import. A thread that joins a little later is like a thread started
+ * later: sticky loads still reach it.
+ */
+export function scheduleProbeHandlers(): void {
+  if ((globalThis as { [COORDINATOR_KEY]?: unknown })[COORDINATOR_KEY] !== undefined) {
+    installProbeHandlers();
+    return;
+  }
+  setImmediate(installProbeHandlers).unref();
+}
