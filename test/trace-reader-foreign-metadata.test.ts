@@ -6,14 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  type Bt2Event,
-  bt2Read,
-  canonicalBt2,
-  canonicalOurs,
-  eventsOf,
-  readAll,
-} from './helpers/judges.js';
+import { readWithBoth } from './helpers/judges.js';
 import { tempDir } from './helpers/trace-writer.js';
 
 const METADATA = `/* CTF 1.8 */
@@ -102,15 +95,10 @@ test('a hand-written CTF trace reads the same with our reader and bt2', async ()
   // A hidden file is not a stream file (babeltrace2 ignores it too).
   writeFileSync(join(dir, '.index'), 'not a stream');
 
-  const bt2 = bt2Read(dir);
-  assert.equal(bt2.status, 0, bt2.stderr);
-  const theirs = bt2.messages.filter((m): m is Bt2Event => m.type === 'event').map(canonicalBt2);
-  const { records, error } = await readAll(dir);
-  assert.equal(error, undefined);
-  const ours = eventsOf(records);
+  const { ours: canonical, theirs, events: ours } = await readWithBoth(dir);
   // bt2 has no packet thread_id here: compare the rest, and check our fallback thread.
   assert.deepEqual(
-    ours.map((e) => ({ ...canonicalOurs(e), threadId: 0 })),
+    canonical.map((e) => ({ ...e, threadId: 0 })),
     theirs.map((e) => ({ ...e, threadId: 0 })),
   );
   assert.equal(ours.length, 3);
