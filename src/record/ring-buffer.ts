@@ -48,8 +48,10 @@
  *     before the first event with that id is written, then Atomics.stores
  *     META_LEN, so a consumer that saw a packet also sees every id in it.
  */
+
 import { CTF_MAGIC, PacketContext, PacketHeader } from '../trace/layout.js';
 import { monotonicNowMs } from './clock.js';
+import type { NativeUtf8Target } from './utf8.js';
 
 /** Int32 control words. */
 export const W = {
@@ -129,7 +131,7 @@ export class Ring {
   readonly sab: SharedArrayBuffer;
   readonly u8: Uint8Array;
   /** The same bytes as a Buffer, for Node's native UTF-8 encoder (utf8.ts). */
-  readonly buf: Buffer;
+  readonly buf: NativeUtf8Target;
   readonly dv: DataView;
   readonly ctl: Int32Array;
   readonly f64: Float64Array;

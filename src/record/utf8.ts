@@ -24,6 +24,14 @@ import { F } from './ring-buffer.js';
 /** Smallest string limit: room for the ellipsis and a character. */
 export const MIN_STRING_BYTES = 16;
 
+/**
+ * What the native path needs of a Buffer. Declared structurally so that the
+ * package's public types do not require Node's type definitions.
+ */
+export interface NativeUtf8Target extends Uint8Array {
+  write(string: string, offset: number, length: number, encoding: 'utf8'): number;
+}
+
 /** Non-ASCII remainders at least this long go to the native encoder (measured break-even ~20). */
 const NATIVE_FROM = 24;
 
@@ -37,7 +45,7 @@ export function writeString(
   s: string,
   max: number,
   f64: Float64Array,
-  buf: Buffer,
+  buf: NativeUtf8Target,
 ): number {
   const n = s.length;
   if (n <= max) {
@@ -59,7 +67,13 @@ export function writeString(
 }
 
 // The whole string through Node's encoder, cut with "…" past `max` bytes.
-function writeNative(buf: Buffer, p: number, s: string, max: number, f64: Float64Array): number {
+function writeNative(
+  buf: NativeUtf8Target,
+  p: number,
+  s: string,
+  max: number,
+  f64: Float64Array,
+): number {
   let written = buf.write(s, p, max, 'utf8');
   // Fewer than 4 bytes of room left means the next character may not have fitted.
   if (written > max - 4 && Buffer.byteLength(s, 'utf8') > written) {
