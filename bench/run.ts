@@ -1,5 +1,5 @@
 /**
- * The benchmark runner: `npm run bench -- [--filter TEXT]... [--quick] [--json] [--rounds N] [--list]`.
+ * The benchmark runner: `npm run bench -- [--filter TEXT]... [--quick] [--json] [--rounds N] [--list] [--no-gc]`.
  * Discovers the suites in bench/suites/, runs each selected case in a child
  * process of its own, one after another (never two at once: they would
  * share the 2 cores), and prints a table or JSON.
@@ -14,9 +14,10 @@ import { runCase } from './harness/spawn.js';
 const USAGE = `usage: npm run bench -- [options]
   --filter TEXT   run the cases whose id (suite/case) contains TEXT; repeatable
   --quick         few short rounds: a smoke test, not a measurement
-  --rounds N      rounds per case (default 41, quick 9)
+  --rounds N      rounds per case (default 81, quick 9)
   --json          print one JSON document on stdout instead of the table
   --list          list the case ids and exit
+  --no-gc         skip the gc() after each case's prepare (see docs/bench.md, Method)
 example: npm run bench -- --filter disabled --filter dc-`;
 
 async function main(): Promise<number> {
@@ -27,6 +28,7 @@ async function main(): Promise<number> {
       rounds: { type: 'string' },
       json: { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
+      'no-gc': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -55,7 +57,10 @@ async function main(): Promise<number> {
   for (const [index, found] of cases.entries()) {
     process.stderr.write(`[${index + 1}/${cases.length}] ${found.id}\n`);
     try {
-      outcomes.push({ found, result: await runCase(found, { quick: values.quick, rounds }) });
+      outcomes.push({
+        found,
+        result: await runCase(found, { quick: values.quick, rounds, gc: !values['no-gc'] }),
+      });
     } catch (error) {
       outcomes.push({ found, error: error instanceof Error ? error.message : String(error) });
     }

@@ -1,6 +1,3 @@
-import { scheduleProbeHandlers } from './probe/thread-handlers.js';
-import { installRecordHandlers } from './record/thread-handlers.js';
-
 export { type ControlHandle, type ListenOptions, listen } from './control/listen.js';
 export {
   ErrorCode,
@@ -43,9 +40,12 @@ export { type MarkerInfo, MarkerMode } from './registry/registry.js';
 export { createTraceDirectory, type TraceDirectorySink } from './trace/writer.js';
 export { VERSION } from './version.js';
 
-// Every thread that imports markers answers the probe module manager's commands.
-scheduleProbeHandlers();
+import { scheduleProbeHandlers } from './probe/thread-handlers.js';
+import { installRecordHandlers } from './record/thread-handlers.js';
 
 // Every thread that imports markers answers recording commands (the coordinator's
 // START/FLUSH/STOP), so a recording started anywhere reaches it.
 installRecordHandlers();
+
+// ... and the probe module manager's commands.
+scheduleProbeHandlers();

@@ -17,7 +17,7 @@ export default {
   async init(ctx) {
     ${logLine(dir.log, 'init')};
     // Probes are not connected yet while init runs.
-    ${logLine(dir.log, 'enabled-during-init-${globalThis.tickEnabled()}')};
+    appendFileSync(${JSON.stringify(dir.log)}, threadId + ':enabled-during-init-' + globalThis.tickEnabled() + '\\n');
   },
   async cleanup(ctx) {
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -94,3 +94,28 @@ test('a thread that exits leaves the list of threads', async () => {
   }
   assert.ok(!coordinator.threads().some((t) => t.id === id));
 });
+
+test('a sticky command issued by a thread that is itself brand new reaches the threads it had not met yet', async () => {
+  const coordinator = getCoordinator();
+  const existing = await startWorker(WORKER);
+  const issuer = await startWorker(new URL('./fixtures/threads-issuer.ts', import.meta.url));
+  try {
+    let value: unknown;
+    for (let i = 0; i < 500 && value === undefined; i++) {
+      const { replies } = await coordinator.request('get', null, {
+        threads: [existing.threadId],
+        timeoutMs: 20_000,
+      });
+      value = replies[0]?.ok ? replies[0].result : undefined;
+      if (value === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.deepEqual(value, { from: 'issuer' });
+    const late = once(issuer, 'message');
+    issuer.postMessage('late');
+    const [names] = (await late) as [string[]];
+    assert.ok(names.includes(`worker-${existing.threadId}`), `late replies: ${names.join(', ')}`);
+  } finally {
+    await stopWorker(existing);
+    await stopWorker(issuer);
+  }
+});

@@ -3,24 +3,12 @@
 // packets per stream and random values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  type Bt2Event,
-  bt2Read,
-  canonicalBt2,
-  canonicalOurs,
-  eventsOf,
-  readAll,
-} from './helpers/judges.js';
+import { readWithBoth } from './helpers/judges.js';
 import { INT64_MAX, INT64_MIN, SAMPLE_TRACE, UINT64_MAX } from './helpers/sample-trace.js';
 import { type TestPacket, type TestStream, writeTrace } from './helpers/trace-writer.js';
 
 async function assertAgree(dir: string): Promise<number> {
-  const bt2 = bt2Read(dir);
-  assert.equal(bt2.status, 0, bt2.stderr);
-  const theirs = bt2.messages.filter((m): m is Bt2Event => m.type === 'event').map(canonicalBt2);
-  const { records, error } = await readAll(dir);
-  assert.equal(error, undefined);
-  const ours = eventsOf(records).map(canonicalOurs);
+  const { ours, theirs } = await readWithBoth(dir);
   assert.equal(ours.length, theirs.length);
   for (let i = 0; i < ours.length; i++) assert.deepEqual(ours[i], theirs[i], `event ${i}`);
   return ours.length;

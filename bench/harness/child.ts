@@ -1,6 +1,6 @@
 /**
  * One case, in a process of its own. Invoked by the runner as
- *   node --import tsx --allow-natives-syntax --expose-gc bench/harness/child.ts SUITE_FILE CASE [--quick] [--rounds N]
+ *   node --import tsx --allow-natives-syntax --expose-gc bench/harness/child.ts SUITE_FILE CASE [--quick] [--rounds N] [--no-gc]
  *
  * Loop cases: set up, let `prepare` build history, warm both loops until V8
  * has optimised them, size a round to a few milliseconds, then time rounds
@@ -19,17 +19,25 @@ interface ChildOptions {
   readonly caseName: string;
   readonly quick: boolean;
   readonly rounds: number | undefined;
+  /** False with --no-gc: skip the collection after prepare, to see V8's behaviour without it. */
+  readonly gc: boolean;
 }
 
 function parseArgs(argv: readonly string[]): ChildOptions {
   const [suiteFile, caseName, ...rest] = argv;
   if (suiteFile === undefined || caseName === undefined) {
-    throw new Error('usage: child.ts SUITE_FILE CASE [--quick] [--rounds N]');
+    throw new Error('usage: child.ts SUITE_FILE CASE [--quick] [--rounds N] [--no-gc]');
   }
   let rounds: number | undefined;
   const at = rest.indexOf('--rounds');
   if (at >= 0) rounds = Number(rest[at + 1]);
-  return { suiteFile, caseName, quick: rest.includes('--quick'), rounds };
+  return {
+    suiteFile,
+    caseName,
+    quick: rest.includes('--quick'),
+    rounds,
+    gc: !rest.includes('--no-gc'),
+  };
 }
 
 // Both loops' results flow here so V8 cannot drop a loop as dead code.
@@ -77,7 +85,7 @@ async function measureLoop(bench: LoopCase, options: ChildOptions): Promise<Loop
   // second. Without it V8 11.3 can leave a loop whose OSR code was
   // invalidated in Sparkplug until the next GC, which a loop that allocates
   // nothing never triggers (docs/bench.md, "Method").
-  (globalThis as { gc?: () => void }).gc?.();
+  if (options.gc) (globalThis as { gc?: () => void }).gc?.();
   // Short calls first: every operation, the return included, gets type
   // feedback before V8 optimises, or the first optimised code (compiled
   // on-stack mid-loop) deopts at the loop exit on every call.
@@ -96,7 +104,7 @@ async function measureLoop(bench: LoopCase, options: ChildOptions): Promise<Loop
   const probe = Math.max(timeOne(instrumented, 200_000), timeOne(baseline, 200_000));
   const iterations = Math.max(10_000, Math.round((roundMs * 1e6) / probe));
 
-  const rounds = options.rounds ?? (options.quick ? 9 : 41);
+  const rounds = options.rounds ?? (options.quick ? 9 : 81);
   const base: number[] = [];
   const inst: number[] = [];
   const delta: number[] = [];

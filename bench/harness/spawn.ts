@@ -15,6 +15,7 @@ const CHILD_FLAGS = ['--allow-natives-syntax', '--expose-gc'];
 export interface SpawnOptions {
   readonly quick: boolean;
   readonly rounds: number | undefined;
+  readonly gc: boolean;
 }
 
 export function runCase(found: FoundCase, options: SpawnOptions): Promise<ChildResult> {
@@ -27,6 +28,7 @@ export function runCase(found: FoundCase, options: SpawnOptions): Promise<ChildR
   ];
   if (options.quick) args.push('--quick');
   if (options.rounds !== undefined) args.push('--rounds', String(options.rounds));
+  if (!options.gc) args.push('--no-gc');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -42,6 +42,22 @@ export const ErrorCode = {
   TARGET_EXITED: 'ERR_TARGET_EXITED',
   /** The control server was asked to start twice, or could not start. */
   CONTROL_SERVER: 'ERR_CONTROL_SERVER',
+  /** A trace directory, or its `metadata` file, does not exist. */
+  TRACE_NOT_FOUND: 'ERR_TRACE_NOT_FOUND',
+  /** A trace's metadata cannot be parsed, or describes something this reader does not support. */
+  TRACE_METADATA: 'ERR_TRACE_METADATA',
+  /** A stream file is truncated or holds bytes that break the layout (details name file and offset). */
+  TRACE_CORRUPT: 'ERR_TRACE_CORRUPT',
+  /** A packet's uuid differs from the metadata's: the stream file belongs to another trace. */
+  TRACE_UUID_MISMATCH: 'ERR_TRACE_UUID_MISMATCH',
+  /** An output file exists and `--force` was not given. */
+  OUTPUT_EXISTS: 'ERR_OUTPUT_EXISTS',
+  /** A recording's output directory exists and is not empty: someone's trace is never overwritten. */
+  TRACE_DIR_NOT_EMPTY: 'ERR_TRACE_DIR_NOT_EMPTY',
+  /** A trace directory or file cannot be created or written (permissions, full disk); what was lost is counted. */
+  TRACE_WRITE: 'ERR_TRACE_WRITE',
+  /** A recording that is stopped was asked to do something. */
+  RECORDING_STOPPED: 'ERR_RECORDING_STOPPED',
   /** A probe module file that does not exist, is not a file, or has an extension markers cannot load. */
   PROBE_MODULE_NOT_FOUND: 'ERR_PROBE_MODULE_NOT_FOUND',
   /** A probe module (or its TypeScript) does not parse; the message gives file and line when known. */
@@ -62,22 +78,6 @@ export const ErrorCode = {
   PROBE_MODULE_NOT_LOADED: 'ERR_PROBE_MODULE_NOT_LOADED',
   /** A `.ts` probe module, and neither esbuild nor typescript can be found to transpile it. */
   PROBE_MODULE_TRANSPILER: 'ERR_PROBE_MODULE_TRANSPILER',
-  /** A trace directory, or its `metadata` file, does not exist. */
-  TRACE_NOT_FOUND: 'ERR_TRACE_NOT_FOUND',
-  /** A trace's metadata cannot be parsed, or describes something this reader does not support. */
-  TRACE_METADATA: 'ERR_TRACE_METADATA',
-  /** A stream file is truncated or holds bytes that break the layout (details name file and offset). */
-  TRACE_CORRUPT: 'ERR_TRACE_CORRUPT',
-  /** A packet's uuid differs from the metadata's: the stream file belongs to another trace. */
-  TRACE_UUID_MISMATCH: 'ERR_TRACE_UUID_MISMATCH',
-  /** An output file exists and `--force` was not given. */
-  OUTPUT_EXISTS: 'ERR_OUTPUT_EXISTS',
-  /** A recording's output directory exists and is not empty: someone's trace is never overwritten. */
-  TRACE_DIR_NOT_EMPTY: 'ERR_TRACE_DIR_NOT_EMPTY',
-  /** A trace directory or file cannot be created or written (permissions, full disk); what was lost is counted. */
-  TRACE_WRITE: 'ERR_TRACE_WRITE',
-  /** A recording that is stopped was asked to do something. */
-  RECORDING_STOPPED: 'ERR_RECORDING_STOPPED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -12,13 +12,24 @@ import { getCoordinator, serializeError } from '../threads/coordinator.js';
 import { createTraceDirectory } from '../trace/writer.js';
 import { type RecordingOptions, RecordingSession } from './session.js';
 
-getCoordinator({ internal: true, name: 'markers-consumer' });
+const coordinator = getCoordinator({ internal: true, name: 'markers-consumer' });
+
+// The coordinator learns its peers from their answers to its hello. The
+// thread that called record() must be known before the sticky START goes
+// out, or that thread would not be recorded.
+async function knowThread(id: number): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!coordinator.threads().some((t) => t.id === id) && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
 
 interface Request {
   readonly id: number;
   readonly op: 'start' | 'stats' | 'snapshot' | 'stop';
   readonly options?: RecordingOptions;
   readonly dir?: string;
+  readonly caller?: number;
 }
 
 let session: RecordingSession | undefined;
@@ -26,6 +37,7 @@ let session: RecordingSession | undefined;
 async function run(request: Request): Promise<unknown> {
   switch (request.op) {
     case 'start': {
+      await knowThread(request.caller ?? 0);
       const sink = createTraceDirectory(request.dir as string);
       session = await RecordingSession.start(request.options as RecordingOptions, sink);
       return { id: session.id, uuid: session.uuid };

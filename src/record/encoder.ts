@@ -70,13 +70,13 @@ function fieldCode(field: Field, i: number): { pre: string; size: string; write:
       return {
         pre: `const s${i} = typeof ${a} === 'string' ? ${a} : h.toStr(${a}, f64);`,
         size: `(s${i}.length * 3 < maxBytes ? s${i}.length * 3 : maxBytes) + 1`,
-        write: `p = h.writeString(u8, p, s${i}, maxBytes, f64);`,
+        write: `p = h.writeString(u8, p, s${i}, maxBytes, f64, buf);`,
       };
     case 'json':
       return {
         pre: `const s${i} = h.toJson(${a}, f64);`,
         size: `(s${i}.length * 3 < maxBytes ? s${i}.length * 3 : maxBytes) + 1`,
-        write: `p = h.writeString(u8, p, s${i}, maxBytes, f64);`,
+        write: `p = h.writeString(u8, p, s${i}, maxBytes, f64, buf);`,
       };
   }
 }
@@ -90,7 +90,7 @@ function factoryFor(fields: readonly Field[]): Factory {
   const fixed = EventHeader.SIZE;
   const sizes = [String(fixed), ...parts.map((part) => part.size)].join(' + ');
   const source = `'use strict';
-const ctl = ring.ctl, f64 = ring.f64, dv = ring.dv, u8 = ring.u8;
+const ctl = ring.ctl, f64 = ring.f64, dv = ring.dv, u8 = ring.u8, buf = ring.buf;
 return function record(${params}) {
   ${parts.map((part) => part.pre).join('\n  ')}
   const need = ${sizes};

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import type { Worker } from 'node:worker_threads';
+import { threadId, type Worker } from 'node:worker_threads';
 import { MarkersError } from '../errors/markers-error.js';
 import { spawnModuleWorker } from '../threads/spawn.js';
 import { prepareTraceDirectory } from '../trace/writer.js';
@@ -130,7 +130,7 @@ export async function record(options: RecordOptions): Promise<Recording> {
   const recording = new WorkerRecording(worker, output);
   const { output: _, ...sessionOptions } = options;
   try {
-    await recording.call('start', { options: sessionOptions, dir: output });
+    await recording.call('start', { options: sessionOptions, dir: output, caller: threadId });
   } catch (error) {
     await worker.terminate();
     throw error;

@@ -23,8 +23,9 @@
  *   overwrite: packet n always opens, over packet n - K, whose events are
  *              counted in F.OVERWRITTEN. Nothing is consumed while recording;
  *              a snapshot copies the newest packets.
- * Each packet's events_discarded is the running count of DISCARDED at its
- * close, so readers (babeltrace2) report the loss where it happened.
+ * Each packet's events_discarded is the running count of DISCARDED when it
+ * opened, so readers (babeltrace2) report a loss between the packets where it
+ * happened; losses after the last packet go in a trailer packet (assemble.ts).
  *
  * Reader protocol (who writes what, and when it is published):
  *   - The producer (the recording thread) is the only writer of every word
@@ -47,8 +48,10 @@
  *     before the first event with that id is written, then Atomics.stores
  *     META_LEN, so a consumer that saw a packet also sees every id in it.
  */
+
 import { CTF_MAGIC, PacketContext, PacketHeader } from '../trace/layout.js';
 import { monotonicNowMs } from './clock.js';
+import type { NativeUtf8Target } from './utf8.js';
 
 /** Int32 control words. */
 export const W = {
@@ -127,6 +130,8 @@ export function getU64(dv: DataView, offset: number): number {
 export class Ring {
   readonly sab: SharedArrayBuffer;
   readonly u8: Uint8Array;
+  /** The same bytes as a Buffer, for Node's native UTF-8 encoder (utf8.ts). */
+  readonly buf: NativeUtf8Target;
   readonly dv: DataView;
   readonly ctl: Int32Array;
   readonly f64: Float64Array;
@@ -141,6 +146,7 @@ export class Ring {
   private constructor(sab: SharedArrayBuffer, flushNs: number) {
     this.sab = sab;
     this.u8 = new Uint8Array(sab);
+    this.buf = Buffer.from(sab);
     this.dv = new DataView(sab);
     this.ctl = new Int32Array(sab, 0, 32);
     this.f64 = new Float64Array(sab, 0, 32);
@@ -231,6 +237,11 @@ export class Ring {
     dv.setUint32(start + PacketHeader.STREAM_ID, ctl[W.STREAM_ID] as number, true);
     setU64(dv, start + PacketContext.TIMESTAMP_BEGIN, this.f64[F.LAST_TS] as number);
     setU64(dv, start + PacketContext.PACKET_SEQ_NUM, produced);
+    // The count at open: drops while the buffer was full happened between the
+    // previous packet and this one, which is where readers report the growth.
+    // Overwritten events came before the oldest packet a snapshot keeps, not
+    // between its packets: they show as a packet_seq_num gap and in the stats.
+    setU64(dv, start + PacketContext.EVENTS_DISCARDED, this.f64[F.DISCARDED] as number);
     dv.setUint32(start + PacketContext.THREAD_ID, ctl[W.STREAM_ID] as number, true);
     ctl[W.PKT_EVENTS] = 0;
     ctl[W.POS] = start + PacketContext.END;
@@ -256,9 +267,6 @@ export class Ring {
     setU64(dv, start + PacketContext.TIMESTAMP_END, f64[F.LAST_TS] as number);
     setU64(dv, start + PacketContext.CONTENT_SIZE, bits);
     setU64(dv, start + PacketContext.PACKET_SIZE, bits);
-    // Overwritten events came before the oldest packet a snapshot keeps, not
-    // between its packets: they show as a packet_seq_num gap and in the stats.
-    setU64(dv, start + PacketContext.EVENTS_DISCARDED, f64[F.DISCARDED] as number);
     const events = ctl[W.PKT_EVENTS] as number;
     this.slots[produced % this.subBuffers] = events;
     f64[F.RECORDED] = (f64[F.RECORDED] as number) + events;

@@ -237,7 +237,8 @@ export class RecordingSession {
     });
     session.#stickyId = stickyId;
     for (const reply of replies) session.#join(reply, false);
-    session.#watchCrash();
+    // Awaited once: when start() resolves, a crash already writes the flight recorder.
+    await session.#watchCrash();
     if (args.mode === 'discard') {
       session.#timer = setInterval(() => session.#scheduleDrain(), DRAIN_MS);
       session.#timer.unref();
@@ -257,12 +258,12 @@ export class RecordingSession {
     const result = reply.result as ThreadStartReply;
     if (this.#streams.has(result.threadId)) return;
     this.#streams.set(result.threadId, new StreamState(Ring.attach(result.sab), result.threadName));
-    if (watch) this.#watchCrash();
+    if (watch) void this.#watchCrash();
   }
 
   // Overwrite mode: the main thread keeps the current list of rings, to write
   // them out if the process dies (crash.ts). Sent again whenever a thread joins.
-  #watchCrash(): void {
+  async #watchCrash(): Promise<void> {
     if (this.mode !== 'overwrite') return;
     const watch: CrashWatch = {
       sessionId: this.id,
@@ -274,7 +275,7 @@ export class RecordingSession {
         threadName: s.threadName,
       })),
     };
-    void getCoordinator().request(RecordOp.CRASH_WATCH, watch, {
+    await getCoordinator().request(RecordOp.CRASH_WATCH, watch, {
       threads: [0],
       timeoutMs: this.#timeoutMs,
     });
@@ -308,18 +309,23 @@ export class RecordingSession {
     for (const stream of this.#streams.values()) await this.#drain(stream);
   }
 
+  // Drains until the ring is empty, re-reading PRODUCED after each batch: a
+  // producer filling packets faster than the timer ticks keeps the consumer
+  // going (throughput is the sink's, not bufferSize / DRAIN_MS).
   async #drain(stream: StreamState): Promise<void> {
     const ring = stream.ring;
-    const produced = Atomics.load(ring.ctl, W.PRODUCED);
     let consumed = Atomics.load(ring.ctl, W.CONSUMED);
-    if (consumed === produced) return;
-    const description = stream.description;
-    for (; consumed < produced; consumed++) {
-      const bytes = ring.packetBytes(consumed);
-      const events = ring.packetEvents(consumed);
-      stream.deliveredDiscarded = packetDiscarded(bytes);
-      await this.#deliver(description, bytes, events);
-      Atomics.store(ring.ctl, W.CONSUMED, consumed + 1);
+    for (;;) {
+      const produced = Atomics.load(ring.ctl, W.PRODUCED);
+      if (consumed === produced) return;
+      const description = stream.description;
+      for (; consumed < produced; consumed++) {
+        const bytes = ring.packetBytes(consumed);
+        const events = ring.packetEvents(consumed);
+        stream.deliveredDiscarded = packetDiscarded(bytes);
+        await this.#deliver(description, bytes, events);
+        Atomics.store(ring.ctl, W.CONSUMED, consumed + 1);
+      }
     }
   }
 

@@ -2,11 +2,16 @@
  * UTF-8 encoding of string fields straight into the ring, with no allocation.
  *
  * Algorithm: a charCodeAt loop copies ASCII bytes as long as they come (the
- * fast path: measured ~11 ns for a short string, against ~80 ns for
- * TextEncoder.encodeInto or Buffer.write, which also need a subarray view,
- * an allocation); at the first non-ASCII unit it continues with a full
- * encoder: surrogate pairs become 4 bytes, a lone surrogate becomes U+FFFD
- * (as TextEncoder does).
+ * fast path: measured ~11 ns for a short string, against ~80 ns for a call
+ * into Node's native encoder). At the first non-ASCII unit:
+ *   - if at least NATIVE_FROM units remain and the string has no NUL, the
+ *     whole string is written again by Buffer#write, which costs ~80 ns plus
+ *     well under 1 ns a unit, against ~4.4 ns a unit for the loop below
+ *     (a 100-character non-ASCII string: 450 ns -> see docs/record.md);
+ *   - otherwise a JS encoder continues from there.
+ * Both write surrogate pairs as 4 bytes and a lone surrogate as U+FFFD (as
+ * TextEncoder does). Buffer#write writes whole characters only, so a cut
+ * never splits one.
  *
  * Truncation: a string whose UTF-8 form is longer than `max` bytes is cut at
  * a character boundary and ends with "…" (U+2026), the whole within `max`
@@ -20,6 +25,17 @@ import { F } from './ring-buffer.js';
 export const MIN_STRING_BYTES = 16;
 
 /**
+ * What the native path needs of a Buffer. Declared structurally so that the
+ * package's public types do not require Node's type definitions.
+ */
+export interface NativeUtf8Target extends Uint8Array {
+  write(string: string, offset: number, length: number, encoding: 'utf8'): number;
+}
+
+/** Non-ASCII remainders at least this long go to the native encoder (measured break-even ~20). */
+const NATIVE_FROM = 24;
+
+/**
  * Writes `s` and its NUL at `p`; returns the position after the NUL. The
  * caller reserved max + 1 bytes, or 3 * s.length + 1 when that is smaller.
  */
@@ -29,6 +45,7 @@ export function writeString(
   s: string,
   max: number,
   f64: Float64Array,
+  buf: NativeUtf8Target,
 ): number {
   const n = s.length;
   if (n <= max) {
@@ -42,9 +59,32 @@ export function writeString(
       u8[p + n] = 0;
       return p + n + 1;
     }
+    if (n - i >= NATIVE_FROM && s.indexOf('\0', i) < 0) return writeNative(buf, p, s, max, f64);
     return writeRest(u8, p + i, p, s, i, p + max, f64);
   }
+  if (s.indexOf('\0') < 0) return writeNative(buf, p, s, max, f64);
   return writeRest(u8, p, p, s, 0, p + max, f64);
+}
+
+// The whole string through Node's encoder, cut with "…" past `max` bytes.
+function writeNative(
+  buf: NativeUtf8Target,
+  p: number,
+  s: string,
+  max: number,
+  f64: Float64Array,
+): number {
+  let written = buf.write(s, p, max, 'utf8');
+  // Fewer than 4 bytes of room left means the next character may not have fitted.
+  if (written > max - 4 && Buffer.byteLength(s, 'utf8') > written) {
+    written = buf.write(s, p, max - 3, 'utf8');
+    buf[p + written++] = 0xe2;
+    buf[p + written++] = 0x80;
+    buf[p + written++] = 0xa6;
+    f64[F.TRUNCATED] = (f64[F.TRUNCATED] as number) + 1;
+  }
+  buf[p + written] = 0;
+  return p + written + 1;
 }
 
 // The general encoder, from unit i on; `start` is where the string began.

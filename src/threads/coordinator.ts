@@ -18,8 +18,10 @@
  * that thread's stack.
  *
  * A sticky command also applies to threads that join later: its issuer sends
- * it to every newcomer until it is released. Only the issuer re-sends, so a
- * thread never receives one sticky command twice.
+ * it to every thread it learns of after sending it (a newcomer's hello, or a
+ * late answer to the issuer's own hello when the issuer is itself new), until
+ * it is released. Only the issuer re-sends, and only to threads the command
+ * was not addressed to, so a thread never receives one sticky command twice.
  *
  * The channel is unref'd: it never keeps a process alive, and it wakes no
  * thread while nothing is sent.
@@ -233,12 +235,11 @@ export class Coordinator {
   #receive(message: Message): void {
     switch (message.type) {
       case 'hello':
-        this.#peers.set(message.thread.id, message.thread);
+        this.#meet(message.thread);
         this.#post({ type: 'here', thread: this.self });
-        this.#resendSticky(message.thread);
         return;
       case 'here':
-        this.#peers.set(message.thread.id, message.thread);
+        this.#meet(message.thread);
         return;
       case 'bye':
         this.#peers.delete(message.thread.id);
@@ -288,6 +289,18 @@ export class Coordinator {
         return;
       }
     }
+  }
+
+  /**
+   * A thread is new to us either because it just started (hello) or because
+   * we did (its here answers our hello). In the second case a sticky command
+   * we issued before its answer arrived was not addressed to it, so it is a
+   * newcomer for sticky commands all the same.
+   */
+  #meet(thread: ThreadInfo): void {
+    const known = this.#peers.has(thread.id);
+    this.#peers.set(thread.id, thread);
+    if (!known) this.#resendSticky(thread);
   }
 
   #resendSticky(thread: ThreadInfo): void {

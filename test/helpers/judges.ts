@@ -111,3 +111,19 @@ export async function readAll(dir: string): Promise<{ records: TraceRecord[]; er
 export function eventsOf(records: readonly TraceRecord[]): TraceEvent[] {
   return records.filter((r): r is TraceEvent => r.type === 'event');
 }
+
+/**
+ * Reads `dir` with bt2 and with our reader, both of which must succeed;
+ * returns both event lists in canonical form, and our events as read.
+ */
+export async function readWithBoth(
+  dir: string,
+): Promise<{ theirs: Canonical[]; ours: Canonical[]; events: TraceEvent[] }> {
+  const bt2 = bt2Read(dir);
+  if (bt2.status !== 0) throw new Error(`bt2 failed on ${dir}: ${bt2.stderr}`);
+  const theirs = bt2.messages.filter((m): m is Bt2Event => m.type === 'event').map(canonicalBt2);
+  const { records, error } = await readAll(dir);
+  if (error !== undefined) throw error;
+  const events = eventsOf(records);
+  return { theirs, ours: events.map(canonicalOurs), events };
+}

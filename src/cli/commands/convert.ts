@@ -7,7 +7,7 @@ import {
 } from '../../trace/convert/convert.js';
 import { openTrace } from '../../trace/reader/reader.js';
 import { type Command, UsageError } from '../command.js';
-import { openOutput } from './trace-output.js';
+import { openOutput, toStdout } from './trace-output.js';
 import { reportDiscarded } from './trace-summary.js';
 
 export const convertCommand: Command = {
@@ -48,11 +48,15 @@ line (ERR_TRACE_CORRUPT, naming the file and byte offset) and exits 1.`,
       throw new UsageError('-o FILE is required (- for stdout)');
     const trace = await openTrace(positionals[0] as string);
     const output = await openOutput(path, values.force === true, context.stdout);
-    try {
+    const write = async (): Promise<void> => {
       const summary = await convertTrace(trace, to, new StreamSink(output.stream));
       reportDiscarded('convert', summary, context.stderr);
-      if (path !== '-')
+      if (path !== '-') {
         context.stderr.write(`markers convert: wrote ${summary.events} events to ${path}\n`);
+      }
+    };
+    try {
+      await (path === '-' ? toStdout(context.stdout, write) : write());
     } finally {
       await output.close();
     }

@@ -13,6 +13,31 @@ export interface Output {
   close(): Promise<void>;
 }
 
+/** True for the error a write gets once the reader of a pipe is gone (`markers view | head`). */
+export function isBrokenPipe(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'EPIPE';
+}
+
+/**
+ * Writes to stdout through `write`; a closed pipe ends the command quietly
+ * with success, as for any Unix filter. The listener keeps a late EPIPE
+ * 'error' event from becoming an uncaught exception.
+ */
+export async function toStdout(
+  stdout: NodeJS.WritableStream,
+  write: () => Promise<void>,
+): Promise<void> {
+  const ignore = (): void => {};
+  stdout.on('error', ignore);
+  try {
+    await write();
+  } catch (error) {
+    if (!isBrokenPipe(error)) throw error;
+  } finally {
+    stdout.off('error', ignore);
+  }
+}
+
 export async function openOutput(
   path: string,
   force: boolean,

@@ -2,6 +2,7 @@
 import { convertTrace, StreamSink } from '../../trace/convert/convert.js';
 import { openTrace } from '../../trace/reader/reader.js';
 import { type Command, UsageError } from '../command.js';
+import { toStdout } from './trace-output.js';
 import { reportDiscarded } from './trace-summary.js';
 
 export const viewCommand: Command = {
@@ -25,12 +26,11 @@ A truncated or corrupt trace prints every readable event, then one error line
   async run(_values, positionals, context) {
     if (positionals.length !== 1) throw new UsageError('expected one trace directory');
     const trace = await openTrace(positionals[0] as string);
-    const summary = await convertTrace(
-      trace,
-      context.json ? 'jsonl' : 'text',
-      new StreamSink(context.stdout),
-    );
-    reportDiscarded('view', summary, context.stderr);
+    await toStdout(context.stdout, async () => {
+      const format = context.json ? 'jsonl' : 'text';
+      const summary = await convertTrace(trace, format, new StreamSink(context.stdout));
+      reportDiscarded('view', summary, context.stderr);
+    });
     return 0;
   },
 };

@@ -32,20 +32,23 @@ export async function runFormatter(
 ): Promise<ConvertSummary> {
   const summary: ConvertSummary = { events: 0, discardedEvents: 0, discardedPackets: 0 };
   const head = formatter.start?.();
-  if (head !== undefined) await sink.write(head);
+  if (head !== undefined) sink.write(head);
   try {
-    for await (const record of trace.records()) {
-      if (record.type === 'event') summary.events++;
-      else {
-        summary.discardedEvents += record.events;
-        summary.discardedPackets += record.packets;
+    for await (const batch of trace.batches()) {
+      for (const record of batch) {
+        if (record.type === 'event') summary.events++;
+        else {
+          summary.discardedEvents += record.events;
+          summary.discardedPackets += record.packets;
+        }
+        const chunk = formatter.record(record);
+        if (chunk !== undefined) sink.write(chunk);
+        if (sink.full) await sink.flush();
       }
-      const chunk = formatter.record(record);
-      if (chunk !== undefined) await sink.write(chunk);
     }
   } finally {
     const tail = formatter.end?.();
-    if (tail !== undefined) await sink.write(tail);
+    if (tail !== undefined) sink.write(tail);
     await sink.flush();
   }
   return summary;

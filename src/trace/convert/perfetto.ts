@@ -69,28 +69,39 @@ interface ThreadTrack {
   readonly open: string[];
 }
 
-function annotation(name: string, field: FieldModel | undefined, value: FieldValue): ProtoWriter {
-  const a = new ProtoWriter().string(DebugAnnotation.NAME, name);
-  if (typeof value === 'boolean') return a.varint(DebugAnnotation.BOOL_VALUE, value);
-  if (typeof value === 'string' && field?.type !== 'json')
-    return a.string(DebugAnnotation.STRING_VALUE, value);
-  if (
+/** Writes one DebugAnnotation (field `field` of TrackEvent) for a marker field. */
+function annotation(
+  w: ProtoWriter,
+  name: string,
+  field: FieldModel | undefined,
+  value: FieldValue,
+): void {
+  w.begin(TrackEvent.DEBUG_ANNOTATIONS).string(DebugAnnotation.NAME, name);
+  if (typeof value === 'boolean') w.varint(DebugAnnotation.BOOL_VALUE, value);
+  else if (typeof value === 'string' && field?.type !== 'json')
+    w.string(DebugAnnotation.STRING_VALUE, value);
+  else if (
     typeof value === 'bigint' ||
-    (typeof value === 'number' && field?.type !== 'float64' && Number.isInteger(value))
+    (typeof value === 'number' &&
+      field?.type !== 'float64' &&
+      field?.type !== 'json' &&
+      Number.isInteger(value))
   ) {
-    if (field?.spec === 'x') return a.varint(DebugAnnotation.POINTER_VALUE, value);
-    if (field?.type === 'uint64') return a.varint(DebugAnnotation.UINT_VALUE, value);
-    return a.varint(DebugAnnotation.INT_VALUE, value);
-  }
-  if (typeof value === 'number' && field?.type !== 'json')
-    return a.double(DebugAnnotation.DOUBLE_VALUE, value);
-  return a.string(DebugAnnotation.LEGACY_JSON_VALUE, JSON.stringify(value) ?? 'null');
+    if (field?.spec === 'x') w.varint(DebugAnnotation.POINTER_VALUE, value);
+    else if (field?.type === 'uint64') w.varint(DebugAnnotation.UINT_VALUE, value);
+    else w.varint(DebugAnnotation.INT_VALUE, value);
+  } else if (typeof value === 'number' && field?.type !== 'json')
+    w.double(DebugAnnotation.DOUBLE_VALUE, value);
+  else w.string(DebugAnnotation.LEGACY_JSON_VALUE, JSON.stringify(value) ?? 'null');
+  w.end();
 }
 
 export class PerfettoFormatter implements Formatter {
   private readonly tracks = new Map<number, ThreadTrack>();
   private readonly pid: number;
   private readonly processName: string;
+  /** One writer for the whole conversion: packets are written, taken, and the buffer reused. */
+  private readonly w = new ProtoWriter();
   private first = true;
 
   constructor(trace: Trace) {
@@ -99,59 +110,68 @@ export class PerfettoFormatter implements Formatter {
     this.processName = typeof argv0 === 'string' ? argv0 : 'node';
   }
 
-  /** One TracePacket, framed as field 1 of Trace. */
-  private packet(fill: (p: ProtoWriter) => void): Uint8Array {
-    const p = new ProtoWriter();
-    fill(p);
-    p.varint(TracePacket.TRUSTED_PACKET_SEQUENCE_ID, SEQUENCE_ID);
+  /** Opens a TracePacket, framed as field 1 of Trace; closed by endPacket(). */
+  private beginPacket(): ProtoWriter {
+    return this.w.begin(TraceProto.PACKET);
+  }
+
+  private endPacket(): void {
+    this.w.varint(TracePacket.TRUSTED_PACKET_SEQUENCE_ID, SEQUENCE_ID);
     if (this.first) {
-      p.varint(TracePacket.SEQUENCE_FLAGS, SEQ_INCREMENTAL_STATE_CLEARED);
+      this.w.varint(TracePacket.SEQUENCE_FLAGS, SEQ_INCREMENTAL_STATE_CLEARED);
       this.first = false;
     }
-    return new ProtoWriter().message(TraceProto.PACKET, p).finish();
+    this.w.end();
   }
 
   start(): Uint8Array {
-    const process = new ProtoWriter()
-      .varint(ProcessDescriptor.PID, this.pid)
-      .string(ProcessDescriptor.PROCESS_NAME, this.processName);
-    const track = new ProtoWriter()
+    this.beginPacket()
+      .begin(TracePacket.TRACK_DESCRIPTOR)
       .varint(TrackDescriptor.UUID, PROCESS_TRACK_UUID)
       .string(TrackDescriptor.NAME, this.processName)
-      .message(TrackDescriptor.PROCESS, process);
-    return this.packet((p) => p.message(TracePacket.TRACK_DESCRIPTOR, track));
+      .begin(TrackDescriptor.PROCESS)
+      .varint(ProcessDescriptor.PID, this.pid)
+      .string(ProcessDescriptor.PROCESS_NAME, this.processName)
+      .end()
+      .end();
+    this.endPacket();
+    return this.w.take();
   }
 
   record(record: TraceRecord): Uint8Array {
+    const w = this.w;
     let track = this.tracks.get(record.streamId);
-    let descriptor: Uint8Array | undefined;
     if (track === undefined) {
       track = { uuid: PROCESS_TRACK_UUID + 1 + record.streamId, open: [] };
       this.tracks.set(record.streamId, track);
-      const thread = new ProtoWriter()
-        .varint(ThreadDescriptor.PID, this.pid)
-        .varint(ThreadDescriptor.TID, this.pid + record.threadId)
-        .string(ThreadDescriptor.THREAD_NAME, record.threadName);
-      const desc = new ProtoWriter()
+      this.beginPacket()
+        .begin(TracePacket.TRACK_DESCRIPTOR)
         .varint(TrackDescriptor.UUID, track.uuid)
         .string(TrackDescriptor.NAME, record.threadName)
-        .message(TrackDescriptor.THREAD, thread);
-      descriptor = this.packet((p) => p.message(TracePacket.TRACK_DESCRIPTOR, desc));
+        .begin(TrackDescriptor.THREAD)
+        .varint(ThreadDescriptor.PID, this.pid)
+        .varint(ThreadDescriptor.TID, this.pid + record.threadId)
+        .string(ThreadDescriptor.THREAD_NAME, record.threadName)
+        .end()
+        .end();
+      this.endPacket();
     }
-    const event = new ProtoWriter().varint(TrackEvent.TRACK_UUID, track.uuid);
+    this.beginPacket()
+      .varint(TracePacket.TIMESTAMP, record.timestamp)
+      .begin(TracePacket.TRACK_EVENT)
+      .varint(TrackEvent.TRACK_UUID, track.uuid);
     if (record.type === 'discarded') {
-      event
-        .varint(TrackEvent.TYPE, TrackEventType.INSTANT)
+      w.varint(TrackEvent.TYPE, TrackEventType.INSTANT)
         .string(TrackEvent.CATEGORIES, 'markers')
-        .string(TrackEvent.NAME, 'markers:discarded')
-        .message(TrackEvent.DEBUG_ANNOTATIONS, annotation('events', undefined, record.events))
-        .message(TrackEvent.DEBUG_ANNOTATIONS, annotation('packets', undefined, record.packets));
+        .string(TrackEvent.NAME, 'markers:discarded');
+      annotation(w, 'events', undefined, record.events);
+      annotation(w, 'packets', undefined, record.packets);
     } else {
       const colon = record.name.indexOf(':');
       const provider = record.name.slice(0, colon);
       const eventName = record.name.slice(colon + 1);
       const opens = SLICE_OPEN.exec(eventName);
-      const closes = SLICE_CLOSE.exec(eventName);
+      const closes = opens === null ? SLICE_CLOSE.exec(eventName) : null;
       let type: number = TrackEventType.INSTANT;
       let name = record.name;
       if (opens !== null) {
@@ -162,20 +182,14 @@ export class PerfettoFormatter implements Formatter {
         type = TrackEventType.SLICE_END;
         name = track.open.pop() as string;
       }
-      event
-        .varint(TrackEvent.TYPE, type)
+      w.varint(TrackEvent.TYPE, type)
         .string(TrackEvent.CATEGORIES, provider)
         .string(TrackEvent.NAME, name);
-      for (const field of record.event.fields) {
-        event.message(
-          TrackEvent.DEBUG_ANNOTATIONS,
-          annotation(field.name, field, record.fields[field.name]),
-        );
-      }
+      for (const field of record.event.fields)
+        annotation(w, field.name, field, record.fields[field.name]);
     }
-    const packet = this.packet((p) =>
-      p.varint(TracePacket.TIMESTAMP, record.timestamp).message(TracePacket.TRACK_EVENT, event),
-    );
-    return descriptor === undefined ? packet : Buffer.concat([descriptor, packet]);
+    w.end();
+    this.endPacket();
+    return w.take();
   }
 }

@@ -1,9 +1,13 @@
 /**
  * A minimal protobuf encoder: varints (uint64 and two's-complement int64),
- * fixed64 doubles, length-delimited strings, bytes and nested messages. Each
- * message is built in its own growable buffer and copied into its parent
- * with a length prefix; messages here are small (one trace event each), so
- * the copy is cheaper than computing sizes up front.
+ * fixed64 doubles, length-delimited strings and nested messages, all written
+ * into one growable buffer that is reused from message to message.
+ *
+ * Nested messages are written in place: begin() writes the tag and reserves
+ * a 4-byte length, end() patches it as a redundant (non-minimal) varint, as
+ * Perfetto's own protozero writer does. Protobuf parsers accept such varints,
+ * and no child message is ever built and copied. A nested message is thus
+ * limited to 2^28 - 1 bytes, far above one trace event.
  */
 
 const WireType = {
@@ -14,17 +18,22 @@ const WireType = {
 
 const encoder = new TextEncoder();
 const U64_MASK = (1n << 64n) - 1n;
+const NESTED_LENGTH_BYTES = 4;
+const MAX_NESTED = 2 ** 28 - 1;
 
 export class ProtoWriter {
-  private buf = new Uint8Array(64);
+  private buf = new Uint8Array(4096);
+  private view = new DataView(this.buf.buffer);
   private len = 0;
-  private readonly view8 = new DataView(new ArrayBuffer(8));
+  /** Start offsets of the open nested messages' length fields. */
+  private readonly open: number[] = [];
 
   private reserve(bytes: number): void {
     if (this.len + bytes <= this.buf.length) return;
     const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + bytes));
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
+    this.view = new DataView(next.buffer);
   }
 
   private rawVarint(value: bigint | number): void {
@@ -61,31 +70,49 @@ export class ProtoWriter {
   double(field: number, value: number): this {
     this.tag(field, WireType.FIXED64);
     this.reserve(8);
-    this.view8.setFloat64(0, value, true);
-    this.buf.set(new Uint8Array(this.view8.buffer), this.len);
+    this.view.setFloat64(this.len, value, true);
     this.len += 8;
     return this;
   }
 
-  bytes(field: number, value: Uint8Array): this {
+  string(field: number, value: string): this {
     this.tag(field, WireType.LENGTH_DELIMITED);
-    this.rawVarint(value.length);
-    this.reserve(value.length);
-    this.buf.set(value, this.len);
-    this.len += value.length;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; encode in place, then write the length before it.
+    this.reserve(5 + value.length * 3);
+    const start = this.len + 5;
+    const { written } = encoder.encodeInto(value, this.buf.subarray(start));
+    this.rawVarint(written);
+    this.buf.copyWithin(this.len, start, start + written);
+    this.len += written;
     return this;
   }
 
-  string(field: number, value: string): this {
-    return this.bytes(field, encoder.encode(value));
+  /** Opens a nested message as field `field`; close it with end(). */
+  begin(field: number): this {
+    this.tag(field, WireType.LENGTH_DELIMITED);
+    this.reserve(NESTED_LENGTH_BYTES);
+    this.open.push(this.len);
+    this.len += NESTED_LENGTH_BYTES;
+    return this;
   }
 
-  message(field: number, child: ProtoWriter): this {
-    return this.bytes(field, child.finish());
+  end(): this {
+    const at = this.open.pop();
+    if (at === undefined) throw new Error('ProtoWriter.end() without begin()');
+    const size = this.len - at - NESTED_LENGTH_BYTES;
+    if (size > MAX_NESTED) throw new RangeError(`nested protobuf message of ${size} bytes`);
+    this.buf[at] = (size & 0x7f) | 0x80;
+    this.buf[at + 1] = ((size >>> 7) & 0x7f) | 0x80;
+    this.buf[at + 2] = ((size >>> 14) & 0x7f) | 0x80;
+    this.buf[at + 3] = (size >>> 21) & 0x7f;
+    return this;
   }
 
-  /** The encoded bytes (a view: copy before reusing the writer). */
-  finish(): Uint8Array {
-    return this.buf.subarray(0, this.len);
+  /** A copy of the bytes written since the last take(), and a reset. */
+  take(): Uint8Array {
+    if (this.open.length > 0) throw new Error('ProtoWriter.take() inside an open message');
+    const bytes = this.buf.slice(0, this.len);
+    this.len = 0;
+    return bytes;
   }
 }

@@ -7,30 +7,50 @@
 import { once } from 'node:events';
 
 const BUFFER_BYTES = 64 * 1024;
-const encoder = new TextEncoder();
 
 export interface Sink {
-  write(chunk: string | Uint8Array): Promise<void>;
-  /** Writes what is buffered and waits for it to be accepted. */
+  /** Buffers a chunk; synchronous, so that a converter awaits only when `full`. */
+  write(chunk: string | Uint8Array): void;
+  /** The buffer has reached its size: call flush() before writing more. */
+  readonly full: boolean;
+  /** Writes what is buffered and waits for the stream to accept it. */
   flush(): Promise<void>;
 }
 
 export class StreamSink implements Sink {
   private chunks: Uint8Array[] = [];
+  /** Text chunks are joined as strings and encoded once per flush, not once per line. */
+  private text = '';
   private size = 0;
 
   constructor(private readonly stream: NodeJS.WritableStream) {}
 
-  async write(chunk: string | Uint8Array): Promise<void> {
-    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-    this.chunks.push(bytes);
-    this.size += bytes.length;
-    if (this.size >= BUFFER_BYTES) await this.flush();
+  get full(): boolean {
+    return this.size >= BUFFER_BYTES;
+  }
+
+  write(chunk: string | Uint8Array): void {
+    if (typeof chunk === 'string') {
+      this.text += chunk;
+      this.size += chunk.length;
+    } else {
+      this.takeText();
+      this.chunks.push(chunk);
+      this.size += chunk.length;
+    }
+  }
+
+  private takeText(): void {
+    if (this.text === '') return;
+    this.chunks.push(Buffer.from(this.text, 'utf8'));
+    this.text = '';
   }
 
   async flush(): Promise<void> {
-    if (this.size === 0) return;
-    const data = Buffer.concat(this.chunks, this.size);
+    this.takeText();
+    if (this.chunks.length === 0) return;
+    const data =
+      this.chunks.length === 1 ? (this.chunks[0] as Uint8Array) : Buffer.concat(this.chunks);
     this.chunks = [];
     this.size = 0;
     if (!this.stream.write(data)) await once(this.stream, 'drain');

@@ -26,8 +26,10 @@ export interface Trace {
   readonly model: TraceModel;
   /** One entry per stream file; counts grow as records() is iterated. */
   readonly streams: readonly StreamStats[];
-  /** Every record of the trace, merged in timestamp order. Iterate once. */
+  /** Every record of the trace, merged in timestamp order. Iterate once (this or batches()). */
   records(): AsyncGenerator<TraceRecord>;
+  /** The same records in merged runs: one await per run instead of one per record. */
+  batches(): AsyncGenerator<TraceRecord[]>;
 }
 
 interface Cursor {
@@ -50,14 +52,22 @@ export async function openTrace(dir: string): Promise<Trace> {
   const model = await loadTraceModel(dir);
   const files = await streamFiles(dir);
   const readers = files.map((name) => readStreamFile(model, join(dir, name)));
+  const batches = (): AsyncGenerator<TraceRecord[]> =>
+    merge(readers.map((r) => ({ batches: r.batches, batch: [], index: 0 })));
   return {
     model,
     streams: readers.map((r) => r.stats),
-    records: () => merge(readers.map((r) => ({ batches: r.batches, batch: [], index: 0 }))),
+    batches,
+    async *records() {
+      for await (const batch of batches()) yield* batch;
+    },
   };
 }
 
-async function* merge(all: Cursor[]): AsyncGenerator<TraceRecord> {
+/** Records per merged run at most, so that a consumer sees progress on huge packets too. */
+const RUN = 4096;
+
+async function* merge(all: Cursor[]): AsyncGenerator<TraceRecord[]> {
   const errors: unknown[] = [];
   /** Loads the cursor's next non-empty batch; false once it is exhausted or failed. */
   const refill = async (cursor: Cursor): Promise<boolean> => {
@@ -79,6 +89,7 @@ async function* merge(all: Cursor[]): AsyncGenerator<TraceRecord> {
   let live: Cursor[] = [];
   for (const cursor of all) if (await refill(cursor)) live.push(cursor);
   try {
+    let run: TraceRecord[] = [];
     while (live.length > 0) {
       let best = live[0] as Cursor;
       for (let i = 1; i < live.length; i++) {
@@ -90,10 +101,16 @@ async function* merge(all: Cursor[]): AsyncGenerator<TraceRecord> {
           best = cursor;
         }
       }
-      yield best.batch[best.index] as TraceRecord;
+      run.push(best.batch[best.index] as TraceRecord);
       best.index++;
-      if (best.index === best.batch.length && !(await refill(best)))
-        live = live.filter((c) => c !== best);
+      if (best.index === best.batch.length || run.length === RUN) {
+        // Hand the run over before awaiting a stream file: no record waits on I/O.
+        yield run;
+        run = [];
+        if (best.index === best.batch.length && !(await refill(best))) {
+          live = live.filter((c) => c !== best);
+        }
+      }
     }
   } finally {
     // Closing early (a consumer's break) closes every stream file.

@@ -17,7 +17,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { CTF_MAGIC } from '../layout.js';
-import { type CtfType, type StructType, staticSize } from './ctf-type.js';
+import { type StructType, staticSize } from './ctf-type.js';
 import { Cursor, corrupt, type FieldValue } from './decode.js';
 import type { EventModel, StreamModel, TraceModel } from './trace-model.js';
 
@@ -63,6 +63,20 @@ export interface StreamStats {
   events: number;
   discardedEvents: number;
   discardedPackets: number;
+}
+
+/** One packet whose headers passed the checks; its bytes are in the reader's buffer. */
+interface Packet {
+  /** Where it starts in the file. */
+  readonly offset: number;
+  /** Its packet_size in bytes: where the next packet starts. */
+  readonly size: number;
+  /** Bytes of content (headers included) available to decode. */
+  readonly contentBytes: number;
+  readonly stream: StreamModel;
+  readonly context: Record<string, FieldValue>;
+  /** Set when the file ends inside this packet: thrown once its complete events are yielded. */
+  readonly truncation: MarkersError | undefined;
 }
 
 function fieldOffset(struct: StructType, name: string): number {
@@ -120,18 +134,18 @@ class StreamFileReader {
       const size = (await handle.stat()).size;
       let offset = 0;
       while (offset < size) {
-        const packetSize = await this.readPacket(handle, offset, size);
+        const packet = await this.readPacket(handle, offset, size);
         const records: TraceRecord[] = [];
         try {
-          this.decodePacket(offset, records);
+          this.decodePacket(packet, records);
         } catch (error) {
           if (records.length > 0) yield records;
           // In a cut packet, the event that runs past the end is the truncation itself.
-          throw this.truncation ?? error;
+          throw packet.truncation ?? error;
         }
         yield records;
-        if (this.truncation !== undefined) throw this.truncation;
-        offset += packetSize;
+        if (packet.truncation !== undefined) throw packet.truncation;
+        offset += packet.size;
       }
     } finally {
       await handle.close();
@@ -145,8 +159,8 @@ class StreamFileReader {
       throw corrupt(this.path, offset + bytesRead, 'file ends inside a packet (truncated)');
   }
 
-  /** Reads the packet at `offset` into this.buf after checking its header; returns its size in bytes. */
-  private async readPacket(handle: FileHandle, offset: number, fileSize: number): Promise<number> {
+  /** Reads the packet at `offset` into this.buf after checking its headers. */
+  private async readPacket(handle: FileHandle, offset: number, fileSize: number): Promise<Packet> {
     const { model, path } = this;
     const headerSize = staticSize(model.packetHeader) as number;
     if (fileSize - offset < headerSize) {
@@ -229,7 +243,7 @@ class StreamFileReader {
       );
     }
     // A packet cut short (a crash mid-write) still yields its complete events, then fails.
-    this.truncation =
+    const truncation =
       packetBits > remaining
         ? corrupt(
             path,
@@ -239,18 +253,19 @@ class StreamFileReader {
         : undefined;
     const available = packetBits > remaining ? remaining : packetBits;
     await this.read(handle, offset, Number(available / 8n));
-    this.context = context;
-    this.contentBytes = Number((contentBits < available ? contentBits : available) / 8n);
-    return Number(packetBits / 8n);
+    return {
+      offset,
+      size: Number(packetBits / 8n),
+      contentBytes: Number((contentBits < available ? contentBits : available) / 8n),
+      stream,
+      context,
+      truncation,
+    };
   }
 
-  private context: Record<string, FieldValue> = {};
-  private truncation: MarkersError | undefined;
-  private contentBytes = 0;
-
-  private decodePacket(offset: number, out: TraceRecord[]): void {
-    const stream = this.stream as StreamModel;
-    const { context, path, stats } = this;
+  private decodePacket(packet: Packet, out: TraceRecord[]): void {
+    const { stream, context, offset } = packet;
+    const { path, stats } = this;
     const threadId = Number(context.thread_id ?? stream.threadId ?? stream.id);
     const threadName = stream.threadName ?? `thread-${threadId}`;
     stats.streamId = stream.id;
@@ -305,15 +320,25 @@ class StreamFileReader {
     }
     this.lastPacketEnd = end;
 
-    const cursor = new Cursor(this.buf, stream.headerSize, this.contentBytes, path, offset);
+    const cursor = new Cursor(this.buf, stream.headerSize, packet.contentBytes, path, offset);
     while (cursor.pos < cursor.end) {
       const at = cursor.offset;
-      const header = cursor.struct(stream.eventHeader, 'event header');
-      const id = Number(header.id);
+      let id: number;
+      let clockValue: bigint;
+      if (stream.compactEventHeader) {
+        cursor.need(10, 'event header');
+        id = this.buf.readUInt16LE(cursor.pos);
+        clockValue = this.buf.readBigUInt64LE(cursor.pos + 2);
+        cursor.pos += 10;
+      } else {
+        const header = cursor.struct(stream.eventHeader, 'event header');
+        id = Number(header.id);
+        clockValue = asBigInt(header.timestamp) ?? 0n;
+      }
       const event = stream.events.get(id);
       if (event === undefined)
         throw corrupt(path, at, `unknown event id ${id} in stream ${stream.id}`);
-      const timestamp = this.toNs(asBigInt(header.timestamp) ?? 0n);
+      const timestamp = this.toNs(clockValue);
       if (this.lastTimestamp !== undefined && timestamp < this.lastTimestamp) {
         throw corrupt(
           path,
@@ -331,10 +356,7 @@ class StreamFileReader {
       this.lastTimestamp = timestamp;
       const fields: Record<string, FieldValue> = {};
       for (const field of event.fields) {
-        const value = cursor.value(
-          field.ctf as CtfType,
-          `event "${event.name}" field "${field.name}"`,
-        );
+        const value = cursor.value(field.ctf, field.label);
         fields[field.name] = field.type === 'json' ? parseJson(value as string) : value;
       }
       stats.events++;

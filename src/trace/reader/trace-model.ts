@@ -18,6 +18,8 @@ export interface FieldModel {
   readonly type: FieldType;
   readonly spec: Conversion;
   readonly ctf: CtfType;
+  /** `event "NAME" field "FIELD"`, built once for error messages. */
+  readonly label: string;
 }
 export interface EventModel {
   readonly id: number;
@@ -29,6 +31,8 @@ export interface StreamModel {
   readonly id: number;
   readonly packetContext: StructType;
   readonly eventHeader: StructType;
+  /** The event header is layout.ts's `u16 id, u64 timestamp`, which the decoder reads directly. */
+  readonly compactEventHeader: boolean;
   /** Bytes of packet header + packet context: where the first event starts. */
   readonly headerSize: number;
   readonly events: ReadonlyMap<number, EventModel>;
@@ -158,10 +162,22 @@ class ModelBuilder {
         staticSize(packetContext) ?? this.fail(block, 'packet.context must have a fixed size');
       const threadId = env[`stream_${id}_thread_id`];
       const threadName = env[`stream_${id}_thread_name`];
+      const eventHeader = this.struct(block, 'event.header');
+      const [idField, tsField, extra] = eventHeader.fields;
       streams.set(id, {
         id,
         packetContext,
-        eventHeader: this.struct(block, 'event.header'),
+        eventHeader,
+        compactEventHeader:
+          extra === undefined &&
+          idField?.name === 'id' &&
+          idField.type.kind === 'int' &&
+          idField.type.size === 16 &&
+          !idField.type.signed &&
+          tsField?.name === 'timestamp' &&
+          tsField.type.kind === 'int' &&
+          tsField.type.size === 64 &&
+          !tsField.type.signed,
         headerSize: headerSize + contextSize,
         events: new Map(),
         threadId: typeof threadId === 'number' ? threadId : undefined,
@@ -176,17 +192,19 @@ class ModelBuilder {
       if (stream.events.has(id))
         this.fail(block, `event id ${id} is declared twice in stream ${streamId}`);
       const payload = block.types.has('fields') ? this.struct(block, 'fields') : undefined;
+      const name = String(this.attr(block, 'name', 'string'));
       const fields = (payload?.fields ?? []).map((f): FieldModel => {
         const mapped =
           fieldTypeOf(f.type) ?? this.fail(block, `field "${f.name}" has an unsupported type`);
-        return { name: unescapeName(f.name), ...mapped, ctf: f.type };
+        const fieldName = unescapeName(f.name);
+        return {
+          name: fieldName,
+          ...mapped,
+          ctf: f.type,
+          label: `event "${name}" field "${fieldName}"`,
+        };
       });
-      stream.events.set(id, {
-        id,
-        name: String(this.attr(block, 'name', 'string')),
-        streamId,
-        fields,
-      });
+      stream.events.set(id, { id, name, streamId, fields });
     }
     return {
       dir,

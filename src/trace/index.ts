@@ -1,0 +1,28 @@
+/**
+ * `markers/trace`: read markers' CTF traces and convert them, from code.
+ * A subpath of its own because its types use Node's stream and fs types,
+ * which the core entry point does not require of its users.
+ */
+export {
+  type ConvertSummary,
+  convertTrace,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  type Sink,
+  StreamSink,
+} from './convert/convert.js';
+export {
+  type EventDescription,
+  renderMetadata,
+  type StreamDescription,
+  type TraceDescription,
+} from './metadata.js';
+export {
+  type DiscardedNotice,
+  type FieldValue,
+  openTrace,
+  type StreamStats,
+  type Trace,
+  type TraceEvent,
+  type TraceRecord,
+} from './reader/reader.js';
