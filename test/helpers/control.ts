@@ -37,13 +37,17 @@ export interface App {
 export function startApp(
   socketDir: string,
   args: readonly string[] = [],
-  options: { script?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { script?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string } = {},
 ): Promise<App> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', REGISTER, options.script ?? APP, ...args],
+    [
+      ...(options.nodeArgs ?? ['--import', 'tsx', '--import', REGISTER]),
+      options.script ?? APP,
+      ...args,
+    ],
     {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       env: { ...process.env, MARKERS_SOCKET_DIR: socketDir, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     },
