@@ -1,7 +1,8 @@
 import type { ThreadOutcome } from '../../control/commands.js';
 import type { ThreadStats } from '../../control/thread-handlers.js';
+import type { RecordingStats } from '../../record/session.js';
 import { type Command, ExitCode } from '../command.js';
-import { table } from '../format.js';
+import { formatBytes, table } from '../format.js';
 import {
   printJson,
   rejectExtraArguments,
@@ -12,14 +13,19 @@ import {
   withTarget,
 } from '../target.js';
 
+interface Recording {
+  patterns: string[];
+  stats: RecordingStats;
+}
+
 interface StatsResult {
   threads: (ThreadOutcome & { stats?: ThreadStats })[];
-  recordings?: unknown;
+  recordings: { flight: Recording | null; streaming: Recording[] };
 }
 
 export const stats: Command = {
   name: 'stats',
-  summary: 'hits, lost events, probe errors and buffer use of a process',
+  summary: 'per-thread hits, and the recordings of a process: events, lost events, buffer use',
   usage: 'markers stats [-p PID]',
   details: `Per thread: markers declared and enabled, hits, heap. A thread that does not
 answer in time shows as timed out. Recordings in progress are listed with their
@@ -57,6 +63,31 @@ ${TARGET_HELP}`,
         ),
       ),
     );
+    const recordings = [
+      ...(result.recordings.flight === null
+        ? []
+        : [{ kind: 'flight', ...result.recordings.flight }]),
+      ...result.recordings.streaming.map((r) => ({ kind: 'streaming', ...r })),
+    ];
+    if (recordings.length > 0) {
+      context.stdout.write('\n');
+      context.stdout.write(
+        table(
+          context,
+          ['RECORDING', 'MODE', 'EVENTS', 'LOST', 'OVERWRITTEN', 'BYTES', 'BUFFER USE', 'PATTERNS'],
+          recordings.map((r) => [
+            r.kind,
+            r.stats.mode,
+            String(r.stats.recorded),
+            String(r.stats.discarded + r.stats.lost),
+            String(r.stats.overwritten),
+            formatBytes(r.stats.bytes),
+            `${Math.round(Math.max(0, ...r.stats.threads.map((t) => t.bufferUse)) * 100)}%`,
+            r.patterns.join(' '),
+          ]),
+        ),
+      );
+    }
     reportThreadProblems(result.threads, context);
     return ExitCode.OK;
   },
