@@ -71,14 +71,14 @@ try {
     'load',
     '-p',
     String(service.pid),
-    join(ROOT, 'examples/demo/latency-probe.mjs'),
+    join(ROOT, 'examples/probes/latency-histogram.mjs'),
     '--threads',
-    'main',
+    'all',
   );
   await new Promise((resolve) => setTimeout(resolve, 3000));
   markers('probes', '-p', String(service.pid));
-  markers('report', '-p', String(service.pid), 'latency');
-  markers('unload', '-p', String(service.pid), 'latency');
+  markers('report', '-p', String(service.pid), 'latency-histogram');
+  markers('unload', '-p', String(service.pid), 'latency-histogram');
   markers('stats', '-p', String(service.pid));
 } finally {
   load.kill();

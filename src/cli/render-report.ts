@@ -1,10 +1,11 @@
 /**
  * Draws a probe module's report in the terminal. Reports are plain data of
  * the module's choosing; two shapes are drawn as bar charts:
- *   - { buckets: [{ le | label | range, count }], ...summary }  a histogram
- *   - { [key]: number, ... } with only numbers                    a count table
- * A report holding either under a top-level key is drawn per key. Anything
- * else is printed as indented JSON.
+ *   - { buckets: [{ le | label | range | low+high, count }], ...summary }  a histogram
+ *   - { [key]: number, ... } with only numbers                              a count table
+ * A report holding either under a top-level key, or a list of histograms
+ * under one (`{ histograms: [{ marker, buckets }, ...] }`), is drawn per key
+ * and per item. Anything else is printed as indented JSON.
  */
 
 interface Bucket {
@@ -17,13 +18,33 @@ function bucketsOf(value: unknown): Bucket[] | undefined {
   const out: Bucket[] = [];
   for (const item of value) {
     if (typeof item !== 'object' || item === null) return undefined;
-    const { count, le, label, range } = item as Record<string, unknown>;
+    const { count, le, label, range, low, high } = item as Record<string, unknown>;
     if (typeof count !== 'number') return undefined;
-    const name = label ?? range ?? (le === undefined ? undefined : `<= ${String(le)}`);
+    const name =
+      label ??
+      range ??
+      (le !== undefined
+        ? `<= ${String(le)}`
+        : low !== undefined && high !== undefined
+          ? `[${String(low)}, ${String(high)})`
+          : undefined);
     if (name === undefined) return undefined;
     out.push({ label: String(name), count });
   }
   return out;
+}
+
+/** A list whose every item is a histogram object: drawn one after the other. */
+function histogramList(value: unknown): Record<string, unknown>[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  return value.every((item) => bucketsOf((item as { buckets?: unknown })?.buckets) !== undefined)
+    ? (value as Record<string, unknown>[])
+    : undefined;
+}
+
+function titleOf(item: Record<string, unknown>, index: number): string {
+  const name = item.marker ?? item.name ?? item.label;
+  return typeof name === 'string' ? name : `#${index}`;
 }
 
 function countsOf(value: unknown): Bucket[] | undefined {
@@ -47,13 +68,19 @@ function bars(buckets: readonly Bucket[], columns: number, indent: string): stri
     .join('');
 }
 
+// Measurements come as raw doubles (0.011878000000251632); a terminal wants 0.012.
+function scalar(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && !Number.isInteger(value) && Number.isFinite(value)) {
+    return String(Number(value.toFixed(Math.abs(value) >= 1 ? 3 : 6)));
+  }
+  return JSON.stringify(value);
+}
+
 function scalarLines(report: Record<string, unknown>, skip: string, indent: string): string {
   return Object.entries(report)
     .filter(([key]) => key !== skip)
-    .map(
-      ([key, value]) =>
-        `${indent}${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`,
-    )
+    .map(([key, value]) => `${indent}${key}: ${scalar(value)}\n`)
     .join('');
 }
 
@@ -70,11 +97,21 @@ export function renderReport(report: unknown, columns: number, indent = '  '): s
     const drawable = Object.entries(record).filter(
       ([, v]) =>
         bucketsOf(v) !== undefined ||
-        bucketsOf((v as { buckets?: unknown })?.buckets) !== undefined,
+        bucketsOf((v as { buckets?: unknown })?.buckets) !== undefined ||
+        histogramList(v) !== undefined,
     );
     if (drawable.length > 0) {
       return Object.entries(record)
         .map(([key, value]) => {
+          const list = histogramList(value);
+          if (list !== undefined) {
+            return list
+              .map(
+                (item, i) =>
+                  `${indent}${key}: ${titleOf(item, i)}\n${renderReport(item, columns, `${indent}  `)}`,
+              )
+              .join('');
+          }
           const nested = bucketsOf(value) ?? bucketsOf((value as { buckets?: unknown })?.buckets);
           if (nested === undefined) return `${indent}${key}: ${JSON.stringify(value)}\n`;
           return `${indent}${key}:\n${renderReport(value, columns, `${indent}  `)}`;
