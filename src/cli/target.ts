@@ -79,3 +79,13 @@ export function rejectExtraArguments(positionals: readonly string[], max: number
     throw new UsageError(`unexpected argument "${positionals[max]}"`);
   }
 }
+
+/** The one positional of `unload NAME` and `report NAME`: a loaded probe module's name. */
+export function moduleNameArgument(positionals: readonly string[]): string {
+  rejectExtraArguments(positionals, 1);
+  const name = positionals[0];
+  if (name === undefined) {
+    throw new UsageError('which probe module? give its NAME (see markers probes)');
+  }
+  return name;
+}

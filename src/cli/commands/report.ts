@@ -1,9 +1,9 @@
 import type { ThreadReport } from '../../probe/manager.js';
-import { type Command, ExitCode, UsageError } from '../command.js';
+import { type Command, ExitCode } from '../command.js';
 import { renderReport } from '../render-report.js';
 import {
+  moduleNameArgument,
   printJson,
-  rejectExtraArguments,
   TARGET_HELP,
   TARGET_OPTIONS,
   withTarget,
@@ -20,10 +20,7 @@ ${TARGET_HELP}`,
   examples: ['markers report -p 4242 latency', 'markers report latency --json'],
   options: TARGET_OPTIONS,
   async run(values, positionals, context) {
-    rejectExtraArguments(positionals, 1);
-    const name = positionals[0];
-    if (name === undefined)
-      throw new UsageError('which probe module? give its NAME (see markers probes)');
+    const name = moduleNameArgument(positionals);
     const result = await withTarget(values, context, (client) =>
       client.request<{ name: string; threads: ThreadReport[] }>('report', { name }),
     );

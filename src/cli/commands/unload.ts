@@ -1,7 +1,7 @@
-import { type Command, ExitCode, UsageError } from '../command.js';
+import { type Command, ExitCode } from '../command.js';
 import {
+  moduleNameArgument,
   printJson,
-  rejectExtraArguments,
   TARGET_HELP,
   TARGET_OPTIONS,
   withTarget,
@@ -17,10 +17,7 @@ ${TARGET_HELP}`,
   examples: ['markers unload -p 4242 latency'],
   options: TARGET_OPTIONS,
   async run(values, positionals, context) {
-    rejectExtraArguments(positionals, 1);
-    const name = positionals[0];
-    if (name === undefined)
-      throw new UsageError('which probe module? give its NAME (see markers probes)');
+    const name = moduleNameArgument(positionals);
     const result = await withTarget(values, context, (client) =>
       client.request('unload', { name }),
     );
