@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { cli, makeSocketDir, ROOT } from './helpers/control.js';
 import { bt2Read } from './helpers/judges.js';
 
-test('run --record starts the app with the control server and records from its first line', async () => {
+test('run --record starts the app with the control server and records from its first line to its last', async () => {
   const sockets = makeSocketDir();
   const dir = join(sockets.dir, '..', 'boot');
   try {
@@ -28,6 +28,8 @@ test('run --record starts the app with the control server and records from its f
     const events = read.messages.flatMap((m) => (m.type === 'event' ? [m] : []));
     assert.equal(events[0]?.name, 'boot:start');
     assert.ok(events.filter((e) => e.name === 'boot:tick').length > 10);
+    // Fired just before process.exit: the exiting main thread waits for it to be drained.
+    assert.equal(events.at(-1)?.name, 'boot:last');
 
     const plain = await cli(sockets.dir, ['run', '--', process.execPath, '-e', 'process.exit(3)']);
     assert.equal(plain.code, 3, plain.stderr);

@@ -325,6 +325,8 @@ export class RecordingSession {
         stream.deliveredDiscarded = packetDiscarded(bytes);
         await this.#deliver(description, bytes, events);
         Atomics.store(ring.ctl, W.CONSUMED, consumed + 1);
+        // A main thread exiting waits on CONSUMED for its last packets (thread-handlers.ts).
+        Atomics.notify(ring.ctl, W.CONSUMED);
       }
     }
   }

@@ -15,10 +15,11 @@
  * memory is shared with the session (the consumer), which holds it until the
  * recording's trace is finished, even after this thread exits.
  */
+import { isMainThread } from 'node:worker_threads';
 import { getRegistry } from '../registry/global.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import { type CrashWatch, watchCrash } from './crash.js';
-import { RingState } from './ring-buffer.js';
+import { RingState, W } from './ring-buffer.js';
 import { ThreadRecorder, type ThreadStartArgs } from './thread-recorder.js';
 
 export const RecordOp = {
@@ -89,14 +90,44 @@ function stop(sessionId: string): boolean {
   return true;
 }
 
-/** Publishes every open packet of this thread; it will write no more. */
+/**
+ * How long the main thread's exit may wait for consumers to take its last
+ * packets. Draining runs every 20 ms, so this is only reached when no
+ * consumer is left.
+ */
+const EXIT_DRAIN_MS = 1000;
+
+/**
+ * Publishes every open packet of this thread; it will write no more.
+ *
+ * When the main thread exits, the process goes with it, consumer worker and
+ * control server included, once the exit handlers return. Packets published
+ * now would then never be drained: the events fired just before exit would be
+ * lost without a count. So the main thread waits, bounded, until every
+ * discard-mode ring it published to has been consumed. The consumers run in
+ * their own threads, which keep running during exit handlers, and notify
+ * W.CONSUMED after each packet (session.ts). Overwrite rings are not drained
+ * while recording (the crash path writes them), so they are not waited for.
+ */
 function onExit(): void {
+  const pending = [];
   for (const recorder of recorders.values()) {
     try {
       recorder.ring.close();
       recorder.ring.state = RingState.EXITED;
+      if (!recorder.ring.overwrite) pending.push(recorder.ring);
     } catch {
       // Exiting: nothing left to report to.
+    }
+  }
+  if (!isMainThread) return;
+  const deadline = Date.now() + EXIT_DRAIN_MS;
+  for (const ring of pending) {
+    for (;;) {
+      const consumed = Atomics.load(ring.ctl, W.CONSUMED);
+      const left = deadline - Date.now();
+      if (consumed >= Atomics.load(ring.ctl, W.PRODUCED) || left <= 0) break;
+      Atomics.wait(ring.ctl, W.CONSUMED, consumed, left);
     }
   }
 }
