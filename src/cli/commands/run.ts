@@ -120,8 +120,8 @@ export const run: Command = {
   usage:
     'markers run [--record PATTERN]... [-o DIR] [--duration TIME] [--mode MODE] -- node app.js [args]',
   details: `Runs the command with the markers control server started before its first
-line (NODE_OPTIONS gets --import markers/register), so every other markers command
-can reach it. With --record, the application is held until the recording is on,
+line (NODE_OPTIONS gets an --import of this markers' register module), so every
+other markers command can reach it. With --record, the application is held until the recording is on,
 so it is recorded from its first line; the recording ends when the application
 exits, after --duration, or on Ctrl-C, and the trace is written to DIR. The exit
 code is the application's.
@@ -129,9 +129,7 @@ code is the application's.
   -o, --output DIR     the trace directory (with --record)
   -d, --duration TIME  stop recording after e.g. 30s (the application keeps running)
   --mode MODE          discard (default) or overwrite
-  --buffer-size BYTES  ring buffer per thread (default 4 MiB)
-Known limit: events fired in the last ~50 ms before the application exits may not
-be drained before it is gone.`,
+  --buffer-size BYTES  ring buffer per thread (default 4 MiB)`,
   examples: [
     'markers run -- node server.js                                  # then: markers ps',
     "markers run --record 'http:*' -o ./boot-trace -- node server.js  # trace from the first line",
