@@ -3,8 +3,8 @@
  * reader: the metadata for the current stream descriptions is rendered into
  * a private temporary directory and parsed once per change (a new marker
  * appears), and each packet is written there as a one-packet stream file and
- * read back. Records come out per packet; packets of different threads are
- * not merged by time (a live view shows what arrived, as it arrives).
+ * read back. Records come out per packet, as packets arrive; `markers tail`
+ * puts them in time order across threads (time-order.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

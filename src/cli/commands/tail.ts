@@ -7,15 +7,17 @@ import { parseDuration } from '../format.js';
 import { LiveDecoder } from '../live-decoder.js';
 import { streamRecording } from '../stream-recording.js';
 import { TARGET_HELP, TARGET_OPTIONS, timeoutArgs, withTarget } from '../target.js';
+import { TimeOrderedQueue } from '../time-order.js';
 
 export const tail: Command = {
   name: 'tail',
   summary: 'print live events of a running process until Ctrl-C',
   usage: 'markers tail [-p PID] PATTERN... [--duration TIME]',
   details: `Records PATTERNs in every thread and prints each event as it arrives, one
-line per event in the style of babeltrace2 (JSON lines with --json). Events reach
-the screen within about 100 ms, one packet at a time per thread. Lost events are
-printed in place as WARNING lines.
+line per event in the style of babeltrace2 (JSON lines with --json). Events of
+all threads are printed in time order, within about 250 ms of firing (each is
+held briefly so that a later packet of another thread can fall into place). Lost
+events are printed in place as WARNING lines.
   -d, --duration TIME  stop after e.g. 10s (default: until Ctrl-C)
 ${TARGET_HELP}`,
   examples: ["markers tail -p 4242 'http:*'", "markers tail 'db:query' --json | jq .fields.ms"],
@@ -30,10 +32,11 @@ ${TARGET_HELP}`,
       }
     }
     const formatter = context.json ? new JsonLinesFormatter() : new TextFormatter();
-    const decoder = new LiveDecoder((record) => {
+    const ordered = new TimeOrderedQueue((record) => {
       const out = formatter.record(record);
       if (out !== undefined) context.stdout.write(out);
     });
+    const decoder = new LiveDecoder((record) => ordered.push(record));
     try {
       const result = await withTarget(values, context, (client) =>
         streamRecording(client, decoder, {
@@ -53,6 +56,7 @@ ${TARGET_HELP}`,
         throw new MarkersError(ErrorCode.TARGET_EXITED, 'the target exited; tail stops');
       }
     } finally {
+      ordered.flush();
       decoder.close();
     }
     return ExitCode.OK;
