@@ -1,27 +1,27 @@
 /**
- * Decodes packets as they arrive, for `markers tail`, with the trace
- * reader: the metadata for the current stream descriptions is rendered into
- * a private temporary directory and parsed once per change (a new marker
- * appears), and each packet is written there as a one-packet stream file and
- * read back. Records come out per packet, as packets arrive; `markers tail`
- * puts them in time order across threads (time-order.ts).
+ * Decodes packets as they arrive, for `markers tail`, with the trace reader:
+ * the metadata for the current stream descriptions is rendered and parsed
+ * once per change (a new marker or thread appears), and each stream keeps one
+ * reader that is handed its packets in order, so the reader's checks across
+ * packets hold and a loss is reported once, where it happened. Records come
+ * out per packet, as packets arrive; `markers tail` puts them in time order
+ * across threads (time-order.ts).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   renderMetadata,
   type StreamDescription,
   type TraceDescription,
 } from '../trace/metadata.js';
 import type { TraceRecord } from '../trace/reader/reader.js';
-import { readStreamFile } from '../trace/reader/stream-file.js';
-import { loadTraceModel, type TraceModel } from '../trace/reader/trace-model.js';
+import { liveStreamReader, type StreamFileReader } from '../trace/reader/stream-file.js';
+import { parseTraceModel, type TraceModel } from '../trace/reader/trace-model.js';
 import type { PacketInfo, PacketSink } from '../trace/writer.js';
 
+const SOURCE = 'live metadata';
+
 export class LiveDecoder implements PacketSink {
-  readonly #dir = mkdtempSync(join(tmpdir(), 'markers-tail-'));
   readonly #streams = new Map<number, StreamDescription>();
+  readonly #readers = new Map<number, StreamFileReader>();
   readonly #onRecord: (record: TraceRecord) => void;
   #base: TraceDescription | undefined;
   #model: TraceModel | undefined;
@@ -39,25 +39,29 @@ export class LiveDecoder implements PacketSink {
   async packet(stream: StreamDescription, bytes: Uint8Array, _info?: PacketInfo): Promise<void> {
     if (this.#base === undefined) return;
     this.#streams.set(stream.id, stream);
-    const key = [...this.#streams.values()].map((s) => `${s.id}:${s.events.length}`).join(',');
-    if (key !== this.#modelKey || this.#model === undefined) {
-      const trace = { ...this.#base, streams: [...this.#streams.values()] };
-      writeFileSync(join(this.#dir, 'metadata'), renderMetadata(trace));
-      this.#model = await loadTraceModel(this.#dir);
-      this.#modelKey = key;
+    const model = this.#currentModel(this.#base);
+    let reader = this.#readers.get(stream.id);
+    if (reader === undefined) {
+      reader = liveStreamReader(model, `stream ${stream.id} (${stream.threadName})`);
+      this.#readers.set(stream.id, reader);
+    } else {
+      reader.updateModel(model);
     }
-    const file = join(this.#dir, 'packet');
-    writeFileSync(file, bytes);
-    for await (const batch of readStreamFile(this.#model, file).batches) {
+    for await (const batch of reader.packetsIn(bytes)) {
       for (const record of batch) this.#onRecord(record);
     }
   }
 
-  finish(): void {
-    this.close();
+  // Re-parsed only when a stream or an event class was added since the last packet.
+  #currentModel(base: TraceDescription): TraceModel {
+    const key = [...this.#streams.values()].map((s) => `${s.id}:${s.events.length}`).join(',');
+    if (key !== this.#modelKey || this.#model === undefined) {
+      const trace = { ...base, streams: [...this.#streams.values()] };
+      this.#model = parseTraceModel(renderMetadata(trace), SOURCE, '');
+      this.#modelKey = key;
+    }
+    return this.#model;
   }
 
-  close(): void {
-    rmSync(this.#dir, { recursive: true, force: true });
-  }
+  finish(): void {}
 }

@@ -57,7 +57,6 @@ ${TARGET_HELP}`,
       }
     } finally {
       ordered.flush();
-      decoder.close();
     }
     return ExitCode.OK;
   },

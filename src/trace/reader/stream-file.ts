@@ -8,12 +8,15 @@
  * timestamps that never decrease (across packets too) and stay within the
  * packet's timestamp_end, payloads that end inside the content.
  *
- * One batch is yielded per packet, so memory stays bounded by the packet
- * size. When a packet turns out corrupt, the events decoded before the bad
+ * The bytes come from a ByteSource: a file, or packets in memory (a live
+ * tail keeps one reader per stream and hands it each packet as it arrives,
+ * so the checks across packets and the discarded-events growth hold there
+ * too). One batch is yielded per packet, so memory stays bounded by the
+ * packet size. When a packet turns out corrupt, the events decoded before the bad
  * byte are yielded first, then the error is thrown: nothing readable is held
  * back.
  */
-import { type FileHandle, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { CTF_MAGIC } from '../layout.js';
@@ -101,7 +104,44 @@ function parseJson(text: string): FieldValue {
   }
 }
 
-class StreamFileReader {
+/** Where a stream's bytes come from. */
+interface ByteSource {
+  size(): Promise<number>;
+  /** Reads `length` bytes at `offset` into the start of `into`; returns how many were there. */
+  read(into: Buffer, length: number, offset: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function fileSource(path: string): Promise<ByteSource> {
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new MarkersError(
+      ErrorCode.TRACE_NOT_FOUND,
+      `cannot open stream file ${path}: ${error.code}`,
+      {
+        file: path,
+      },
+    );
+  });
+  return {
+    size: async () => (await handle.stat()).size,
+    read: async (into, length, offset) => (await handle.read(into, 0, length, offset)).bytesRead,
+    close: () => handle.close(),
+  };
+}
+
+function memorySource(bytes: Uint8Array): ByteSource {
+  return {
+    size: async () => bytes.length,
+    read: async (into, length, offset) => {
+      const end = Math.min(bytes.length, offset + length);
+      into.set(bytes.subarray(offset, end), 0);
+      return end - offset;
+    },
+    close: async () => {},
+  };
+}
+
+export class StreamFileReader {
   private stream: StreamModel | undefined;
   private lastTimestamp: bigint | undefined;
   private lastPacketEnd: bigint | undefined;
@@ -110,10 +150,19 @@ class StreamFileReader {
   private buf = Buffer.alloc(0);
 
   constructor(
-    private readonly model: TraceModel,
+    private model: TraceModel,
     private readonly path: string,
     readonly stats: StreamStats,
   ) {}
+
+  /**
+   * A newer model of the same trace (a live trace whose markers grew): event
+   * classes are looked up in it from the next packet on.
+   */
+  updateModel(model: TraceModel): void {
+    this.model = model;
+    if (this.stream !== undefined) this.stream = model.streams.get(this.stream.id);
+  }
 
   private toNs(clockValue: bigint): bigint {
     const { freq, offsetNs } = this.model.clock;
@@ -121,17 +170,17 @@ class StreamFileReader {
   }
 
   async *packets(): AsyncGenerator<TraceRecord[]> {
-    const handle = await open(this.path, 'r').catch((error: NodeJS.ErrnoException) => {
-      throw new MarkersError(
-        ErrorCode.TRACE_NOT_FOUND,
-        `cannot open stream file ${this.path}: ${error.code}`,
-        {
-          file: this.path,
-        },
-      );
-    });
+    yield* this.packetsOf(await fileSource(this.path));
+  }
+
+  /** The packets in `bytes` (one or more, whole), decoded with this stream's state. */
+  packetsIn(bytes: Uint8Array): AsyncGenerator<TraceRecord[]> {
+    return this.packetsOf(memorySource(bytes));
+  }
+
+  private async *packetsOf(handle: ByteSource): AsyncGenerator<TraceRecord[]> {
     try {
-      const size = (await handle.stat()).size;
+      const size = await handle.size();
       let offset = 0;
       while (offset < size) {
         const packet = await this.readPacket(handle, offset, size);
@@ -152,15 +201,15 @@ class StreamFileReader {
     }
   }
 
-  private async read(handle: FileHandle, offset: number, length: number): Promise<void> {
+  private async read(handle: ByteSource, offset: number, length: number): Promise<void> {
     if (this.buf.length < length) this.buf = Buffer.alloc(Math.max(length, this.buf.length * 2));
-    const { bytesRead } = await handle.read(this.buf, 0, length, offset);
+    const bytesRead = await handle.read(this.buf, length, offset);
     if (bytesRead < length)
       throw corrupt(this.path, offset + bytesRead, 'file ends inside a packet (truncated)');
   }
 
   /** Reads the packet at `offset` into this.buf after checking its headers. */
-  private async readPacket(handle: FileHandle, offset: number, fileSize: number): Promise<Packet> {
+  private async readPacket(handle: ByteSource, offset: number, fileSize: number): Promise<Packet> {
     const { model, path } = this;
     const headerSize = staticSize(model.packetHeader) as number;
     if (fileSize - offset < headerSize) {
@@ -379,8 +428,13 @@ export function readStreamFile(
   model: TraceModel,
   path: string,
 ): { stats: StreamStats; batches: AsyncGenerator<TraceRecord[]> } {
-  const stats: StreamStats = {
-    file: basename(path),
+  const stats = emptyStats(basename(path));
+  return { stats, batches: new StreamFileReader(model, path, stats).packets() };
+}
+
+function emptyStats(file: string): StreamStats {
+  return {
+    file,
     streamId: undefined,
     threadId: undefined,
     threadName: undefined,
@@ -389,5 +443,9 @@ export function readStreamFile(
     discardedEvents: 0,
     discardedPackets: 0,
   };
-  return { stats, batches: new StreamFileReader(model, path, stats).packets() };
+}
+
+/** A reader for one stream whose packets arrive one by one (a live tail); `name` is used in errors. */
+export function liveStreamReader(model: TraceModel, name: string): StreamFileReader {
+  return new StreamFileReader(model, name, emptyStats(name));
 }

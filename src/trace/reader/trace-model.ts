@@ -240,7 +240,11 @@ export async function loadTraceModel(dir: string): Promise<TraceModel> {
       { file },
     );
   }
-  const text = bytes.toString('utf8');
+  return parseTraceModel(bytes.toString('utf8'), file, dir);
+}
+
+/** Parses metadata text; `file` names it in errors. */
+export function parseTraceModel(text: string, file: string, dir: string): TraceModel {
   if (!text.startsWith('/* CTF 1.8')) {
     throw new MarkersError(
       ErrorCode.TRACE_METADATA,
