@@ -25,7 +25,12 @@ export {
   type ProbeModuleEntry,
   type ProbeModuleFunction,
 } from './probe/module-shape.js';
-export { type Recording, type RecordOptions, record } from './record/record.js';
+export {
+  type PendingRecording,
+  type Recording,
+  type RecordOptions,
+  record,
+} from './record/record.js';
 export {
   type PacketSink,
   RECORDING_DEFAULTS,

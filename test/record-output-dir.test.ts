@@ -16,7 +16,7 @@ test('an existing non-empty directory is refused with ERR_TRACE_DIR_NOT_EMPTY', 
   const { out } = freshDir();
   mkdirSync(out);
   writeFileSync(join(out, 'metadata'), 'someone else’s trace');
-  await assert.rejects(record({ markers: 'outdir:*', output: out }), {
+  await assert.rejects(record({ markers: 'outdir:*', output: out }).ready, {
     code: 'ERR_TRACE_DIR_NOT_EMPTY',
   });
   assert.throws(() => createTraceDirectory(out), { code: 'ERR_TRACE_DIR_NOT_EMPTY' });
@@ -25,7 +25,7 @@ test('an existing non-empty directory is refused with ERR_TRACE_DIR_NOT_EMPTY', 
 test('a directory that cannot be created is refused with ERR_TRACE_WRITE', async () => {
   const { root } = freshDir();
   writeFileSync(join(root, 'file'), '');
-  await assert.rejects(record({ markers: 'outdir:*', output: join(root, 'file', 'trace') }), {
+  await assert.rejects(record({ markers: 'outdir:*', output: join(root, 'file', 'trace') }).ready, {
     code: 'ERR_TRACE_WRITE',
   });
 });

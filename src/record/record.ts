@@ -100,15 +100,7 @@ class WorkerRecording implements Recording {
   }
 }
 
-/**
- * Starts recording the markers `options.markers` matches, in every thread
- * (and threads started later), into the trace directory `options.output`.
- * Resolves once every thread records.
- *
- * @throws MarkersError ERR_INVALID_ARGUMENT, ERR_INVALID_PATTERN,
- *   ERR_TRACE_DIR_NOT_EMPTY, ERR_TRACE_WRITE.
- */
-export async function record(options: RecordOptions): Promise<Recording> {
+async function start(options: RecordOptions): Promise<Recording> {
   resolveOptions(options);
   if (typeof options.output !== 'string' || options.output === '') {
     throw new MarkersError('ERR_INVALID_ARGUMENT', 'record() needs an output directory', {
@@ -136,4 +128,85 @@ export async function record(options: RecordOptions): Promise<Recording> {
     throw error;
   }
   return recording;
+}
+
+/**
+ * What record() returns: the Recording at once, and a promise of it that
+ * resolves once every thread records (or rejects if the recording could not
+ * start). Both `record(o).stop()` and `await record(o)` work; awaiting makes
+ * sure no event fired afterwards is missed, because each thread attaches its
+ * recorder from its own event loop.
+ */
+export interface PendingRecording extends Recording, PromiseLike<Recording> {
+  /** The same promise `await record(...)` waits for. */
+  readonly ready: Promise<Recording>;
+  catch<T = never>(
+    onRejected?: ((reason: unknown) => T | PromiseLike<T>) | null,
+  ): Promise<Recording | T>;
+}
+
+class StartingRecording implements PendingRecording {
+  readonly output: string;
+  readonly ready: Promise<Recording>;
+  #observed = false;
+
+  constructor(output: string, started: Promise<Recording>) {
+    this.output = output;
+    this.ready = started;
+    // A recording that fails to start must not crash the application as an
+    // unhandled rejection; unless someone awaits it, it is a warning.
+    started.catch((error: unknown) => {
+      if (this.#observed) return;
+      const code = (error as { code?: unknown })?.code;
+      process.emitWarning(
+        `markers: the recording into ${output} did not start: ${(error as Error)?.message ?? String(error)}`,
+        { type: 'MarkersWarning', code: typeof code === 'string' ? code : 'ERR_RECORDING_START' },
+      );
+    });
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a PromiseLike on purpose, so `await record(...)` works
+  then<T1 = Recording, T2 = never>(
+    onFulfilled?: ((value: Recording) => T1 | PromiseLike<T1>) | null,
+    onRejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
+  ): Promise<T1 | T2> {
+    this.#observed = true;
+    return this.ready.then(onFulfilled, onRejected);
+  }
+
+  catch<T = never>(
+    onRejected?: ((reason: unknown) => T | PromiseLike<T>) | null,
+  ): Promise<Recording | T> {
+    this.#observed = true;
+    return this.ready.catch(onRejected);
+  }
+
+  async stats(): Promise<RecordingStats> {
+    this.#observed = true;
+    return (await this.ready).stats();
+  }
+
+  async snapshot(dir: string): Promise<RecordingStats> {
+    this.#observed = true;
+    return (await this.ready).snapshot(dir);
+  }
+
+  async stop(): Promise<RecordingStats> {
+    this.#observed = true;
+    return (await this.ready).stop();
+  }
+}
+
+/**
+ * Starts recording the markers `options.markers` matches, in every thread
+ * (and threads started later), into the trace directory `options.output`.
+ * Returns the Recording at once; await it to know every thread records.
+ *
+ * @throws (through the promise) MarkersError ERR_INVALID_ARGUMENT,
+ *   ERR_INVALID_PATTERN, ERR_TRACE_DIR_NOT_EMPTY, ERR_TRACE_WRITE.
+ */
+export function record(options: RecordOptions): PendingRecording {
+  const output =
+    typeof options?.output === 'string' && options.output !== '' ? resolve(options.output) : '';
+  return new StartingRecording(output, start(options));
 }
