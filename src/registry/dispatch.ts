@@ -21,12 +21,12 @@ export interface HitCounter {
 }
 
 type Dispatcher = (...args: unknown[]) => void;
-type UnrolledFactory = (stats: HitCounter, marker: object, links: readonly Link[]) => Dispatcher;
+type DispatcherFactory = (stats: HitCounter, marker: object, links: readonly Link[]) => Dispatcher;
 
 /** Link counts up to this get an unrolled dispatcher; past it, a loop. */
 const UNROLL = 16;
 
-const factories = new Map<string, UnrolledFactory>();
+const factories = new Map<string, DispatcherFactory>();
 
 function argList(arity: number): string {
   return Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
@@ -35,7 +35,7 @@ function argList(arity: number): string {
 // `new Function` is how a dispatcher gets a fixed parameter list without a
 // rest array (an allocation per call) or `arguments`. One factory is compiled
 // per (arity, link count) and reused for every marker of that shape.
-function factory(arity: number, count: number): UnrolledFactory {
+function factory(arity: number, count: number): DispatcherFactory {
   const key = `${arity}/${count}`;
   let made = factories.get(key);
   if (made !== undefined) return made;
@@ -74,7 +74,7 @@ return function fire(${args}) {
   }
 };`;
   }
-  made = new Function('stats', 'marker', 'links', `'use strict';\n${body}`) as UnrolledFactory;
+  made = new Function('stats', 'marker', 'links', `'use strict';\n${body}`) as DispatcherFactory;
   factories.set(key, made);
   return made;
 }

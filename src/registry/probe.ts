@@ -209,10 +209,11 @@ export function connectProbe(
   options: ConnectOptions = {},
 ): Probe {
   if (typeof fn !== 'function') {
+    const what = describeTarget(registry, target);
     throw new MarkersError(
       ErrorCode.INVALID_PROBE,
-      `probe for ${describeTarget(registry, target)} must be a function, got ${fn === null ? 'null' : typeof fn}`,
-      { pattern: describeTarget(registry, target) },
+      `probe for ${what} must be a function, got ${fn === null ? 'null' : typeof fn}`,
+      { pattern: what },
     );
   }
   const entryOfTarget = registry.entryOf(target);
