@@ -74,6 +74,13 @@ export const W = {
   EVENT_IDS: 15,
   /** Packets opened so far (the open packet included): the overwrite seqlock. */
   OPENED: 16,
+  /**
+   * Set to 1 by the consumer once its recording is finished and it will never
+   * read this ring again: the producer thread may then reuse the memory for
+   * its next recording (ring-pool.ts). Taken from the end of the control
+   * words so that words added in order above never collide with it.
+   */
+  RELEASED: 31,
 } as const;
 
 /** Float64 slots (index into a Float64Array over [0, 256)). */
@@ -161,11 +168,33 @@ export class Ring {
     this.#flushNs = flushNs;
   }
 
-  static create(options: RingOptions): Ring {
-    const slotsBytes = 4 * options.subBuffers;
-    const metaOffset = CONTROL_BYTES + slotsBytes + 16;
-    const dataOffset = metaOffset + options.metaBytes;
-    const sab = new SharedArrayBuffer(dataOffset + options.subBuffers * options.subBufferSize);
+  /** Bytes of the SharedArrayBuffer a ring with these options needs. */
+  static byteLength(options: RingOptions): number {
+    return Ring.#dataOffset(options) + options.subBuffers * options.subBufferSize;
+  }
+
+  static #dataOffset(options: RingOptions): number {
+    return CONTROL_BYTES + 4 * options.subBuffers + 16 + options.metaBytes;
+  }
+
+  /**
+   * A new ring, in fresh memory or in `reuse`: the memory of a released ring
+   * of the same byte length (ring-pool.ts). Everything a reader looks at
+   * before a packet is published (control words, counters, slot counts, the
+   * meta area) is zeroed; the sub-buffers are not, because a packet's bytes
+   * are all written before PRODUCED publishes it.
+   */
+  static create(options: RingOptions, reuse?: SharedArrayBuffer): Ring {
+    const dataOffset = Ring.#dataOffset(options);
+    const metaOffset = dataOffset - options.metaBytes;
+    const bytes = Ring.byteLength(options);
+    let sab: SharedArrayBuffer;
+    if (reuse !== undefined && reuse.byteLength === bytes) {
+      sab = reuse;
+      new Uint8Array(sab, 0, dataOffset).fill(0);
+    } else {
+      sab = new SharedArrayBuffer(bytes);
+    }
     const ctl = new Int32Array(sab, 0, 32);
     ctl[W.MAGIC] = RING_MAGIC;
     ctl[W.SUB_COUNT] = options.subBuffers;
