@@ -102,7 +102,7 @@ export function quantiles(
   max: number,
   qs: readonly number[],
 ): number[] {
-  const clamp = (v: number): number => (v < min ? min : v > max ? max : v);
+  const clamp = (v: number): number => Math.min(max, Math.max(min, v));
   // Each bucket as (estimate, count), in increasing value order.
   const points: [number, number][] = [];
   if (hist.layout === 'linear') {
