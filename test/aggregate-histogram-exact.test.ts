@@ -54,7 +54,10 @@ test('log-linear quantiles are within 1% over the whole range of finite doubles;
 test('every quantile of many small sets is within 1%, negatives and subnormals included', async () => {
   for (const scale of [1e-315, 1e-9, 1, 1234.5, 1e300]) {
     for (const sign of [1, -1]) {
-      const values = Array.from({ length: 257 }, (_, i) => sign * scale * (1 + ((i * 37) % 257) / 3));
+      const values = Array.from(
+        { length: 257 },
+        (_, i) => sign * scale * (1 + ((i * 37) % 257) / 3),
+      );
       const a = await aggregate({ markers: 'hist:sample', hist: 'v' });
       for (const v of values) m.fire?.('small', v);
       const [g] = (await a.stop()).groups;

@@ -115,7 +115,10 @@ class ThreadedAggregation implements PendingAggregation {
     if (failed !== undefined && !failed.ok) {
       // All or nothing: detach from the threads that did start.
       await this.#detach();
-      throw rebuild(failed.error.code, failed.error.message, { thread: failed.thread.name });
+      throw rebuild(failed.error.code, failed.error.message, {
+        ...(failed.error.details ?? {}),
+        thread: failed.thread.name,
+      });
     }
     for (const reply of replies) this.#started(reply);
     this.#problems = replies.flatMap((r) =>
