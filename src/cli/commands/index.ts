@@ -1,7 +1,10 @@
 /** Every CLI command, in the order `markers --help` lists them. */
 import type { Command } from '../command.js';
 import { convertCommand } from './convert.js';
+import { count } from './count.js';
 import { disable, enable } from './enable.js';
+import { hist } from './hist.js';
+import { latency } from './latency.js';
 import { list } from './list.js';
 import { load } from './load.js';
 import { probes } from './probes.js';
@@ -24,6 +27,9 @@ export const COMMANDS: readonly Command[] = [
   tail,
   record,
   stats,
+  count,
+  hist,
+  latency,
   load,
   unload,
   probes,
