@@ -58,7 +58,7 @@ test('pushed counters and histograms are stored by Prometheus as sent', async ()
   assert.equal(counts[0]?.metric.pid, '4242');
   const buckets = await prom.waitFor('markers_pushed_duration_bucket', (r) => r.length === 3);
   const byLe = Object.fromEntries(buckets.map((s) => [s.metric.le, s.value[1]]));
-  assert.deepEqual(byLe, { '1': '1', '10': '3', '+Inf': '5' });
+  assert.deepEqual(byLe, { '1.0': '1', '10.0': '3', '+Inf': '5' });
   const [sum] = await prom.query('markers_pushed_duration_sum');
   assert.equal(sum?.value[1], '23');
 });

@@ -14,7 +14,9 @@
  *
  * `aggregate` also fails with ERR_UNKNOWN_MARKER when no thread has a marker
  * the patterns match (for latency: no start, or no end), since a CLI user
- * asking for a marker that does not exist has mistyped it.
+ * asking for a marker that does not exist has mistyped it, unless `later` is
+ * true: the metrics agent attaches to every process, before its markers are
+ * declared or whether they ever are.
  */
 import type { AggregateSnapshot, Aggregation } from '../aggregate/aggregate.js';
 import type { AggregateOptions } from '../aggregate/spec.js';
@@ -88,7 +90,7 @@ export function aggregateCommands(): Map<string, ServerCommand> {
       await aggregation.stop();
       return null;
     }
-    if (!matchedEnough(aggregation)) {
+    if (args.later !== true && !matchedEnough(aggregation)) {
       await aggregation.stop();
       const { spec } = aggregation;
       const what =

@@ -70,7 +70,7 @@ function formatValue(value: number): string {
   return String(value);
 }
 
-function formatBound(value: number, openMetrics: boolean): string {
+export function formatBound(value: number, openMetrics: boolean): string {
   const text = formatValue(value);
   return openMetrics && Number.isInteger(value) && !text.includes('e') ? `${text}.0` : text;
 }

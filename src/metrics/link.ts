@@ -37,7 +37,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
       timer = setTimeout(
         () =>
           reject(
-            new MarkersError(ErrorCode.TARGET_UNREACHABLE, `${what} did not answer within ${ms} ms`),
+            new MarkersError(
+              ErrorCode.TARGET_UNREACHABLE,
+              `${what} did not answer within ${ms} ms`,
+            ),
           ),
         ms,
       );

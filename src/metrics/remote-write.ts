@@ -15,7 +15,7 @@
 import { createRequire } from 'node:module';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { ProtoWriter } from '../trace/convert/protobuf.js';
-import type { Labels, MetricFamily } from './exposition.js';
+import { formatBound, type Labels, type MetricFamily } from './exposition.js';
 
 interface Snappy {
   compressSync(input: Uint8Array): Uint8Array;
@@ -48,7 +48,11 @@ export function toSeries(families: readonly MetricFamily[]): Series[] {
       for (const s of family.samples) {
         s.bounds.forEach((bound, i) => {
           out.push({
-            labels: withName(`${family.name}_bucket`, [...s.labels, ['le', String(bound)]]),
+            // The OpenMetrics form ("10.0"), as a scrape by Prometheus stores it, so one query fits both.
+            labels: withName(`${family.name}_bucket`, [
+              ...s.labels,
+              ['le', formatBound(bound, true)],
+            ]),
             value: s.cumulative[i] ?? 0,
           });
         });

@@ -45,6 +45,8 @@ export interface AggregateGroup {
   readonly p99?: number | null;
   readonly p999?: number | null;
   readonly buckets?: readonly Bucket[];
+  /** With bounds: how many values were <= each bound (cumulative, as Prometheus' `le`). */
+  readonly le?: readonly number[];
 }
 
 export interface AggregateResult {
@@ -136,6 +138,12 @@ export function quantiles(
   return out;
 }
 
+/** Running totals of the slots at the bounds, without the slot above the last bound. */
+function cumulative(slots: readonly number[]): number[] {
+  let running = 0;
+  return slots.slice(0, -1).map((n) => (running += n));
+}
+
 export const QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
 
 export function summarizeGroup(
@@ -159,6 +167,7 @@ export function summarizeGroup(
     max: valued ? g.max : null,
     mean: valued && g.count > 0 && sum !== null ? sum / g.count : null,
     invalid: g.invalid,
+    ...(g.le === null || g.le === undefined ? {} : { le: cumulative(g.le) }),
   };
   if (g.hist === null) return base;
   if (g.count === 0 || g.min === null || g.max === null) {

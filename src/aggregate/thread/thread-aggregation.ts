@@ -173,6 +173,7 @@ export class ThreadAggregation implements Subscription, LinkOwner {
       spec.kind !== AggregateKind.COUNT,
       spec.linear,
       spec.maxGroups,
+      spec.bounds ?? null,
     );
   }
 
