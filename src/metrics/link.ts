@@ -11,7 +11,7 @@ import type { DiscoveredTarget, TargetLink } from './agent.js';
 import type { MetricsAggregation } from './config.js';
 import type { Reading, ReadingGroup } from './families.js';
 
-/** What `aggregate-read` answers, in the parts the agent uses. */
+/** What `aggregate-read {counts: true}` answers. */
 interface WireGroup {
   readonly key: Readonly<Record<string, unknown>>;
   readonly count: number;
@@ -73,9 +73,9 @@ function toGroup(raw: unknown, a: MetricsAggregation, other: boolean): ReadingGr
 }
 
 function toReading(raw: unknown, a: MetricsAggregation): Reading {
-  const r = (raw as { result?: Partial<WireResult> } | null)?.result;
+  const r = (raw as { counts?: Partial<WireResult> } | null)?.counts;
   if (typeof r !== 'object' || r === null || !Array.isArray(r.groups)) {
-    throw new MarkersError(ErrorCode.PROTOCOL, 'aggregate-read: the reply has no result.groups');
+    throw new MarkersError(ErrorCode.PROTOCOL, 'aggregate-read: the reply has no counts.groups');
   }
   const groups: ReadingGroup[] = [];
   for (const g of r.groups) {
@@ -138,7 +138,7 @@ export async function attachTarget(
           throw new MarkersError(ErrorCode.INVALID_ARGUMENT, `no aggregation ${name}`);
         }
         const raw = await withTimeout(
-          client.request('aggregate-read', { id }),
+          client.request('aggregate-read', { id, counts: true }),
           timeoutMs,
           `process ${target.pid}`,
         );

@@ -235,3 +235,66 @@ export function summarize(
     latency,
   };
 }
+
+/** A group in the light form a poller such as the metrics agent reads. */
+export interface CountsGroup {
+  readonly key: Readonly<Record<string, KeyValue>>;
+  readonly count: number;
+  readonly sum: number;
+  /** With bounds: values <= each bound, cumulative. */
+  readonly le?: readonly number[];
+}
+
+export interface CountsResult {
+  readonly time: number;
+  readonly groups: readonly CountsGroup[];
+  readonly other: CountsGroup | null;
+  readonly otherCount: number;
+  readonly dropped: number;
+  readonly invalid: number;
+}
+
+function countsGroup(g: GroupSnapshot, by: readonly string[]): CountsGroup {
+  const key: Record<string, KeyValue> = {};
+  by.forEach((name, i) => {
+    const v = g.key[i];
+    if (v !== undefined) key[name] = v;
+  });
+  return {
+    key,
+    count: g.count,
+    sum: g.sum + g.comp,
+    ...(g.le === null || g.le === undefined ? {} : { le: cumulative(g.le) }),
+  };
+}
+
+/**
+ * Counts, sums and `le` counts only: no quantile and no bucket list, so a
+ * poller that asks often (a scrape every few seconds) costs the target little
+ * and the reply stays small.
+ */
+export function countsOf(
+  spec: Pick<AggregateSpec, 'by'>,
+  parts: readonly PartSnapshot[],
+  time: number,
+): CountsResult {
+  const groups: CountsGroup[] = [];
+  let other: CountsGroup | null = null;
+  let otherCount = 0;
+  let dropped = 0;
+  let invalid = 0;
+  for (const part of parts) {
+    for (const g of part.groups) {
+      groups.push(countsGroup(g, spec.by));
+      invalid += g.invalid;
+    }
+    if (part.other !== null) {
+      other ??= countsGroup(part.other, spec.by);
+      otherCount += part.other.count + part.other.invalid;
+      invalid += part.other.invalid;
+    }
+    dropped +=
+      part.errors + (part.latency === null ? 0 : part.latency.evicted + part.latency.unmatchedEnds);
+  }
+  return { time, groups, other, otherCount, dropped, invalid };
+}
