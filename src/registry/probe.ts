@@ -10,6 +10,7 @@
  * until that promise settles.
  */
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { emitMarkersWarning } from '../errors/warn.js';
 import { parseFormat } from '../marker/format.js';
 import {
   type Link,
@@ -172,11 +173,7 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
   }
 
   #warn(message: string, code: string): void {
-    try {
-      process.emitWarning(message, { type: 'MarkersWarning', code });
-    } catch {
-      // Reporting must never be what breaks the host.
-    }
+    emitMarkersWarning(message, code);
   }
 
   #release(): void {
