@@ -9,7 +9,9 @@
  * an asynchronous one is counted from the moment the probe returns a promise
  * until that promise settles.
  */
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+// The core's codes only: a browser bundle leaves the rest of the table out.
+import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
+import { MarkersError } from '../errors/markers-error.js';
 import { emitMarkersWarning } from '../errors/warn.js';
 import { parseFormat } from '../marker/format.js';
 import {
