@@ -141,9 +141,10 @@ function closureFactory(fields: readonly Field[]): Factory {
         const a = args[i];
         const type = types[i];
         if (type === 'string' || type === 'json') {
-          const s = type === 'json' ? h.toJson(a, f64) : typeof a === 'string' ? a : h.toStr(a, f64);
+          const s =
+            type === 'json' ? h.toJson(a, f64) : typeof a === 'string' ? a : h.toStr(a, f64);
           strings[i] = s;
-          need += (s.length * 3 < maxBytes ? s.length * 3 : maxBytes) + 1;
+          need += Math.min(s.length * 3, maxBytes) + 1;
         } else {
           need += type === 'bool' ? 1 : 8;
         }
