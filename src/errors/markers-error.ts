@@ -94,6 +94,8 @@ export const ErrorCode = {
   UNKNOWN_MARKER: 'ERR_UNKNOWN_MARKER',
   /** No aggregation with this id runs here (stopped, or started by another connection). */
   AGGREGATE_NOT_FOUND: 'ERR_AGGREGATE_NOT_FOUND',
+  /** A feature this runtime cannot provide (recording in a browser, say); the message names both. */
+  UNSUPPORTED_RUNTIME: 'ERR_UNSUPPORTED_RUNTIME',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

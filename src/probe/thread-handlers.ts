@@ -1,6 +1,7 @@
 /**
  * The commands the probe module manager sends to every thread, and what each
- * thread does with them. Installed once per thread when markers is imported.
+ * thread does with them. Installed once per thread by the thread services
+ * (threads/services.ts), when the first command arrives.
  *
  *   probe:prepare    {loadId, path, source?}  import, validate, check formats, reserve the name
  *   probe:commit     {loadId}                 init + connect a prepared module
@@ -151,7 +152,6 @@ function status(args: unknown): StateReply {
 }
 
 const INSTALLED = Symbol.for('markers.probe-handlers');
-const COORDINATOR_KEY = Symbol.for('markers.threads');
 
 /** Makes this thread answer the manager's probe commands, now. Idempotent per thread. */
 export function installProbeHandlers(): void {
@@ -168,20 +168,4 @@ export function installProbeHandlers(): void {
   coordinator.handle(ProbeOp.CLEANUP, cleanup);
   coordinator.handle(ProbeOp.REPORT, report);
   coordinator.handle(ProbeOp.STATUS, status);
-}
-
-/**
- * What importing markers does. When the thread's coordinator exists, the
- * handlers go on it now. Otherwise they wait for the end of this turn, so an
- * internal thread (the control server's worker) that imports markers and then
- * creates its coordinator as internal is not made an application thread by
- * the import. A thread that joins a little later is like a thread started
- * later: sticky loads still reach it.
- */
-export function scheduleProbeHandlers(): void {
-  if ((globalThis as { [COORDINATOR_KEY]?: unknown })[COORDINATOR_KEY] !== undefined) {
-    installProbeHandlers();
-    return;
-  }
-  setImmediate(installProbeHandlers).unref();
 }

@@ -25,6 +25,25 @@ function quoteForNodeOptions(arg: string): string {
   return /[\s"\\]/.test(arg) ? `"${arg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : arg;
 }
 
+// NODE_OPTIONS is read by Node only: Bun and Deno would run the program without
+// the control server, so say how to start them instead of silently doing nothing.
+const START_UP_HOOKS: Readonly<Record<string, string>> = {
+  bun: 'bun --preload markers/register app.js',
+  bunx: 'bun --preload markers/register app.js',
+  deno: 'deno run --preload npm:markers/register app.js',
+};
+
+function refuseOtherRuntimes(program: string): void {
+  const name = (program.split(/[\\/]/).pop() ?? program).replace(/\.exe$/, '');
+  const hook = START_UP_HOOKS[name];
+  if (hook === undefined) return;
+  throw new MarkersError(
+    ErrorCode.UNSUPPORTED_RUNTIME,
+    `markers run starts the control server through NODE_OPTIONS, which ${name} does not read; start the program with its start-up hook instead: ${hook} (or call listen() in it)`,
+    { runtime: name, hook },
+  );
+}
+
 /** Waits for the child's socket: it appears once its control server listens. */
 async function waitForSocket(
   pid: number,
@@ -138,6 +157,7 @@ code is the application's.
   async run(values, positionals, context) {
     if (positionals.length === 0)
       throw new UsageError('what should run? give it after --, e.g. -- node app.js');
+    refuseOtherRuntimes(positionals[0] as string);
     const patterns = (values.record as string[] | undefined) ?? [];
     if (patterns.length > 0) return runAndRecord(patterns, positionals, values, context);
     if (values.output !== undefined) throw new UsageError('-o needs --record PATTERN');
