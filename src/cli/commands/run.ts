@@ -1,16 +1,19 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ControlClient } from '../../control/client.js';
 import { socketPath } from '../../control/socket-dir.js';
-import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
+import { ErrorCode, isMarkersError, MarkersError } from '../../errors/markers-error.js';
 import { createTraceDirectory } from '../../trace/writer.js';
-import { type Command, type CommandContext, UsageError } from '../command.js';
+import { type Command, type CommandContext, ExitCode, UsageError } from '../command.js';
 import { Progress } from '../progress.js';
 import { streamRecording } from '../stream-recording.js';
+import { supervise } from '../supervise.js';
 import { RECORD_OPTIONS, recordSettings, reportRecording } from './record.js';
 
 /** How long a held application waits for this command to start its recording. */
 const HOLD_MS = 30_000;
+
+/** `run --record` ignores the CLI's own Ctrl-C abort: see supervise.ts. */
+const NEVER_ABORTED = new AbortController().signal;
 
 /** `--import` flags that start the control server in the child, from dist or (tsx) from src. */
 function registerImports(): string[] {
@@ -70,48 +73,52 @@ async function runAndRecord(
       .trim(),
     MARKERS_HOLD_MS: String(HOLD_MS),
   };
-  const child = spawn(command[0] as string, command.slice(1), { stdio: 'inherit', env });
-  let exitCode: number | null = null;
-  const exited = new Promise<number>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitCode = code ?? (signal === null ? 1 : 128);
-      resolve(exitCode);
-    });
-    child.once('error', (error) => {
-      context.stderr.write(`markers: cannot start ${command[0]}: ${error.message}\n`);
-      exitCode = 1;
-      resolve(1);
-    });
+  const app = supervise(command, env, (error) => {
+    context.stderr.write(`markers: cannot start ${command[0]}: ${error.message}\n`);
   });
-  const path = await waitForSocket(child.pid ?? -1, context.env, () => exitCode !== null);
-  const client = await ControlClient.connect(path, child.pid);
-  const progress = new Progress(context);
+  const child = app.child;
   try {
-    const result = await streamRecording(client, sink, {
-      patterns,
-      mode: settings.mode,
-      ...(settings.bufferSize === undefined ? {} : { bufferSize: settings.bufferSize }),
-      ...(settings.durationMs === undefined ? {} : { durationMs: settings.durationMs }),
-      signal: context.signal,
-      // The application's first line runs only now, with the recording on.
-      onStarted: async () => {
-        await client.request('resume');
-      },
-      onProgress: (stats, received) => progress.update(stats, received),
-    });
-    progress.clear();
-    // The application ending is the normal end of `run`: not an error here.
-    reportRecording(
-      { ...context, stdout: context.stderr },
-      settings,
-      { ...result, exited: false },
-      child.pid,
+    const path = await waitForSocket(child.pid ?? -1, context.env, () => app.hasExited());
+    const client = await ControlClient.connect(path, child.pid);
+    const progress = new Progress(context);
+    try {
+      const result = await streamRecording(client, sink, {
+        patterns,
+        mode: settings.mode,
+        ...(settings.bufferSize === undefined ? {} : { bufferSize: settings.bufferSize }),
+        ...(settings.durationMs === undefined ? {} : { durationMs: settings.durationMs }),
+        // Not the CLI's Ctrl-C: signals go to the application (supervise.ts), and
+        // the recording ends when the application exits, after its last drain.
+        signal: NEVER_ABORTED,
+        // The application's first line runs only now, with the recording on.
+        onStarted: async () => {
+          await client.request('resume');
+        },
+        onProgress: (stats, received) => progress.update(stats, received),
+      });
+      progress.clear();
+      // The application ending is the normal end of `run`: not an error here.
+      reportRecording(
+        { ...context, stdout: context.stderr },
+        settings,
+        { ...result, exited: false },
+        child.pid,
+      );
+    } finally {
+      progress.clear();
+      client.close();
+    }
+  } catch (error) {
+    // The application runs on unrecorded: say so now, and still end with it.
+    const code = isMarkersError(error) ? error.code : 'ERR_UNEXPECTED';
+    const message = error instanceof Error ? error.message : String(error);
+    context.stderr.write(
+      `markers: ${code}: ${message.replaceAll('\n', ' ')}; markers run ends when the application does\n`,
     );
-  } finally {
-    progress.clear();
-    client.close();
+    await app.exited;
+    return ExitCode.ERROR;
   }
-  return exited;
+  return app.exited;
 }
 
 export const run: Command = {
@@ -147,13 +154,8 @@ code is the application's.
         .join(' ')
         .trim(),
     };
-    const child = spawn(positionals[0] as string, positionals.slice(1), { stdio: 'inherit', env });
-    return new Promise<number>((resolve) => {
-      child.once('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
-      child.once('error', (error) => {
-        context.stderr.write(`markers: cannot start ${positionals[0]}: ${error.message}\n`);
-        resolve(1);
-      });
-    });
+    return supervise(positionals, env, (error) => {
+      context.stderr.write(`markers: cannot start ${positionals[0]}: ${error.message}\n`);
+    }).exited;
   },
 };
