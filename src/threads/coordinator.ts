@@ -28,6 +28,7 @@
  */
 import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { internalThreadName } from './spawn.js';
 
 /** Bump when messages change incompatibly; threads on another version do not hear each other. */
 export const THREADS_PROTOCOL = 1;
@@ -372,11 +373,18 @@ export function getCoordinator(options: { internal?: boolean; name?: string } = 
     }
     return found.coordinator;
   }
-  const coordinator = new Coordinator({
-    id: threadId,
-    name: options.name ?? (isMainThread ? 'main' : `worker-${threadId}`),
-    internal: options.internal ?? false,
-  });
+  // markers' own workers are internal from their first registration on, even
+  // when something imports markers in them before their entry module runs.
+  const internalName = internalThreadName();
+  const coordinator = new Coordinator(
+    internalName !== undefined
+      ? { id: threadId, name: internalName, internal: true }
+      : {
+          id: threadId,
+          name: options.name ?? (isMainThread ? 'main' : `worker-${threadId}`),
+          internal: options.internal ?? false,
+        },
+  );
   Object.defineProperty(globalThis, COORDINATOR_KEY, {
     value: { protocol: THREADS_PROTOCOL, coordinator },
   });
