@@ -78,6 +78,11 @@ export const ErrorCode = {
   PROBE_MODULE_NOT_LOADED: 'ERR_PROBE_MODULE_NOT_LOADED',
   /** A `.ts` probe module, and neither esbuild nor typescript can be found to transpile it. */
   PROBE_MODULE_TRANSPILER: 'ERR_PROBE_MODULE_TRANSPILER',
+  /**
+   * Unloading a probe module: calls of its probes in flight, or its cleanup, did not settle
+   * within the timeout. Its probes are disconnected all the same and its name is free.
+   */
+  PROBE_MODULE_TIMEOUT: 'ERR_PROBE_MODULE_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
