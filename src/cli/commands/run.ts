@@ -128,10 +128,21 @@ export const run: Command = {
     'markers run [--record PATTERN]... [-o DIR] [--duration TIME] [--mode MODE] -- node app.js [args]',
   details: `Runs the command with the markers control server started before its first
 line (NODE_OPTIONS gets an --import of this markers' register module), so every
-other markers command can reach it. With --record, the application is held until the recording is on,
-so it is recorded from its first line; the recording ends when the application
-exits, after --duration, or on Ctrl-C, and the trace is written to DIR. The exit
-code is the application's.
+other markers command can reach it. markers' own worker threads never count as
+application threads, whatever NODE_OPTIONS says.
+
+markers run behaves as a supervisor's child: SIGTERM, SIGHUP and SIGINT sent to it
+are passed to the application (SIGINT not while markers run is in its terminal's
+foreground: Ctrl-C typed there reaches the application directly), every later
+signal too, and markers run exits only once the application has, with its
+status: its exit code, or 128 + the signal number when a signal killed it.
+
+With --record, the application is held until the recording is on, so it is
+recorded from its first line. The recording ends when the application exits,
+or after --duration. A signal goes to the application, not to the recording:
+everything the application fires until it exits is in the trace, written to DIR. If the
+recording cannot start, markers run says why, lets the application run, and
+exits 1 once it has.
   --record PATTERN     record these markers (repeatable)
   -o, --output DIR     the trace directory (with --record)
   -d, --duration TIME  stop recording after e.g. 30s (the application keeps running)
@@ -140,6 +151,7 @@ code is the application's.
   examples: [
     'markers run -- node server.js                                  # then: markers ps',
     "markers run --record 'http:*' -o ./boot-trace -- node server.js  # trace from the first line",
+    'kill -TERM <pid of markers run>      # server.js gets SIGTERM; markers run exits with its status',
   ],
   options: { ...RECORD_OPTIONS, record: { type: 'string', multiple: true } },
   async run(values, positionals, context) {
