@@ -77,6 +77,8 @@ async function runAndRecord(
     context.stderr.write(`markers: cannot start ${command[0]}: ${error.message}\n`);
   });
   const child = app.child;
+  // Not started (no such file): supervise reports it, and the status is 1.
+  if (child.pid === undefined) return app.exited;
   try {
     const path = await waitForSocket(child.pid ?? -1, context.env, () => app.hasExited());
     const client = await ControlClient.connect(path, child.pid);
