@@ -1,7 +1,7 @@
 /**
  * Under `markers run` (the installed package: NODE_OPTIONS carries
  * `--import markers/register`, which Node also applies to workers), markers'
- * own control worker is no application thread: `ps`, `list` and `stats` show
+ * own workers (the control server's, record()'s consumer) are no application threads: `ps`, `list` and `stats` show
  * the application's threads only, and probe modules never run in the control
  * server, so one that exits or blocks an application thread cannot take the
  * server down.
@@ -21,8 +21,10 @@ before(() => {
   writeFileSync(
     join(installed.app, 'main.mjs'),
     `import { Worker } from 'node:worker_threads';
-     import { marker } from 'markers';
+     import { marker, record } from 'markers';
      marker('app:main', '');
+     // record() starts markers' consumer worker: internal too.
+     await record({ markers: 'app:*', output: \`./self-trace-\${process.pid}\` });
      const w = new Worker(new URL('./worker.mjs', import.meta.url));
      w.once('message', () => { w.unref(); console.log('ready'); });
      setInterval(() => {}, 1000);`,
