@@ -13,15 +13,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { statusBits } from './harness/v8-status.js';
 import { runUnderNodes } from './harness/versions.js';
 
 const delegated = await runUnderNodes(fileURLToPath(import.meta.url), process.argv.slice(2));
 if (delegated !== undefined) process.exit(delegated);
 
 const FIXTURE = fileURLToPath(new URL('../test/helpers/deopt-fixture.ts', import.meta.url));
-const TURBOFANNED = 1 << 6;
-const INTERPRETED = 1 << 7;
-const BASELINE = 1 << 15;
+// The fixture runs on this same binary: its status bits are this V8's.
+const { TURBOFANNED, INTERPRETED, BASELINE } = statusBits();
 
 /** Steps after which useA must still run TurboFan code; the last one is the control. */
 const EXPECT: Record<string, boolean> = {
