@@ -96,6 +96,11 @@ export const ErrorCode = {
   AGGREGATE_NOT_FOUND: 'ERR_AGGREGATE_NOT_FOUND',
   /** A feature this runtime cannot provide (recording in a browser, say); the message names both. */
   UNSUPPORTED_RUNTIME: 'ERR_UNSUPPORTED_RUNTIME',
+  /**
+   * Unloading a probe module: calls of its probes in flight, or its cleanup, did not settle
+   * within the timeout. Its probes are disconnected all the same and its name is free.
+   */
+  PROBE_MODULE_TIMEOUT: 'ERR_PROBE_MODULE_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
