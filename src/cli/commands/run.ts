@@ -5,6 +5,7 @@ import { socketPath } from '../../control/socket-dir.js';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { createTraceDirectory } from '../../trace/writer.js';
 import { type Command, type CommandContext, UsageError } from '../command.js';
+import { parsePatterns } from '../patterns.js';
 import { Progress } from '../progress.js';
 import { streamRecording } from '../stream-recording.js';
 import { RECORD_OPTIONS, recordSettings, reportRecording } from './record.js';
@@ -139,6 +140,7 @@ code is the application's.
     if (positionals.length === 0)
       throw new UsageError('what should run? give it after --, e.g. -- node app.js');
     const patterns = (values.record as string[] | undefined) ?? [];
+    parsePatterns(patterns);
     if (patterns.length > 0) return runAndRecord(patterns, positionals, values, context);
     if (values.output !== undefined) throw new UsageError('-o needs --record PATTERN');
     const env = {
