@@ -24,7 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { isTypeScriptPath, transpileProbeModule } from './transpile.js';
@@ -61,7 +61,7 @@ export async function resolveProbeFile(path: unknown, base = process.cwd()): Pro
   if (!isFile) {
     throw new MarkersError(
       ErrorCode.PROBE_MODULE_NOT_FOUND,
-      `probe module ${file} does not exist or is not a file (the path was resolved from ${base}, the directory of the process that asked for the load)`,
+      `probe module ${file} does not exist or is not a file${isAbsolute(path) ? '' : ` ("${path}" was resolved from ${base})`}`,
       { file },
     );
   }

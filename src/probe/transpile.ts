@@ -19,12 +19,11 @@
  *
  * Only types are removed; nothing is type-checked or bundled.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as nodeModule from 'node:module';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 
 interface EsbuildLike {
@@ -59,35 +58,53 @@ export function isTypeScriptPath(path: string): boolean {
   return TS_EXTENSIONS.some((ext) => path.endsWith(ext));
 }
 
-/** Where a package resolves from the first base that has it, read fresh each time. */
-function locate(id: string, bases: readonly string[]): string | undefined {
+interface FoundPackage {
+  readonly dir: string;
+  readonly manifest: { version?: unknown; main?: unknown; exports?: unknown };
+}
+
+/**
+ * Finds an installed package by walking up node_modules from each base, with
+ * plain file reads. Node's own resolver remembers a package.json it did not
+ * find for the life of the process, so a transpiler installed after a failed
+ * look-up would stay invisible until a restart.
+ */
+function findPackage(id: string, bases: readonly string[]): FoundPackage | undefined {
   for (const base of bases) {
-    try {
-      return createRequire(base).resolve(id);
-    } catch {
-      // not installed there
+    const start = base.startsWith('file:') ? fileURLToPath(base) : base;
+    for (let dir = dirname(start); ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', id);
+      try {
+        const manifest = JSON.parse(readFileSync(join(candidate, 'package.json'), 'utf8'));
+        if (typeof manifest === 'object' && manifest !== null) return { dir: candidate, manifest };
+      } catch {
+        // not installed here, or unreadable: keep walking up
+      }
+      if (dirname(dir) === dir) break;
     }
   }
   return undefined;
 }
 
-async function importFrom(id: string, bases: readonly string[]): Promise<unknown> {
-  const resolved = locate(id, bases);
-  if (resolved === undefined) return undefined;
-  const namespace = (await import(pathToFileURL(resolved).href)) as { default?: unknown };
-  return namespace.default ?? namespace;
+/** The file a package's root entry names: exports "." (import, default, require) or main. */
+function entryOf(found: FoundPackage): string {
+  let target: unknown = found.manifest.exports;
+  if (typeof target === 'object' && target !== null && '.' in target) {
+    target = (target as Record<string, unknown>)['.'];
+  }
+  while (typeof target === 'object' && target !== null) {
+    const conditions = target as Record<string, unknown>;
+    target = conditions.import ?? conditions.default ?? conditions.node ?? conditions.require;
+  }
+  const main = typeof target === 'string' ? target : found.manifest.main;
+  return join(found.dir, typeof main === 'string' ? main : 'index.js');
 }
 
-/** The version of an installed package, when its package.json can be read. */
-async function versionOf(id: string, bases: readonly string[]): Promise<string | undefined> {
-  const manifest = locate(`${id}/package.json`, bases);
-  if (manifest === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(await readFile(manifest, 'utf8')) as { version?: unknown };
-    return typeof parsed.version === 'string' ? parsed.version : undefined;
-  } catch {
-    return undefined;
-  }
+async function importFrom(id: string, bases: readonly string[]): Promise<unknown> {
+  const found = findPackage(id, bases);
+  if (found === undefined) return undefined;
+  const namespace = (await import(pathToFileURL(entryOf(found)).href)) as { default?: unknown };
+  return namespace.default ?? namespace;
 }
 
 /** The directory of the project a probe file belongs to: where `npm install` should run. */
@@ -190,13 +207,14 @@ async function noTranspiler(
       : `Node's type stripping cannot erase its syntax (an enum, a namespace or parameter properties)`,
   );
   tried.push('esbuild is not installed');
-  const tsVersion = await versionOf('typescript', bases);
-  if (tsVersion === undefined) tried.push('typescript is not installed');
+  const typescript = findPackage('typescript', bases);
+  const tsVersion =
+    typeof typescript?.manifest.version === 'string' ? typescript.manifest.version : undefined;
+  if (typescript === undefined) tried.push('typescript is not installed');
   else {
-    const at = locate('typescript/package.json', bases) ?? 'typescript';
     tried.push(
-      `typescript ${tsVersion} (${dirname(at)}) has no transpile API${
-        Number.parseInt(tsVersion, 10) >= 7 ? ' (TypeScript 7 is the native compiler)' : ''
+      `typescript ${tsVersion ?? '(unknown version)'} (${typescript.dir}) has no transpile API${
+        Number.parseInt(tsVersion ?? '', 10) >= 7 ? ' (TypeScript 7 is the native compiler)' : ''
       }`,
     );
   }
