@@ -4,7 +4,14 @@ export {
   isMarkersError,
   MarkersError,
 } from './errors/markers-error.js';
-export type { CheckFormat, CheckName, Conversion, Field, FormatArgs } from './marker/format.js';
+export type {
+  CheckArgs,
+  CheckFormat,
+  CheckName,
+  Conversion,
+  Field,
+  FormatArgs,
+} from './marker/format.js';
 export { FieldType } from './marker/format.js';
 export { type Marker, marker } from './marker/marker.js';
 export { type LoadedProbeModule, loadProbeModule } from './probe/load.js';
