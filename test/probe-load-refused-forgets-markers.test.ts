@@ -4,9 +4,14 @@
  * refused for its shape, its init, or in one thread of several.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, lastJson, makeSocketDir, startApp } from './helpers/control.js';
+import { pathToFileURL } from 'node:url';
+import { cli, lastJson, makeSocketDir, ROOT, startApp } from './helpers/control.js';
 import { moduleDir } from './helpers/probe-modules.js';
+
+// The target's own copy, by URL: this test is about cleanup, not about resolving 'markers'.
+const MARKERS = JSON.stringify(pathToFileURL(join(ROOT, 'src/index.ts')).href);
 
 interface ListResult {
   markers: { name: string; threads: number[] }[];
@@ -22,7 +27,7 @@ test('markers declared by a refused probe module are not listed afterwards', asy
     const before = await names();
     const badShape = await dir.write(
       'bad-shape.mjs',
-      `import { marker } from 'markers';\nmarker('refused:shape', 'n %d');\nexport default { name: 'bad-shape', probes: 42 };\n`,
+      `import { marker } from ${MARKERS};\nmarker('refused:shape', 'n %d');\nexport default { name: 'bad-shape', probes: 42 };\n`,
     );
     const shape = await cli(sockets.dir, ['load', badShape]);
     assert.equal(shape.code, 1);
@@ -31,7 +36,7 @@ test('markers declared by a refused probe module are not listed afterwards', asy
     // init throws in the worker only: the main thread had loaded it, and is undone too.
     const badInit = await dir.write(
       'bad-init.mjs',
-      `import { marker } from 'markers';\nimport { isMainThread } from 'node:worker_threads';\nmarker('refused:init', '');\nexport default { name: 'bad-init', probes: { 'refused:init': () => {} }, init() { if (!isMainThread) throw new Error('no'); } };\n`,
+      `import { marker } from ${MARKERS};\nimport { isMainThread } from 'node:worker_threads';\nmarker('refused:init', '');\nexport default { name: 'bad-init', probes: { 'refused:init': () => {} }, init() { if (!isMainThread) throw new Error('no'); } };\n`,
     );
     const init = await cli(sockets.dir, ['load', badInit]);
     assert.equal(init.code, 1);
@@ -45,7 +50,7 @@ test('markers declared by a refused probe module are not listed afterwards', asy
     // The fixed module loads, and its marker is listed while it is loaded.
     const good = await dir.write(
       'good.mjs',
-      `import { marker } from 'markers';\nmarker('refused:init', '');\nexport default { name: 'good', probes: { 'refused:init': () => {} } };\n`,
+      `import { marker } from ${MARKERS};\nmarker('refused:init', '');\nexport default { name: 'good', probes: { 'refused:init': () => {} } };\n`,
     );
     const loaded = await cli(sockets.dir, ['load', good]);
     assert.equal(loaded.code, 0, loaded.stderr);
