@@ -1,3 +1,25 @@
+export {
+  type AggregateSnapshot,
+  type Aggregation,
+  aggregate,
+  type PendingAggregation,
+  type ThreadProblem,
+} from './aggregate/aggregate.js';
+export { mergeParts as mergeAggregateParts } from './aggregate/snapshot/merge.js';
+export {
+  type AggregateGroup,
+  type AggregateResult,
+  type Bucket as AggregateBucket,
+  summarize as summarizeAggregate,
+} from './aggregate/snapshot/summarize.js';
+export type {
+  GroupSnapshot,
+  HistSnapshot,
+  KeyValue,
+  LatencyCounters,
+  PartSnapshot,
+} from './aggregate/snapshot/types.js';
+export type { AggregateOptions, AggregateSpec } from './aggregate/spec.js';
 export { type ControlHandle, type ListenOptions, listen } from './control/listen.js';
 export {
   ErrorCode,
@@ -52,6 +74,7 @@ export { type MarkerInfo, MarkerMode } from './registry/registry.js';
 export { createTraceDirectory, type TraceDirectorySink } from './trace/writer.js';
 export { VERSION } from './version.js';
 
+import { scheduleAggregateHandlers } from './aggregate/thread/handlers.js';
 import { scheduleProbeHandlers } from './probe/thread-handlers.js';
 import { installRecordHandlers } from './record/thread-handlers.js';
 
@@ -61,3 +84,6 @@ installRecordHandlers();
 
 // ... and the probe module manager's commands.
 scheduleProbeHandlers();
+
+// ... and aggregations' (their code loads on the first one).
+scheduleAggregateHandlers();
