@@ -5,7 +5,7 @@
  * install, and installing esbuild makes the next load work without a restart.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli, makeSocketDir, ROOT, startApp } from './helpers/control.js';
@@ -64,6 +64,15 @@ test('TypeScript probe modules: type stripping, then esbuild found at load time,
         const loaded = await cli(sockets.dir, ['load', '-p', String(target.pid), probe]);
         assert.equal(loaded.code, 0, loaded.stderr);
         assert.doesNotMatch(target.output(), /ExperimentalWarning/);
+        // Kept outside the application (no markers above it): it gets the installed dist copy.
+        mkdirSync(join(installed.work, 'outside'));
+        const outside = join(installed.work, 'outside', 'probe.mjs');
+        writeFileSync(
+          outside,
+          `import { defineProbeModule } from 'markers';\nexport default defineProbeModule({ name: 'outside', probes: { 'app:tick': () => {} } });\n`,
+        );
+        const fromOutside = await cli(sockets.dir, ['load', '-p', String(target.pid), outside]);
+        assert.equal(fromOutside.code, 0, fromOutside.stderr);
         const unloaded = await cli(sockets.dir, [
           'unload',
           '-p',
