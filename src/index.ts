@@ -9,11 +9,11 @@
  * and its types with `export type` (erased, so they load nothing).
  */
 import { resolve } from 'node:path';
-import { loadOnce, onFirstCall } from './lazy.js';
-import type { ProbeModule } from './probe/module-shape.js';
 import type { PendingAggregation } from './aggregate/aggregate.js';
 import { StartingAggregation } from './aggregate/pending.js';
 import type { AggregateOptions } from './aggregate/spec.js';
+import { loadOnce, onFirstCall } from './lazy.js';
+import type { ProbeModule } from './probe/module-shape.js';
 import { type PendingRecording, type RecordOptions, StartingRecording } from './record/pending.js';
 import { joinThreads } from './threads/join.js';
 
@@ -38,6 +38,7 @@ export type {
 export type { AggregateOptions, AggregateSpec } from './aggregate/spec.js';
 export type { ControlHandle, ListenOptions } from './control/listen.js';
 export {
+  type CheckArgs,
   type CheckFormat,
   type CheckName,
   type ConnectOptions,

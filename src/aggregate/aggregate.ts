@@ -49,9 +49,7 @@ export interface Aggregation {
   stop(): Promise<AggregateResult>;
 }
 
-export interface PendingAggregation
-  extends Omit<Aggregation, 'spec'>,
-    PromiseLike<Aggregation> {
+export interface PendingAggregation extends Omit<Aggregation, 'spec'>, PromiseLike<Aggregation> {
   /** The checked options; from the root export, undefined until the aggregation code has loaded. */
   readonly spec: AggregateSpec | undefined;
   readonly ready: Promise<Aggregation>;

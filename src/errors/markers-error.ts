@@ -101,6 +101,8 @@ export const ErrorCode = {
    * within the timeout. Its probes are disconnected all the same and its name is free.
    */
   PROBE_MODULE_TIMEOUT: 'ERR_PROBE_MODULE_TIMEOUT',
+  /** A pattern given to the CLI matches no marker in any thread of the target (and --later was not given). */
+  NO_MATCH: 'ERR_NO_MATCH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
