@@ -54,6 +54,8 @@ export async function streamRecording(
     {
       patterns: options.patterns,
       mode: options.mode,
+      // Only new event classes with each packet (trace-wire.ts).
+      incremental: true,
       ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     },

@@ -39,15 +39,32 @@ export class TraceReceiver {
   async frame(frame: Frame): Promise<void> {
     const header = frame.header as TraceFrameHeader;
     if (header.type === 'packet') {
-      this.#streams.set(header.stream.id, header.stream);
+      const stream = this.#merge(header);
+      this.#streams.set(stream.id, stream);
       this.events += header.events;
       this.bytes += frame.payload.length;
       this.packets++;
-      await this.#sink.packet(header.stream, frame.payload, { events: header.events });
+      await this.#sink.packet(stream, frame.payload, { events: header.events });
     } else if (header.type === 'trace' && !this.#finished) {
       this.#finished = true;
       await this.#sink.finish(fromWireTrace(header.trace));
     }
+  }
+
+  /**
+   * The stream's full description: with incremental descriptions (see
+   * trace-wire.ts) the header carries only the classes added since the
+   * previous packet. The same object is kept while nothing was added, so a
+   * sink can tell cheaply that the description did not change.
+   */
+  #merge(header: Extract<TraceFrameHeader, { type: 'packet' }>): StreamDescription {
+    if (header.eventsFrom === undefined) return header.stream;
+    const known = this.#streams.get(header.stream.id);
+    const before = known?.events.slice(0, header.eventsFrom) ?? [];
+    if (known !== undefined && header.stream.events.length === 0) {
+      if (known.events.length === header.eventsFrom) return known;
+    }
+    return { ...header.stream, events: [...before, ...header.stream.events] };
   }
 
   /** Finishes the sink from what arrived, when the "trace" frame never will. */

@@ -170,7 +170,7 @@ export function recordingCommands(): RecordingCommands {
         ...optionalNumber(args, 'subBufferSize'),
         ...optionalNumber(args, 'timeoutMs'),
       },
-      new ConnectionSink(connection, requestId),
+      new ConnectionSink(connection, requestId, args.incremental === true),
     );
     // Progress only while recording: an idle server holds no timer.
     const timer = setInterval(

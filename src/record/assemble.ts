@@ -23,6 +23,8 @@ export class StreamState {
   readonly threadName: string;
   #description: StreamDescription;
   #eventCount = 0;
+  /** Where the next read of the ring's meta area starts. */
+  #metaEnd = 0;
   /** events_discarded of the last packet delivered: losses after it need a trailer. */
   deliveredDiscarded = 0;
 
@@ -36,9 +38,12 @@ export class StreamState {
   get description(): StreamDescription {
     const count = Atomics.load(this.ring.ctl, W.EVENT_IDS);
     if (count !== this.#eventCount) {
-      const events = (this.ring.readMeta() as EventMeta[]).map(
+      const { entries, end } = this.ring.readMeta(this.#metaEnd);
+      const added = (entries as EventMeta[]).map(
         (e): EventDescription => ({ id: e.id, name: e.name, format: e.format, fields: e.fields }),
       );
+      this.#metaEnd = end;
+      const events = [...this.#description.events, ...added];
       this.#eventCount = events.length;
       this.#description = { ...this.#description, events };
     }

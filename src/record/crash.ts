@@ -25,7 +25,11 @@ export interface CrashWatch {
   readonly originMs?: number;
   readonly dir?: string | undefined;
   /** Every ring of the recording; empty to stop watching. */
-  readonly rings: readonly { readonly sab: SharedArrayBuffer; readonly threadName: string }[];
+  readonly rings: readonly {
+    readonly sab: SharedArrayBuffer;
+    readonly metaSab: SharedArrayBuffer;
+    readonly threadName: string;
+  }[];
 }
 
 const watched = new Map<string, CrashWatch>();
@@ -76,7 +80,9 @@ function onCrash(): void {
 function dump(watch: CrashWatch, dir: string): void {
   const sink = createTraceDirectory(dir);
   const uuid = uuidBytes(watch.uuid ?? '');
-  const streams = watch.rings.map((r) => new StreamState(Ring.attach(r.sab), r.threadName));
+  const streams = watch.rings.map(
+    (r) => new StreamState(Ring.attach(r.sab, r.metaSab), r.threadName),
+  );
   for (const stream of streams) {
     stream.ring.close();
     const description = stream.description;

@@ -257,7 +257,10 @@ export class RecordingSession {
     }
     const result = reply.result as ThreadStartReply;
     if (this.#streams.has(result.threadId)) return;
-    this.#streams.set(result.threadId, new StreamState(Ring.attach(result.sab), result.threadName));
+    this.#streams.set(
+      result.threadId,
+      new StreamState(Ring.attach(result.sab, result.metaSab), result.threadName),
+    );
     if (watch) void this.#watchCrash();
   }
 
@@ -272,6 +275,7 @@ export class RecordingSession {
       dir: this.#crashDir,
       rings: [...this.#streams.values()].map((s) => ({
         sab: s.ring.sab,
+        metaSab: s.ring.metaSab,
         threadName: s.threadName,
       })),
     };

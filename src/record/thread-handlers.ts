@@ -32,6 +32,8 @@ export const RecordOp = {
 /** What a thread replies to START. */
 export interface ThreadStartReply {
   readonly sab: SharedArrayBuffer;
+  /** The ring's growable event-description area. */
+  readonly metaSab: SharedArrayBuffer;
   readonly threadId: number;
   readonly threadName: string;
 }
@@ -70,7 +72,12 @@ function start(args: ThreadStartArgs, threadName: string): ThreadStartReply {
     getRegistry().subscribe(recorder);
     updateIdleTimer();
   }
-  return { sab: recorder.ring.sab, threadId: recorder.ring.streamId, threadName };
+  return {
+    sab: recorder.ring.sab,
+    metaSab: recorder.ring.metaSab,
+    threadId: recorder.ring.streamId,
+    threadName,
+  };
 }
 
 function flush(sessionId: string): boolean {
