@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { createTraceDirectory } from '../trace/writer.js';
-import { copyPackets, StreamState, traceDescription, trailerPacket } from './assemble.js';
+import { copyStream, StreamState, traceDescription, trailerPacket } from './assemble.js';
 import { Ring } from './ring-buffer.js';
 import { uuidBytes } from './thread-recorder.js';
 
@@ -87,7 +87,9 @@ function dump(watch: CrashWatch, dir: string): void {
     stream.ring.close();
     const description = stream.description;
     if (description.events.length === 0) continue;
-    for (const packet of copyPackets(stream.ring)) {
+    const copy = copyStream(stream, uuid);
+    stream.lostOffset = copy.lostOffset;
+    for (const packet of copy.packets) {
       stream.deliveredDiscarded = packet.discarded;
       sink.packet(description, packet.bytes, { events: packet.events });
     }

@@ -21,7 +21,7 @@ import { compilePattern, type Pattern } from '../registry/pattern.js';
 import { MAX_EVENT_ID } from '../trace/layout.js';
 import { threadBaseNs } from './clock.js';
 import { buildEncoder } from './encoder.js';
-import { type BufferMode, F, Ring } from './ring-buffer.js';
+import { type BufferMode, F, Ring, W } from './ring-buffer.js';
 
 /** What a recording sends to every thread (structured-cloned). */
 export interface ThreadStartArgs {
@@ -36,6 +36,12 @@ export interface ThreadStartArgs {
   readonly flushMs: number;
   readonly maxStringBytes: number;
   readonly metaBytes: number;
+  /**
+   * The consumer delivers this thread's last packets when the process exits,
+   * and the main thread's exit waits for it (ring-buffer.ts, thread-handlers.ts).
+   * Set here, by the producer, so no exit can come before the consumer attached.
+   */
+  readonly exitDrain?: boolean;
 }
 
 /** One event class as published in the meta area. */
@@ -92,6 +98,7 @@ export class ThreadRecorder implements Subscription, LinkOwner {
       baseNs: this.#baseNs,
       flushNs: args.flushMs * 1e6,
     });
+    if (args.exitDrain === true) Atomics.store(this.ring.ctl, W.EXIT_DRAIN, 1);
   }
 
   bind(entry: MarkerEntryView): Link | undefined {

@@ -58,22 +58,67 @@ export function recordSettings(values: Values): RecordSettings {
   return { dir: resolve(output), durationMs, mode, bufferSize };
 }
 
+/**
+ * What was lost, from the target's counters and this side's writer:
+ * events dropped in the target's buffers (full, too large, markers without
+ * an event id), overwritten (overwrite mode), not sent (the target's socket
+ * failed), and not written here (storage errors). Exact when the target's
+ * final counters arrived; when the target died, a lower bound from its last
+ * report: whatever it had recorded and did not arrive is lost, and what it
+ * did after that report is unknown.
+ */
+export interface LossReport {
+  readonly lost: number;
+  readonly exact: boolean;
+  readonly discarded: number;
+  readonly overwritten: number;
+  /** Not sent by the target, or (when it died) recorded there and never arrived. */
+  readonly unsent: number;
+  /** Arrived here but could not be written. */
+  readonly unwritten: number;
+  readonly skippedMarkers: number;
+}
+
+export function lossReport(result: StreamResult, writerLost: number): LossReport {
+  const { stats, receiver } = result;
+  const discarded = stats?.discarded ?? 0;
+  const overwritten = stats?.overwritten ?? 0;
+  let unsent = stats?.lost ?? 0;
+  if (!result.final && stats !== undefined) {
+    // Recorded there before its last report, and not here: lost with the process.
+    // Overwritten events are among the recorded ones; count them once.
+    unsent = Math.max(unsent, stats.recorded - receiver.events - overwritten, 0);
+  }
+  return {
+    lost: discarded + overwritten + unsent + writerLost,
+    exact: result.final,
+    discarded,
+    overwritten,
+    unsent,
+    unwritten: writerLost,
+    skippedMarkers: stats?.skippedMarkers ?? 0,
+  };
+}
+
 /** The closing lines of a recording, human or JSON. */
 export function reportRecording(
   context: CommandContext,
   settings: RecordSettings,
   result: StreamResult,
   pid: number | undefined,
+  writerLost = 0,
 ): void {
   const { receiver, stats } = result;
-  const lost = stats === undefined ? undefined : stats.discarded + stats.lost;
+  const loss = lossReport(result, writerLost);
   if (context.json) {
     printJson(context, {
       dir: settings.dir,
-      events: receiver.events,
+      events: receiver.events - writerLost,
       bytes: receiver.bytes,
       packets: receiver.packets,
-      lost: lost ?? null,
+      lost: loss.lost,
+      lostExact: loss.exact,
+      loss,
       targetExited: result.exited,
       threads: result.started.threads,
       errors: result.started.errors,
@@ -81,12 +126,32 @@ export function reportRecording(
     });
     return;
   }
+  const parts = [
+    loss.discarded > 0 ? `${loss.discarded} discarded` : '',
+    loss.overwritten > 0 ? `${loss.overwritten} overwritten` : '',
+    loss.unsent > 0 ? `${loss.unsent} not delivered` : '',
+    loss.unwritten > 0 ? `${loss.unwritten} not written` : '',
+  ].filter((p) => p !== '');
+  const lost = `${loss.exact ? '' : 'at least '}${loss.lost} lost${parts.length > 1 || (parts.length === 1 && !loss.exact) ? `: ${parts.join(', ')}` : ''}`;
   context.stdout.write(
-    `recorded ${receiver.events} events (${formatBytes(receiver.bytes)}, ${lost ?? 'unknown'} lost) from ${result.started.threads.length} thread(s) into ${settings.dir}\n`,
+    `recorded ${receiver.events - writerLost} events (${formatBytes(receiver.bytes)}, ${lost}) from ${result.started.threads.length} thread(s) into ${settings.dir}\n`,
   );
-  if (result.exited) {
+  if (loss.skippedMarkers > 0) {
     context.stderr.write(
-      `markers: process ${pid ?? ''} exited during the recording; the trace holds what arrived before it did\n`,
+      `markers: ${loss.skippedMarkers} matching marker(s) could not be recorded (no event id left); their events are counted as discarded\n`,
+    );
+  }
+  if (result.exited && !result.final) {
+    const age =
+      result.statsAgeMs === undefined
+        ? 'it never reported its counters'
+        : `its last report was ${Math.round(result.statsAgeMs)} ms before it died`;
+    context.stderr.write(
+      `markers: process ${pid ?? ''} died during the recording; the trace holds what arrived, and the loss is a lower bound (${age}; what it did after that is unknown)\n`,
+    );
+  } else if (result.exited) {
+    context.stderr.write(
+      `markers: process ${pid ?? ''} exited during the recording; it delivered everything it recorded, and the counts are exact\n`,
     );
   }
 }
@@ -99,9 +164,13 @@ export const record: Command = {
   details: `Starts recording PATTERNs (names or globs) in every thread of the target,
 workers started later included, and streams the packets over the control socket;
 this command writes the trace directory (CTF 1.8: metadata + one stream per thread).
-It stops after --duration, on Ctrl-C, or when the target exits (the trace then holds
-what arrived, and the exit code is 1). If this command dies, the target stops the
-recording by itself. Several recordings may run at once.
+It stops after --duration, on Ctrl-C or SIGHUP, or when the target exits (the trace
+then holds what arrived, and the exit code is 1). The summary counts every lost event:
+discarded, overwritten, not delivered, not written; if the target died, it is a lower
+bound ("at least"). A storage error (full disk, trace directory removed) is reported
+with its code and exit code 1. The metadata is on disk from the first packet on, so
+a recording cut short (this command killed) stays readable. If this command dies,
+the target stops the recording by itself. Several recordings may run at once.
   -o, --output DIR     the trace directory (must not exist, or be empty)
   -d, --duration TIME  e.g. 30s, 500ms, 2m (default: until Ctrl-C)
   --mode MODE          discard (default: a full buffer drops new events, counted)
@@ -118,6 +187,11 @@ ${TARGET_HELP}`,
     const settings = recordSettings(values);
     const sink = createTraceDirectory(settings.dir);
     const progress = new Progress(context);
+    // SIGHUP (the terminal or ssh session went away) ends the recording as Ctrl-C does.
+    const hangup = new AbortController();
+    const onHangup = (): void => hangup.abort();
+    process.on('SIGHUP', onHangup);
+    const signal = AbortSignal.any([context.signal, hangup.signal]);
     const result = await withTarget(values, context, (client) =>
       streamRecording(client, sink, {
         patterns: positionals,
@@ -125,15 +199,17 @@ ${TARGET_HELP}`,
         ...(settings.bufferSize === undefined ? {} : { bufferSize: settings.bufferSize }),
         ...timeoutArgs(values),
         ...(settings.durationMs === undefined ? {} : { durationMs: settings.durationMs }),
-        signal: context.signal,
+        signal,
         onStarted: (started) => {
           for (const e of started.errors)
             context.stderr.write(`markers: ${e.code}: ${e.message}\n`);
         },
         onProgress: (stats, received) => progress.update(stats, received),
       }).finally(() => progress.clear()),
-    );
-    reportRecording(context, settings, result, pidOf(values));
+    ).finally(() => process.off('SIGHUP', onHangup));
+    reportRecording(context, settings, result, pidOf(values), sink.lostEvents);
+    // The trace on disk is not what was recorded: say why, with its code, and fail.
+    if (sink.error !== undefined) throw sink.error;
     if (result.exited) {
       throw new MarkersError(
         ErrorCode.TARGET_EXITED,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ControlClient } from '../../control/client.js';
 import { socketPath } from '../../control/socket-dir.js';
-import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
+import { ErrorCode, isMarkersError, MarkersError } from '../../errors/markers-error.js';
 import { createTraceDirectory } from '../../trace/writer.js';
 import { type Command, type CommandContext, UsageError } from '../command.js';
 import { Progress } from '../progress.js';
@@ -55,6 +55,28 @@ async function waitForSocket(
   return path;
 }
 
+/**
+ * The socket file appears when the server binds, a moment before it listens:
+ * a connection refused then is retried (bounded), not reported as a dead target.
+ */
+async function connectListening(
+  path: string,
+  pid: number,
+  exited: () => boolean,
+): Promise<ControlClient> {
+  const deadline = Date.now() + HOLD_MS;
+  for (;;) {
+    try {
+      return await ControlClient.connect(path, pid);
+    } catch (error) {
+      if (exited() || Date.now() > deadline || !isMarkersError(error, 'ERR_TARGET_UNREACHABLE')) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
 async function runAndRecord(
   patterns: string[],
   command: string[],
@@ -84,7 +106,7 @@ async function runAndRecord(
     });
   });
   const path = await waitForSocket(child.pid ?? -1, context.env, () => exitCode !== null);
-  const client = await ControlClient.connect(path, child.pid);
+  const client = await connectListening(path, child.pid ?? -1, () => exitCode !== null);
   const progress = new Progress(context);
   try {
     const result = await streamRecording(client, sink, {
@@ -106,6 +128,7 @@ async function runAndRecord(
       settings,
       { ...result, exited: false },
       child.pid,
+      sink.lostEvents,
     );
   } finally {
     progress.clear();
