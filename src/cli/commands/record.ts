@@ -132,7 +132,7 @@ export function reportRecording(
     loss.unsent > 0 ? `${loss.unsent} not delivered` : '',
     loss.unwritten > 0 ? `${loss.unwritten} not written` : '',
   ].filter((p) => p !== '');
-  const lost = `${loss.exact ? '' : 'at least '}${loss.lost} lost${parts.length > 1 || (parts.length === 1 && !loss.exact) ? `: ${parts.join(', ')}` : ''}`;
+  const lost = `${loss.exact ? '' : 'at least '}${loss.lost} lost${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
   context.stdout.write(
     `recorded ${receiver.events - writerLost} events (${formatBytes(receiver.bytes)}, ${lost}) from ${result.started.threads.length} thread(s) into ${settings.dir}\n`,
   );
