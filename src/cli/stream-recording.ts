@@ -111,8 +111,14 @@ export async function streamRecording(
     }
   }
   const closedAt = performance.now();
-  await client.drained();
-  if (!receiver.finished) await receiver.finishCutShort();
+  try {
+    await client.drained();
+    if (!receiver.finished) await receiver.finishCutShort();
+  } catch (error) {
+    // A storage error of the sink (full disk, directory gone) is the sink's
+    // to report, after the summary (record.ts); anything else is not.
+    if (sink.error === undefined) throw error;
+  }
   stats ??= finalStats;
   const final = stats !== undefined;
   return {

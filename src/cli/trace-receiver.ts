@@ -45,6 +45,9 @@ export class TraceReceiver {
       this.bytes += frame.payload.length;
       this.packets++;
       await this.#sink.packet(stream, frame.payload, { events: header.events });
+    } else if (header.type === 'begin' && !this.#finished) {
+      // Before any packet: the sink may write the metadata first (writer.ts).
+      await this.#sink.begin?.(fromWireTrace(header.trace));
     } else if (header.type === 'trace' && !this.#finished) {
       this.#finished = true;
       await this.#sink.finish(fromWireTrace(header.trace));

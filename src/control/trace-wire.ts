@@ -4,6 +4,9 @@
  *   {"type":"packet","stream":StreamDescription,"events":N}   payload: one CTF packet
  *   {"type":"trace","trace":WireTrace}                        payload: empty; the trace is
  *                                                             complete, write its metadata
+ *   {"type":"begin","trace":WireTrace}                        payload: empty; before any packet:
+ *                                                             the trace as it starts (uuid, clock),
+ *                                                             so a client can write metadata first
  * Every packet carries its stream's description as of that packet (the
  * event classes seen so far), so a client can always finish a valid trace,
  * even when the target dies before sending "trace". A client that asks for
@@ -30,7 +33,8 @@ export type TraceFrameHeader =
       /** Incremental descriptions: `stream.events` are the classes from this index on. */
       readonly eventsFrom?: number;
     }
-  | { readonly type: 'trace'; readonly trace: WireTrace };
+  | { readonly type: 'trace'; readonly trace: WireTrace }
+  | { readonly type: 'begin'; readonly trace: WireTrace };
 
 export function toWireTrace(trace: TraceDescription): WireTrace {
   return { ...trace, clockOffsetNs: trace.clockOffsetNs.toString() };
@@ -77,6 +81,11 @@ export class ConnectionSink implements PacketSink {
       header = { type: 'packet', stream, events };
     }
     return this.#connection.frame(this.#id, header, bytes);
+  }
+
+  begin(trace: TraceDescription): Promise<void> {
+    const header: TraceFrameHeader = { type: 'begin', trace: toWireTrace(trace) };
+    return this.#connection.frame(this.#id, header, EMPTY);
   }
 
   finish(trace: TraceDescription): Promise<void> {

@@ -267,6 +267,8 @@ export class RecordingSession {
       exitDrain: hooks.exitDrain === true,
     };
     const session = new RecordingSession(args, sink, options, hooks);
+    // Before any packet, so the sink can write what readers need first.
+    await sink.begin?.(session.describe());
     const { replies, stickyId } = await getCoordinator().request(RecordOp.START, args, {
       sticky: true,
       timeoutMs: session.#timeoutMs,
