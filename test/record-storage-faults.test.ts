@@ -34,11 +34,15 @@ function metadataSize(dir: string): number {
   }
 }
 
+// About 100,000 events a second: enough to fill packets, few enough for bt2 to count.
+const STEADY = ['500', '5'];
+
 async function withFlood(
   fn: (sockets: string, pid: number, dir: string) => Promise<void>,
+  args: readonly string[] = STEADY,
 ): Promise<void> {
   const sockets = makeSocketDir();
-  const app = await startApp(sockets.dir, [], { script: FLOOD });
+  const app = await startApp(sockets.dir, args, { script: FLOOD });
   try {
     await fn(sockets.dir, app.pid, join(sockets.dir, '..', 'trace'));
   } finally {
@@ -113,6 +117,13 @@ test('the target killed mid-record: the loss is reported as a lower bound, never
     const theirs = bt2Counts(dir);
     assert.equal(theirs.failed, false, theirs.error);
     assert.equal(theirs.events, Number(summary[1]));
+    // The cut is in the trace: the packet being filled when it died is reported missing.
+    assert.ok(theirs.discardedPackets >= 1);
+    const ours = await ourCounts(dir);
+    assert.equal(ours.failed, false, ours.error);
+    assert.equal(ours.events, theirs.events);
+    assert.ok(ours.discardedPackets >= 1);
+    assert.ok(ours.discarded <= Number(summary[2]));
   });
 });
 

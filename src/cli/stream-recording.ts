@@ -113,7 +113,7 @@ export async function streamRecording(
   const closedAt = performance.now();
   try {
     await client.drained();
-    if (!receiver.finished) await receiver.finishCutShort();
+    if (!receiver.finished) await receiver.finishCutShort(finalStats ?? lastProgress);
   } catch (error) {
     // A storage error of the sink (full disk, directory gone) is the sink's
     // to report, after the summary (record.ts); anything else is not.
