@@ -342,7 +342,7 @@ class DirectorySink implements TraceDirectorySink {
   #goneError(message: string): MarkersError {
     this.#gone ??= new MarkersError(
       ErrorCode.TRACE_DIR_GONE,
-      `${message}; the events from then on are lost (counted), and what was written before is gone with it`,
+      `${message}; the events from then on are lost (counted), and what was written before went with the old directory`,
       { path: this.dir },
     );
     // This error replaces a storage error seen first: it is the cause to report.
