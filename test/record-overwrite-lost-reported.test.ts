@@ -17,7 +17,10 @@ interface Summary {
 test('record --mode overwrite, stopped: the overwritten events are in the trace and the summary', async () => {
   const sockets = makeSocketDir();
   const dir = join(sockets.dir, '..', 'trace');
-  const app = await startApp(sockets.dir, [], { script: join(ROOT, 'test/fixtures/flood.ts') });
+  // About 500,000 events a second: a 256 KiB buffer overflows many times over in 1 s.
+  const app = await startApp(sockets.dir, ['1000', '2'], {
+    script: join(ROOT, 'test/fixtures/flood.ts'),
+  });
   try {
     const result = await cli(sockets.dir, [
       'record',
