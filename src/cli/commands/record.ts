@@ -188,10 +188,13 @@ ${TARGET_HELP}`,
     const sink = createTraceDirectory(settings.dir);
     const progress = new Progress(context);
     // SIGHUP (the terminal or ssh session went away) ends the recording as Ctrl-C does.
-    const hangup = new AbortController();
-    const onHangup = (): void => hangup.abort();
+    // (One controller for both rather than AbortSignal.any, which Node 20.0-20.2 lack.)
+    const stopping = new AbortController();
+    const onHangup = (): void => stopping.abort();
     process.on('SIGHUP', onHangup);
-    const signal = AbortSignal.any([context.signal, hangup.signal]);
+    if (context.signal.aborted) stopping.abort();
+    else context.signal.addEventListener('abort', onHangup, { once: true });
+    const signal = stopping.signal;
     const result = await withTarget(values, context, (client) =>
       streamRecording(client, sink, {
         patterns: positionals,
@@ -206,7 +209,10 @@ ${TARGET_HELP}`,
         },
         onProgress: (stats, received) => progress.update(stats, received),
       }).finally(() => progress.clear()),
-    ).finally(() => process.off('SIGHUP', onHangup));
+    ).finally(() => {
+      process.off('SIGHUP', onHangup);
+      context.signal.removeEventListener('abort', onHangup);
+    });
     reportRecording(context, settings, result, pidOf(values), sink.lostEvents);
     // The trace on disk is not what was recorded: say why, with its code, and fail.
     if (sink.error !== undefined) throw sink.error;
