@@ -80,7 +80,11 @@ const MAX_SUB_BUFFERS = 4096;
 
 /** What the owner of a session wants at process exit (see the header). */
 export interface SessionHooks {
-  /** Deliver every packet when the process exits; the main thread waits for it. */
+  /**
+   * Deliver every packet when the process exits; the main thread waits for
+   * it. Only for a session running in another thread than the main one (the
+   * consumer worker, the control server): the main thread is blocked then.
+   */
   readonly exitDrain?: boolean;
   /** Called at process exit, after the sink finished, with the final counters. */
   readonly atExit?: (stats: RecordingStats) => void | Promise<void>;
