@@ -12,7 +12,10 @@ export const TARGET_OPTIONS: Options = {
   timeout: { type: 'string' },
 };
 
-export const TARGET_HELP = `  -p, --pid PID   the target process (default: the only instrumented one)
+export const TARGET_PID_HELP =
+  '  -p, --pid PID   the target process (default: the only instrumented one)';
+
+export const TARGET_HELP = `${TARGET_PID_HELP}
   --timeout MS    how long each thread of the target may take to answer (default 2000)`;
 
 export function pidOf(values: Values): number | undefined {
