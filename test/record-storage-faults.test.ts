@@ -131,12 +131,16 @@ const root = process.getuid?.() === 0;
 
 test('a full disk: metadata first, whole packets, the cut in the trace and the summary, ERR_TRACE_WRITE', {
   skip: root ? false : 'needs root to mount a small tmpfs',
-}, async () => {
+}, async (t) => {
   await withFlood(async (sockets, pid, dir) => {
     const mount = join(dir, '..', 'small');
     mkdirSync(mount);
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
-    assert.equal(mounted.status, 0, String(mounted.stderr));
+    if (mounted.status !== 0) {
+      // Root in a container without CAP_SYS_ADMIN: say why, rather than pass.
+      t.skip(`cannot mount a tmpfs here: ${String(mounted.stderr).trim()}`);
+      return;
+    }
     try {
       const trace = join(mount, 'trace');
       const result = await cli(sockets, [
