@@ -1,3 +1,12 @@
+export { channelStats } from './channels/bind.js';
+export {
+  channelMarker,
+  type EndFormat,
+  type TracingChannelMarkers,
+  tracingChannelMarker,
+} from './channels/channel-marker.js';
+export { installCatalogue } from './channels/install.js';
+export type { ChannelSourceInfo } from './channels/source.js';
 export { type ControlHandle, type ListenOptions, listen } from './control/listen.js';
 export {
   ErrorCode,
@@ -45,6 +54,7 @@ export { type MarkerInfo, MarkerMode } from './registry/registry.js';
 export { createTraceDirectory, type TraceDirectorySink } from './trace/writer.js';
 export { VERSION } from './version.js';
 
+import { scheduleChannelHandlers } from './channels/thread-handlers.js';
 import { scheduleProbeHandlers } from './probe/thread-handlers.js';
 import { installRecordHandlers } from './record/thread-handlers.js';
 
@@ -54,3 +64,6 @@ installRecordHandlers();
 
 // ... and the probe module manager's commands.
 scheduleProbeHandlers();
+
+// ... and the control server's channels:install (the catalogue loads on that command).
+scheduleChannelHandlers();

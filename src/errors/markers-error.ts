@@ -78,6 +78,8 @@ export const ErrorCode = {
   PROBE_MODULE_NOT_LOADED: 'ERR_PROBE_MODULE_NOT_LOADED',
   /** A `.ts` probe module, and neither esbuild nor typescript can be found to transpile it. */
   PROBE_MODULE_TRANSPILER: 'ERR_PROBE_MODULE_TRANSPILER',
+  /** A channel marker's `pick` threw or returned no argument list (counted; reported once per channel). */
+  CHANNEL_PICK: 'ERR_CHANNEL_PICK',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
