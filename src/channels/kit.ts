@@ -119,11 +119,11 @@ export function traced(spec: TracedSpec): CatalogueEntry {
   };
   return {
     markers: [
-      { name: `${base}_start`, format, channel: `tracing:${channel}:start` },
+      { name: `${base}_start`, format, channel: `tracing:${channel}` },
       {
         name: `${base}_end`,
         format: join(format, endFormat, END_FIELDS),
-        channel: `tracing:${channel}:asyncEnd|end`,
+        channel: `tracing:${channel}`,
       },
     ],
     channels: [`tracing:${channel}`],
