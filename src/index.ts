@@ -5,7 +5,7 @@ export {
   type TracingChannelMarkers,
   tracingChannelMarker,
 } from './channels/channel-marker.js';
-export { installCatalogue } from './channels/install.js';
+export { type CatalogueOptions, installCatalogue } from './channels/install.js';
 export type { ChannelSourceInfo } from './channels/source.js';
 export { type ControlHandle, type ListenOptions, listen } from './control/listen.js';
 export {

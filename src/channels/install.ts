@@ -24,16 +24,26 @@ export function entryApplies(entry: CatalogueEntry, bases: readonly string[]): b
   return version !== null && versionAtLeast(version, entry.library.since);
 }
 
+export interface CatalogueOptions {
+  /**
+   * Directories whose `node_modules` (and their parents') are searched for
+   * the libraries of the catalogue (default: the entry script's directory,
+   * then the working directory).
+   */
+  readonly from?: readonly string[];
+}
+
 /**
  * Declares the catalogue's markers that apply here, in this thread, and
- * returns their names. A name the application already declared with another
+ * returns their names. Idempotent per thread: a second call returns the
+ * first one's names. A name the application already declared with another
  * format is skipped with a warning (the application's marker wins).
  */
-export function installCatalogue(): readonly string[] {
+export function installCatalogue(options: CatalogueOptions = {}): readonly string[] {
   const state = threadChannels();
   if (state.catalogue !== undefined) return state.catalogue;
   const registry = getRegistry();
-  const bases = applicationBases();
+  const bases = options.from ?? applicationBases();
   const names: string[] = [];
   state.catalogue = names;
   for (const entry of CATALOGUE) {
