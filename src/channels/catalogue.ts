@@ -9,6 +9,7 @@
  * a start and an end is an x_start/x_end pair whose x_end repeats the start's
  * fields, then its own, then `ms %f error %s`.
  */
+import type { Marker } from '../marker/marker.js';
 import { type CatalogueEntry, int, paired, plain, str, traced } from './kit.js';
 import { errorText } from './pair.js';
 
@@ -189,18 +190,29 @@ const core: CatalogueEntry[] = [
     },
     (m: { socket: Socketish }) => [str(m.socket.type)],
   ),
-  plain(
-    {
-      name: 'node:child_process',
-      format: 'file %s pid %d',
-      channel: 'child_process',
-      about: 'a child process spawned (also published for spawns that fail: pid -1)',
+  {
+    markers: [{ name: 'node:child_process', format: 'file %s pid %d', channel: 'child_process' }],
+    channels: ['child_process'],
+    about:
+      'a child process spawned (also published for spawns that fail: pid -1); fired just after the spawn call returns',
+    wire([m], source) {
+      const marker = m as Marker;
+      // Core publishes when the ChildProcess is constructed, before it spawns:
+      // its file and pid are read in a microtask, once the spawn call returned.
+      source.feed('child_process', (message) => {
+        if (marker.fire === undefined) return;
+        const child = (message as { process: { spawnfile?: string; pid?: number } }).process;
+        queueMicrotask(() => {
+          try {
+            const fire = marker.fire as ((...args: unknown[]) => void) | undefined;
+            if (fire !== undefined) fire(str(child.spawnfile), int(child.pid));
+          } catch (error) {
+            source.fail(error);
+          }
+        });
+      });
     },
-    (m: { process: { spawnfile?: string; pid?: number } }) => [
-      str(m.process.spawnfile),
-      int(m.process.pid),
-    ],
-  ),
+  },
   plain(
     {
       name: 'node:worker_threads',
@@ -249,7 +261,6 @@ core.push(
   paired({
     base: 'node:child_process.spawn',
     format: 'file %s',
-    endFormat: 'pid %d',
     startChannel: 'tracing:child_process.spawn:start',
     endChannel: 'tracing:child_process.spawn:end',
     moreChannels: ['tracing:child_process.spawn:error'],
@@ -271,8 +282,8 @@ core.push(
         if (op !== undefined) op.error = errorText(error);
       });
       source.feed('tracing:child_process.spawn:end', (m) => {
-        const { process } = m as Spawn;
-        pair.finish(process, [int(process.pid)]);
+        // The pid is not known yet when core publishes end: only the duration.
+        pair.finish((m as Spawn).process);
       });
     },
   }),
