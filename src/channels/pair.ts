@@ -13,6 +13,7 @@
  * its key: nothing is kept per operation that the application does not hold.
  */
 import type { Marker } from '../marker/marker.js';
+import { monotonicNowMs as now } from '../record/clock.js';
 
 export interface OpenOperation {
   readonly t0: number;
@@ -56,7 +57,7 @@ export class Pair {
 
   begin(key: unknown, args: readonly unknown[]): void {
     if (this.end.fire !== undefined && typeof key === 'object' && key !== null) {
-      this.#open.set(key, { t0: performance.now(), args, status: 0, error: '' });
+      this.#open.set(key, { t0: now(), args, status: 0, error: '' });
     }
     const fire = this.start.fire as Fire | undefined;
     if (fire !== undefined) fire(...args);
@@ -72,7 +73,7 @@ export class Pair {
     const op = this.get(key);
     if (op === undefined) return;
     this.#open.delete(key as object);
-    const ms = performance.now() - op.t0;
+    const ms = now() - op.t0;
     const fire = this.end.fire as Fire | undefined;
     if (fire !== undefined) fire(...op.args, ...extra, ms, op.error);
   }
