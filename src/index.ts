@@ -6,7 +6,7 @@ export {
   tracingChannelMarker,
 } from './channels/channel-marker.js';
 export { type CatalogueOptions, installCatalogue } from './channels/install.js';
-export type { ChannelSourceInfo } from './channels/source.js';
+export type { ChannelLike, ChannelSourceInfo, TracingChannelLike } from './channels/source.js';
 export { type ControlHandle, type ListenOptions, listen } from './control/listen.js';
 export {
   ErrorCode,

@@ -18,7 +18,7 @@ import { getRegistry } from '../registry/global.js';
 import { bindSource, threadChannels } from './bind.js';
 import { END_FIELDS } from './kit.js';
 import { Pair } from './pair.js';
-import { ChannelSource } from './source.js';
+import { type ChannelLike, ChannelSource, type TracingChannelLike } from './source.js';
 import { feedTracing } from './tracing.js';
 
 /** The format of a tracing pair's x_end: the start's fields, then `ms %f error %s`. */
@@ -72,12 +72,12 @@ function picked(args: unknown): readonly unknown[] {
  *   does; ERR_INVALID_ARGUMENT when `pick` is not a function or the name is already fed by a channel.
  */
 export function channelMarker<const N extends string, const F extends string, M = never>(
-  channel: string | dc.Channel,
+  channel: string | ChannelLike,
   name: N extends CheckName<N> ? N : CheckName<N>,
   format: F extends CheckFormat<F> ? F : CheckFormat<F>,
   pick: (message: M) => FormatArgs<F>,
 ): Marker<F> {
-  const ch = typeof channel === 'string' ? dc.channel(channel) : channel;
+  const ch: ChannelLike = typeof channel === 'string' ? dc.channel(channel) : channel;
   checkPick(pick, name);
   checkFree([name]);
   const marker = getRegistry().declare(
@@ -105,7 +105,7 @@ export function channelMarker<const N extends string, const F extends string, M 
  * context object.
  */
 export function tracingChannelMarker<const N extends string, const F extends string, M = never>(
-  channel: string | dc.TracingChannel,
+  channel: string | TracingChannelLike,
   name: N extends CheckName<N> ? N : CheckName<N>,
   format: F extends CheckFormat<F> ? F : CheckFormat<F>,
   pick: (context: M) => FormatArgs<F>,

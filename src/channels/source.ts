@@ -22,8 +22,27 @@ import { ErrorCode } from '../errors/markers-error.js';
 
 export type ChannelHandler = (message: unknown) => void;
 
+/**
+ * What markers uses of a diagnostics_channel Channel, declared structurally
+ * so that the package's public types do not require Node's type definitions.
+ */
+export interface ChannelLike {
+  readonly name: string | symbol;
+  readonly hasSubscribers: boolean;
+  subscribe(onMessage: (message: unknown, name: string | symbol) => void): void;
+  unsubscribe(onMessage: (message: unknown, name: string | symbol) => void): unknown;
+}
+
+/** The four channels of a TracingChannel that markers subscribes to. */
+export interface TracingChannelLike {
+  readonly start: ChannelLike;
+  readonly end: ChannelLike;
+  readonly asyncEnd: ChannelLike;
+  readonly error: ChannelLike;
+}
+
 export interface Feed {
-  readonly channel: dc.Channel;
+  readonly channel: ChannelLike;
   readonly handler: ChannelHandler;
 }
 
@@ -62,8 +81,8 @@ export class ChannelSource {
    * Adds `handler` for channel `name`, wrapped so that it cannot throw. The
    * handler is subscribed now if the source is active.
    */
-  feed(name: string | dc.Channel, handler: ChannelHandler): void {
-    const channel = typeof name === 'string' ? dc.channel(name) : name;
+  feed(name: string | ChannelLike, handler: ChannelHandler): void {
+    const channel: ChannelLike = typeof name === 'string' ? dc.channel(name) : name;
     const guarded: ChannelHandler = (message) => {
       try {
         handler(message);

@@ -14,9 +14,8 @@
  * events differently passes `endsAt` (fastify marks async handlers with
  * `context.async`).
  */
-import type * as dc from 'node:diagnostics_channel';
 import { errorText, type Pair } from './pair.js';
-import type { ChannelSource } from './source.js';
+import type { ChannelSource, TracingChannelLike } from './source.js';
 
 export interface TracingOptions {
   /** The start's arguments, from the context object. */
@@ -45,7 +44,7 @@ export function tracingNames(name: string): Record<'start' | 'end' | 'asyncEnd' 
 export function feedTracing(
   source: ChannelSource,
   pair: Pair,
-  channel: string | dc.TracingChannel,
+  channel: string | TracingChannelLike,
   options: TracingOptions,
 ): void {
   const channels =
