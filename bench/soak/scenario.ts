@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectTarget } from '../../src/control/discovery.js';
-import { connect, loadProbeModule, marker, RecordingSession, record } from '../../src/index.js';
+import { connect, loadProbeModule, marker, record } from '../../src/index.js';
+import { RecordingSession } from '../../src/record/session.js';
 import { makeSocketDir, startApp } from '../../test/helpers/control.js';
 import { startWorker } from '../../test/helpers/workers.js';
 

@@ -19,14 +19,20 @@
  * writable it goes to the OS temp directory, where only absolute and
  * built-in imports resolve.
  *
+ * A probe module kept outside the application (in ~/probes, say) has no
+ * `markers` to import from its directory. Its imports of `markers` are then
+ * pointed at the copy of markers running in the target, and it is imported
+ * from a sibling too: it shares the registry its markers live in.
+ *
  * Node 20's SyntaxError for an ES module carries no line, so on that path the
  * file is checked once more with `node --check`, whose output has it.
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
@@ -64,7 +70,7 @@ export async function resolveProbeFile(path: unknown, base = process.cwd()): Pro
   if (!isFile) {
     throw new MarkersError(
       ErrorCode.PROBE_MODULE_NOT_FOUND,
-      `probe module ${file} does not exist or is not a file (paths are resolved from ${base})`,
+      `probe module ${file} does not exist or is not a file${isAbsolute(path) ? '' : ` ("${path}" was resolved from ${base})`}`,
       { file },
     );
   }
@@ -84,16 +90,24 @@ export interface ImportOptions {
  *   ERR_PROBE_MODULE_TRANSPILER
  */
 export async function importProbeFile(file: string, options: ImportOptions = {}): Promise<unknown> {
-  if (!isTypeScriptPath(file)) {
+  const typescript = isTypeScriptPath(file);
+  let source = typescript ? (options.source ?? (await transpileProbeModule(file))) : undefined;
+  if (!resolvesMarkers(file)) {
+    // Kept outside the application: its `markers` is the copy running here.
+    const original = source ?? (await readFile(file, 'utf8'));
+    const pointed = pointAtOwnCopy(original);
+    if (pointed !== original) source = pointed;
+  }
+  if (source === undefined) {
     const key = `${file}\0${contentHash(await readFile(file))}`;
     const url = `${pathToFileURL(file).href}?markers-load=${importTag(key)}`;
     return importOnce(key, () => importOrExplain(url, file, file));
   }
-  const source = options.source ?? (await transpileProbeModule(file));
   const key = `${file}\0${contentHash(source)}`;
   const known = imported.get(key);
   if (known !== undefined) return importOrExplain(known, file, file);
-  const sibling = await writeSibling(file, source, importTag(key));
+  const extension = typescript ? '.mjs' : extname(file);
+  const sibling = await writeSibling(file, source, extension, importTag(key));
   const url = pathToFileURL(sibling).href;
   try {
     return await importOnce(key, () => importOrExplain(url, file, sibling), url);
@@ -134,20 +148,80 @@ async function importOnce(
 }
 
 /**
- * Writes the transpiled code of `file` next to it if that directory is
- * writable, else in the OS temp directory. Never over an existing file: in
- * the shared temp directory the name also gets a random part, so nobody can
- * plant a file under the name markers will import.
+ * The package's entry points, as its package.json `exports` names them,
+ * relative to the directory this file runs from (dist/ when installed, src/
+ * from the sources).
  */
-async function writeSibling(file: string, source: string, tag: string): Promise<string> {
+const OWN_ENTRIES: Readonly<Record<string, string>> = {
+  '': 'index',
+  '/trace': 'trace/index',
+  '/register': 'register',
+};
+
+/** ESM import forms naming `markers` or one of its subpaths. */
+const MARKERS_SPECIFIER =
+  /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])markers(\/[A-Za-z0-9_./-]*)?\2/g;
+
+/** True when `markers` resolves from the probe file's directory (the file is in a project that has it). */
+function resolvesMarkers(file: string): boolean {
+  try {
+    createRequire(file).resolve('markers/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The source with every import of `markers` pointed at the copy of markers running this code. */
+export function pointAtOwnCopy(source: string): string {
+  const here = import.meta.url;
+  const extension = here.endsWith('.ts') ? '.ts' : '.js';
+  return source.replace(MARKERS_SPECIFIER, (whole, lead: string, quote: string, sub?: string) => {
+    const entry = OWN_ENTRIES[sub ?? ''];
+    if (entry === undefined) return whole;
+    return `${lead}${quote}${new URL(`../${entry}${extension}`, here).href}${quote}`;
+  });
+}
+
+/** The hidden name a transpiled copy of `file` is imported under (see writeSibling). */
+function siblingPrefix(file: string): string {
+  return `.${basename(file)}.markers-`;
+}
+
+/**
+ * True when a marker's declaring `location` (file:line:column) is in `file`,
+ * or in a transpiled copy of it: markers that a load of `file` declared.
+ */
+export function isInProbeFile(file: string, location: string): boolean {
+  const path = location.replace(/:\d+:\d+$/, '');
+  if (path === file) return true;
+  const name = basename(path);
+  return (
+    name.startsWith(siblingPrefix(file)) &&
+    (dirname(path) === dirname(file) || dirname(path) === tmpdir())
+  );
+}
+
+/**
+ * Writes `source` next to `file` if that directory is writable, else in the
+ * OS temp directory. Never over an existing file: in the shared temp
+ * directory the name also gets a random part, so nobody can plant a file
+ * under the name markers will import.
+ */
+async function writeSibling(
+  file: string,
+  source: string,
+  extension: string,
+  tag: string,
+): Promise<string> {
   // pid and thread id: every thread of every process imports its own copy.
-  const name = `.${basename(file)}.markers-${process.pid}-${threadId}-${tag}`;
-  const besides = join(dirname(file), `${name}.mjs`);
+  const name = `${siblingPrefix(file)}${process.pid}-${threadId}-${tag}`;
+  const besides = join(dirname(file), `${name}${extension}`);
   try {
     await writeFile(besides, source, { flag: 'wx', mode: 0o600 });
     return besides;
   } catch {
-    const elsewhere = join(tmpdir(), `${name}-${randomUUID().slice(0, 8)}.mjs`);
+    const elsewhere = join(tmpdir(), `${name}-${randomUUID().slice(0, 8)}${extension}`);
     await writeFile(elsewhere, source, { flag: 'wx', mode: 0o600 });
     return elsewhere;
   }
