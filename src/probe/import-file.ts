@@ -33,7 +33,7 @@ import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { isTypeScriptPath, transpileProbeModule } from './transpile.js';
@@ -105,7 +105,21 @@ export async function importProbeFile(file: string, options: ImportOptions = {})
   }
   const key = `${file}\0${contentHash(source)}`;
   const known = imported.get(key);
-  if (known !== undefined) return importOrExplain(known, file, file);
+  if (known !== undefined) {
+    // The module is cached under this URL, but Node 20 resolves a file URL
+    // (checks the file exists) before it looks in the cache: put the file
+    // back for the duration. Its content is never read again.
+    const path = fileURLToPath(known);
+    const made = await writeFile(path, source, { flag: 'wx', mode: 0o600 }).then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await importOrExplain(known, file, file);
+    } finally {
+      if (made) await unlink(path).catch(() => {});
+    }
+  }
   const extension = typescript ? '.mjs' : extname(file);
   const sibling = await writeSibling(file, source, extension, importTag(key));
   const url = pathToFileURL(sibling).href;
