@@ -7,7 +7,9 @@
  * names its field, as in the kernel's "myint %d mystring %s"; a conversion
  * with no word before it is named argN, N being its argument position from 0.
  */
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+// The core's codes only: a browser bundle leaves the rest of the table out.
+import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
+import { MarkersError } from '../errors/markers-error.js';
 
 /** What each conversion records. */
 export const FieldType = {

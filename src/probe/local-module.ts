@@ -92,6 +92,8 @@ export class LocalModule {
   #state: State = State.PREPARED;
   #disconnected: Promise<void> | undefined;
   #cleaned: Promise<void> | undefined;
+  /** Calls in flight outlived an unload's timeout: cleanup no longer waits for them. */
+  #orphaned = false;
 
   constructor(loadId: string, spec: ValidatedModule) {
     this.loadId = loadId;
@@ -211,6 +213,37 @@ export class LocalModule {
   }
 
   /**
+   * disconnect(), waiting at most `waitMs` for the calls in flight. Resolves
+   * with how many are still in flight then (0: quiescent). Those are
+   * orphaned: nothing waits for them any more, cleanup() included. Either
+   * way no probe of this module starts again in this thread.
+   */
+  async disconnectWithin(waitMs: number): Promise<number> {
+    const drained = this.disconnect();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      drained.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), waitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!timedOut) return 0;
+    this.#orphaned = true;
+    return this.#handles.reduce((sum, handle) => sum + handle.inflight, 0);
+  }
+
+  /**
+   * Forgets the module in this thread without waiting for its cleanup (one
+   * that never settles): its name is free for the next load. Its probes must
+   * be disconnected already.
+   */
+  forget(): void {
+    this.#state = State.CLEANED;
+    this.#drop();
+  }
+
+  /**
    * Runs cleanup(ctx) once, after disconnect has resolved, and frees the name.
    * Every later call returns the first call's promise.
    *
@@ -219,7 +252,7 @@ export class LocalModule {
   cleanup(): Promise<void> {
     if (this.#cleaned === undefined) {
       this.#cleaned = (async () => {
-        await this.disconnect();
+        if (!this.#orphaned) await this.disconnect();
         try {
           await this.#spec.module.cleanup?.(this.#ctx);
         } catch (error) {

@@ -45,11 +45,6 @@ export interface ProbeModule {
   report?(): unknown;
 }
 
-/** Identity helper for typed probe modules: `export default defineProbeModule({ ... })`. */
-export function defineProbeModule<M extends ProbeModule>(module: M): M {
-  return module;
-}
-
 /** One validated probe entry. */
 export interface ProbeSpec {
   readonly pattern: string;

@@ -18,7 +18,9 @@
  * (see global.ts), so everything that touches marker objects lives here,
  * not in the module that exports `marker()`.
  */
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+// The core's codes only: a browser bundle leaves the rest of the table out.
+import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
+import { MarkersError } from '../errors/markers-error.js';
 import { type Field, parseFormat } from '../marker/format.js';
 import { validateName } from '../marker/name.js';
 import { buildDispatcher, type HitCounter } from './dispatch.js';

@@ -6,8 +6,9 @@ import { type Command, ExitCode, UsageError } from '../command.js';
 import {
   printJson,
   rejectExtraArguments,
-  TARGET_HELP,
   TARGET_OPTIONS,
+  TARGET_PID_HELP,
+  timeoutArgs,
   withTarget,
 } from '../target.js';
 
@@ -19,9 +20,12 @@ export const load: Command = {
 runs its init() and connects its probes: all or nothing. With --threads all (the
 default) workers started later get it too. FILE is resolved from this command's
 current directory (not the target's), and read by the target from that path. A
-module kept outside the application may import 'markers': it gets the target's copy. This runs the module's code inside the target, as a debugger would.
+module kept outside the application may import 'markers': it gets the target's
+copy. This runs the module's code inside the target, as a debugger would. A
+worker that exits during the load is left out; the load still succeeds.
   --threads main|all  the main thread only, or every application thread
-${TARGET_HELP}`,
+${TARGET_PID_HELP}
+  --timeout MS       how long each thread may take to import and init (default 10000)`,
   examples: [
     'markers load -p 4242 ./latency.mjs           # every thread',
     'markers load ./latency.ts --threads main     # the main thread only',
@@ -45,7 +49,7 @@ ${TARGET_HELP}`,
       );
     }
     const info = await withTarget(values, context, (client) =>
-      client.request<ProbeModuleInfo>('load', { path, threads }),
+      client.request<ProbeModuleInfo>('load', { path, threads, ...timeoutArgs(values) }),
     );
     if (context.json) {
       printJson(context, info);
