@@ -8,6 +8,7 @@
 import type { AggregateResult } from '../../aggregate/snapshot/summarize.js';
 import type { AggregateOptions } from '../../aggregate/spec.js';
 import { parseWhere } from '../../aggregate/where/parse.js';
+import type { ControlClient } from '../../control/client.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../../errors/markers-error.js';
 import {
   type CommandContext,
@@ -17,6 +18,8 @@ import {
   type Values,
 } from '../command.js';
 import { parseDuration } from '../format.js';
+import { listAll, suggestPatterns } from '../patterns.js';
+import { didYouMean } from '../suggest.js';
 import { pidOf, TARGET_HELP, TARGET_OPTIONS, timeoutArgs, withTarget } from '../target.js';
 import { newViewState, REDRAW, renderResult } from './view.js';
 
@@ -134,6 +137,25 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** ERR_UNKNOWN_MARKER from the target, with the closest marker names the target has. */
+async function withSuggestions(
+  error: unknown,
+  client: ControlClient,
+  values: Values,
+): Promise<never> {
+  const patterns = isMarkersError(error, ErrorCode.UNKNOWN_MARKER)
+    ? error.details.patterns
+    : undefined;
+  if (!Array.isArray(patterns)) throw error;
+  const names = (await listAll(client, values)).markers.map((m) => m.name);
+  const hints = patterns.flatMap((p) => (typeof p === 'string' ? suggestPatterns(p, names) : []));
+  throw new MarkersError(
+    ErrorCode.UNKNOWN_MARKER,
+    `${(error as Error).message}${didYouMean([...new Set(hints)])}`,
+    { ...(error as { details: Record<string, unknown> }).details, suggestions: hints },
+  );
+}
+
 export async function runAggregation(
   values: Values,
   context: CommandContext,
@@ -155,7 +177,9 @@ export async function runAggregation(
     context.stdout.write(tty ? `${REDRAW}${text}` : text);
   };
   return withTarget(values, context, async (client) => {
-    const started = await client.request<Started>('aggregate', { options, ...timeoutArgs(values) });
+    const started = await client
+      .request<Started>('aggregate', { options, ...timeoutArgs(values) })
+      .catch((error: unknown) => withSuggestions(error, client, values));
     for (const p of started.problems) {
       context.stderr.write(
         `markers: thread ${p.thread.name} (id ${p.thread.id}): ${p.code}: ${p.message}\n`,
