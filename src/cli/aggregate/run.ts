@@ -31,6 +31,7 @@ export const AGGREGATE_OPTIONS: Options = {
   duration: { type: 'string', short: 'd' },
   'per-thread': { type: 'boolean' },
   'max-groups': { type: 'string' },
+  later: { type: 'boolean' },
 };
 
 export const AGGREGATE_HELP = `  --by FIELD          group by this field (repeat for several); "marker" is the marker's name
@@ -40,6 +41,8 @@ export const AGGREGATE_HELP = `  --by FIELD          group by this field (repeat
   -d, --duration T    stop after T, e.g. 30s (default: until Ctrl-C)
   --per-thread        one row per thread instead of merged
   --max-groups N      distinct groups kept (default 1000); the rest are counted as "other"
+  --later             a PATTERN that matches no marker yet is not an error: wait for
+                      markers declared later (ERR_UNKNOWN_MARKER otherwise)
   --json              one JSON object per interval, in the read() shape, with its time
 ${TARGET_HELP}
 On a TTY the view redraws every interval, like top; otherwise a table is
@@ -178,7 +181,11 @@ export async function runAggregation(
   };
   return withTarget(values, context, async (client) => {
     const started = await client
-      .request<Started>('aggregate', { options, ...timeoutArgs(values) })
+      .request<Started>('aggregate', {
+        options,
+        ...timeoutArgs(values),
+        ...(values.later === true ? { later: true } : {}),
+      })
       .catch((error: unknown) => withSuggestions(error, client, values));
     for (const p of started.problems) {
       context.stderr.write(
