@@ -1,33 +1,41 @@
 // Runs before `npm test`: the tests judge our CTF output with babeltrace2 and
-// its Python bindings (bt2), tools written by others. Without them the suite
+// its Python bindings (bt2), tools written by others, decode Perfetto output
+// with protoc, and trace ioredis against a real redis-server. Without them the suite
 // cannot pass, so say so up front, and on a Debian machine where we are root
 // (a fresh CI or development machine) install them, as .ci/run does.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const INSTALL = 'apt-get update && apt-get install -y babeltrace2 python3-bt2';
+const INSTALL =
+  'apt-get update && apt-get install -y babeltrace2 python3-bt2 protobuf-compiler redis-server';
 
 function present() {
   const babeltrace = spawnSync('babeltrace2', ['--version'], { stdio: 'ignore' });
   const bt2 = spawnSync('/usr/bin/python3', ['-c', 'import bt2'], { stdio: 'ignore' });
-  return babeltrace.status === 0 && bt2.status === 0;
+  const protoc = spawnSync('protoc', ['--version'], { stdio: 'ignore' });
+  const redis = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+  return babeltrace.status === 0 && bt2.status === 0 && protoc.status === 0 && redis.status === 0;
 }
 
 if (!present()) {
   const root = process.getuid?.() === 0;
   if (root && existsSync('/usr/bin/apt-get')) {
-    console.error(`npm test needs babeltrace2 and python3-bt2; installing them: ${INSTALL}`);
+    console.error(
+      `npm test needs babeltrace2, python3-bt2, protobuf-compiler and redis-server; installing them: ${INSTALL}`,
+    );
     const run = spawnSync('sh', ['-c', INSTALL], {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
     if (run.status !== 0 || !present()) {
-      console.error('npm test: installing babeltrace2 and python3-bt2 failed; see above.');
+      console.error(
+        'npm test: installing babeltrace2, python3-bt2, protobuf-compiler and redis-server failed; see above.',
+      );
       process.exit(1);
     }
   } else {
     console.error(
-      `npm test needs babeltrace2 and python3-bt2 (the independent judges of our CTF traces).\nOn Debian or Ubuntu: sudo sh -c '${INSTALL}'`,
+      `npm test needs babeltrace2 and python3-bt2 (the independent judges of our CTF traces), protobuf-compiler (protoc) and redis-server.\nOn Debian or Ubuntu: sudo sh -c '${INSTALL}'`,
     );
     process.exit(1);
   }
