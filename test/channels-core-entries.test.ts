@@ -17,7 +17,7 @@ const atLeast = (lines: Record<number, number>): boolean =>
   lines[major] !== undefined ? minor >= (lines[major] as number) : major > 26;
 
 test('net, dgram, child_process, worker_threads, module.require and module.import', async () => {
-  const names = installCatalogue();
+  const names = await installCatalogue();
   const seen: [string, unknown[]][] = [];
   const probe = connect('node:*', (m, ...args) => {
     if (!m.name.startsWith('node:http')) seen.push([m.name, args]);

@@ -32,7 +32,7 @@ for (const [name, version] of Object.entries(installed)) {
   writeFileSync(join(app, 'node_modules', name, 'package.json'), JSON.stringify({ name, version }));
 }
 // Libraries are looked for from the app directory, then from the repository (pino, fastify, ioredis).
-const names = installCatalogue({ from: [app, ROOT] });
+const names = await installCatalogue({ from: [app, ROOT] });
 after(() => rmSync(app, { recursive: true, force: true }));
 
 type Args = unknown[];

@@ -78,7 +78,7 @@ test('a tracing channel marker pair subscribes the tracing channel while either 
 });
 
 test('the catalogue holds no subscription until one of its markers is enabled', async () => {
-  const names = installCatalogue();
+  const names = await installCatalogue();
   assert.ok(names.includes('node:http.server_start'));
   const start = dc.channel('http.server.request.start');
   const finish = dc.channel('http.server.response.finish');

@@ -32,7 +32,7 @@ async function markers() {
 }
 
 async function overwriteRecording(pattern: string): Promise<void> {
-  const { RecordingSession } = await markers();
+  const { RecordingSession } = await import('../../src/record/session.js');
   await RecordingSession.start(
     { markers: pattern, mode: 'overwrite' },
     { packet() {}, finish() {} },
@@ -114,7 +114,7 @@ export default defineSuite({
       targetNs: 0,
       setup: async () => {
         const { installCatalogue } = await markers();
-        installCatalogue();
+        await installCatalogue();
         return { ch: diagnosticsChannel.channel('http.server.request.start'), msg: message() };
       },
       body: PUBLISH,
@@ -163,7 +163,7 @@ export default defineSuite({
       title: 'node:http.server_start/_end recording: one request (2 events, ms measured)',
       setup: async () => {
         const { installCatalogue } = await markers();
-        installCatalogue();
+        await installCatalogue();
         await overwriteRecording('node:http.server_*');
         return httpMessages();
       },
