@@ -37,9 +37,8 @@ export type {
   PartSnapshot,
 } from './aggregate/snapshot/types.js';
 export type { AggregateOptions, AggregateSpec } from './aggregate/spec.js';
-// Channel markers are declared at module scope and return a Marker at once,
-// so they load with the root (a few small modules and node:diagnostics_channel);
-// the catalogue itself loads on installCatalogue(), listen() or register.
+// Channel markers are declarations, like marker(): they load with the root,
+// and subscribe to their channel only while enabled.
 export { channelStats } from './channels/bind.js';
 export {
   channelMarker,
@@ -47,6 +46,7 @@ export {
   type TracingChannelMarkers,
   tracingChannelMarker,
 } from './channels/channel-marker.js';
+
 export type { CatalogueOptions } from './channels/install.js';
 export type { ChannelLike, ChannelSourceInfo, TracingChannelLike } from './channels/source.js';
 export type { ControlHandle, ListenOptions } from './control/listen.js';
@@ -104,6 +104,16 @@ export type { TraceDirectorySink } from './trace/writer.js';
  * ERR_UNSAFE_SOCKET_DIR or ERR_CONTROL_SERVER (see control/listen.ts).
  */
 export const listen = onFirstCall(() => import('./control/listen.js'), 'listen');
+
+/**
+ * Declares the catalogue's markers for Node's and the installed libraries'
+ * diagnostics channels in this thread (see channels/install.ts); resolves to
+ * their names. The control server does it in every thread by itself.
+ */
+export async function installCatalogue(options?: CatalogueOptions): Promise<readonly string[]> {
+  return (await loadCatalogue()).installCatalogue(options);
+}
+const loadCatalogue = loadOnce(() => import('./channels/install.js'));
 
 /** Loads a probe module into this thread only (see probe/load.ts). */
 export const loadProbeModule = onFirstCall(() => import('./probe/load.js'), 'loadProbeModule');

@@ -14,5 +14,6 @@ import { installRecordHandlers } from '../record/thread-handlers.js';
 installRecordHandlers();
 installAggregateHandlers();
 installProbeHandlers();
+installChannelHandlers();
 installThreadHandlers();
 installChannelHandlers();
