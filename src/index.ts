@@ -155,18 +155,6 @@ export function aggregate(options: AggregateOptions): PendingAggregation {
   );
 }
 
-const loadCatalogue = loadOnce(() => import('./channels/install.js'));
-
-/**
- * Installs the catalogue of Node's own and libraries' diagnostics channels as
- * markers in this thread (the control server does it in every thread) and
- * resolves to the names declared: only the entries whose channel exists for
- * this Node version, or for the installed library's version. Idempotent.
- */
-export async function installCatalogue(options?: CatalogueOptions): Promise<readonly string[]> {
-  return (await loadCatalogue()).installCatalogue(options);
-}
-
 /**
  * Identity helper for typed probe modules: `export default defineProbeModule({ ... })`.
  * Defined here, not in probe/, so that it loads no probe code.

@@ -16,4 +16,3 @@ installAggregateHandlers();
 installProbeHandlers();
 installChannelHandlers();
 installThreadHandlers();
-installChannelHandlers();
