@@ -71,7 +71,6 @@ export default defineSuite({
       kind: 'loop',
       name: 'publish-marker-off',
       title: 'publisher, channelMarker declared, never enabled',
-      targetNs: 0,
       setup: async () => {
         const { channelMarker } = await markers();
         const ch = diagnosticsChannel.channel('bench:ch-off');
@@ -84,7 +83,6 @@ export default defineSuite({
       kind: 'loop',
       name: 'publish-marker-off-after-cycles',
       title: `publisher, channelMarker disabled again after ${CYCLES} enable/disable cycles`,
-      targetNs: 0,
       setup: async () => {
         const { channelMarker } = await markers();
         const ch = diagnosticsChannel.channel('bench:ch-cycles');
@@ -111,7 +109,6 @@ export default defineSuite({
       kind: 'loop',
       name: 'publish-catalogue-off',
       title: 'http.server.request.start publisher, the catalogue installed, off',
-      targetNs: 0,
       setup: async () => {
         const { installCatalogue } = await markers();
         await installCatalogue();
