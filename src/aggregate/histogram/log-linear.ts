@@ -35,6 +35,20 @@ const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 /** Bucket number (exponent + EXP_OFFSET) * SUB + sub-bucket of |v|, v finite and non-zero. */
 export function bucketOf(v: number): number {
   F64[0] = v;
+  return bucketOfF64(v);
+}
+
+/**
+ * bucketOf(values[i]). Taking the array and an index, not the double, keeps
+ * the value unboxed across the call when V8 does not inline it.
+ */
+export function bucketAt(values: Float64Array, i: number): number {
+  const v = values[i] as number;
+  F64[0] = v;
+  return bucketOfF64(v);
+}
+
+function bucketOfF64(v: number): number {
   let hi = U32[HI] as number;
   let exp = (hi >>> 20) & 0x7ff;
   if (exp === 0) {
@@ -125,10 +139,11 @@ export class LogLinearCounts {
   readonly pos = new BucketTable();
   readonly neg = new BucketTable();
 
-  /** `v` is finite; the caller counted it. */
-  add(v: number): void {
-    if (v > 0) this.pos.add(bucketOf(v), 1);
-    else if (v < 0) this.neg.add(bucketOf(v), 1);
+  /** `values[i]` is finite; the caller counted it. */
+  addAt(values: Float64Array, i: number): void {
+    const v = values[i] as number;
+    if (v > 0) this.pos.add(bucketAt(values, i), 1);
+    else if (v < 0) this.neg.add(bucketAt(values, i), 1);
     else this.zero++;
   }
 }

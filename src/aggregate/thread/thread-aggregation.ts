@@ -276,13 +276,15 @@ export class ThreadAggregation implements Subscription, LinkOwner {
     if (where === null) {
       return (s) => {
         const v = s[h];
-        find(s).add(v === NUM ? (numbers[h] as number) : v);
+        if (v === NUM) find(s).addAt(numbers, h);
+        else find(s).add(v);
       };
     }
     return (s) => {
       if (!where(s)) return;
       const v = s[h];
-      find(s).add(v === NUM ? (numbers[h] as number) : v);
+      if (v === NUM) find(s).addAt(numbers, h);
+      else find(s).add(v);
     };
   }
 
@@ -320,6 +322,8 @@ export class ThreadAggregation implements Subscription, LinkOwner {
   }
 
   #endSink(entry: MarkerEntryView, build: Build): Sink {
+    // The latency travels to the group unboxed, as a field value does.
+    const elapsed = new Float64Array(1);
     const pair = this.#pair(this.#pairId(entry.name, '_end'));
     const where = this.#predicate(entry, build);
     const find = this.#finder(this.spec.by.map((name) => keyReader(entry, name, 'by', build)));
@@ -328,7 +332,8 @@ export class ThreadAggregation implements Subscription, LinkOwner {
         const now = performance.now();
         const t = pair.pop();
         if (t < 0 || (where !== null && !where(s))) return;
-        find(s).add(now - t);
+        elapsed[0] = now - t;
+        find(s).addAt(elapsed, 0);
       };
     }
     const key = keyReader(entry, this.spec.key, 'the latency key', build);
@@ -336,7 +341,8 @@ export class ThreadAggregation implements Subscription, LinkOwner {
       const now = performance.now();
       const t = pair.endKey(key(s));
       if (t < 0 || (where !== null && !where(s))) return;
-      find(s).add(now - t);
+      elapsed[0] = now - t;
+      find(s).addAt(elapsed, 0);
     };
   }
 
