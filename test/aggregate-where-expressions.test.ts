@@ -115,7 +115,7 @@ test('where compiles without eval or new Function of its text', async () => {
   // generated code, but from no user text.
   const warm = connect(m, () => {});
   await warm.disconnect();
-  const saved = { eval: globalThis.eval, Function: globalThis.Function };
+  const saved = { eval: Reflect.get(globalThis, 'eval'), Function: globalThis.Function };
   const refuse = (): never => {
     throw new Error('code generation refused');
   };
