@@ -60,7 +60,8 @@ export interface AggregateSpec {
 
 export const DEFAULT_MAX_GROUPS = 1000;
 export const DEFAULT_MAX_PENDING = 10_000;
-const LIMIT_GROUPS = 1_000_000;
+/** A histogram group holds about 5 KiB and more as its values spread: this bounds what a client can ask for. */
+const LIMIT_GROUPS = 100_000;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function invalid(message: string, details: Record<string, unknown> = {}): MarkersError {

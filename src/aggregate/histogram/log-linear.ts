@@ -83,7 +83,8 @@ export function bucketMiddle(b: number): number {
 
 /** One sign's sparse table of counts. */
 export class BucketTable {
-  #dir: Int32Array | undefined;
+  // Int16 is enough: a sign has at most DIR_SIZE (2111) chunks.
+  #dir: Int16Array | undefined;
   #pool = new Float64Array(0);
   #chunks = 0;
 
@@ -91,7 +92,7 @@ export class BucketTable {
     const exp = b >>> SUB_BITS;
     let dir = this.#dir;
     if (dir === undefined) {
-      dir = new Int32Array(DIR_SIZE).fill(-1);
+      dir = new Int16Array(DIR_SIZE).fill(-1);
       this.#dir = dir;
     }
     let chunk = dir[exp] as number;
@@ -100,10 +101,10 @@ export class BucketTable {
     this.#pool[at] = (this.#pool[at] as number) + n;
   }
 
-  #newChunk(exp: number, dir: Int32Array): number {
+  #newChunk(exp: number, dir: Int16Array): number {
     const chunk = this.#chunks++;
     if (this.#chunks * SUB > this.#pool.length) {
-      const grown = new Float64Array(Math.max(SUB * 4, this.#pool.length * 2));
+      const grown = new Float64Array(Math.max(SUB, this.#pool.length * 2));
       grown.set(this.#pool);
       this.#pool = grown;
     }
@@ -129,7 +130,7 @@ export class BucketTable {
 
   /** Approximate memory held, in bytes. */
   get bytes(): number {
-    return (this.#dir === undefined ? 0 : DIR_SIZE * 4) + this.#pool.length * 8;
+    return (this.#dir === undefined ? 0 : DIR_SIZE * 2) + this.#pool.length * 8;
   }
 }
 
