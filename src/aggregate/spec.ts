@@ -18,6 +18,12 @@ export interface AggregateOptions {
   readonly hist?: string;
   /** Linear buckets instead of log-linear ones. */
   readonly linear?: LinearLayout;
+  /**
+   * Upper bounds (inclusive, ascending) to count values at, besides the
+   * histogram: each group then reports `le`, the exact number of values <= each
+   * bound, as Prometheus' `le` buckets need. Needs hist or latency.
+   */
+  readonly bounds?: readonly number[];
   /** A filter over the fields, e.g. `status >= 500 && path ~ "/api/*"`. */
   readonly where?: string;
   /** Distinct groups kept per thread (and after merging); the rest fold into `other`. Default 1,000. */
@@ -49,6 +55,8 @@ export interface AggregateSpec {
   readonly by: readonly string[];
   readonly hist: string | null;
   readonly linear: LinearLayout | null;
+  /** Explicit `le` bounds, ascending; null without. */
+  readonly bounds: readonly number[] | null;
   readonly where: string | null;
   readonly maxGroups: number;
   readonly perThread: boolean;
@@ -104,6 +112,23 @@ function linearLayout(value: unknown): LinearLayout {
   return { min, max, step };
 }
 
+export const MAX_BOUNDS = 1000;
+
+function boundsList(value: unknown): number[] {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.length > MAX_BOUNDS ||
+    !value.every((b): b is number => typeof b === 'number' && Number.isFinite(b)) ||
+    value.some((b, i) => i > 0 && b <= (value[i - 1] as number))
+  ) {
+    throw invalid(`bounds must be 1 to ${MAX_BOUNDS} finite numbers, strictly ascending`, {
+      option: 'bounds',
+    });
+  }
+  return [...value];
+}
+
 /**
  * Checks the options (patterns, field names, limits, the where syntax) and
  * returns the spec. Throws ERR_INVALID_ARGUMENT, ERR_INVALID_PATTERN or
@@ -143,6 +168,10 @@ export function resolveSpec(options: AggregateOptions, id: string): AggregateSpe
   if (linear !== null && hist === null && latency === undefined) {
     throw invalid('linear needs hist (or latency): it lays out histogram buckets');
   }
+  const bounds = options.bounds === undefined ? null : boundsList(options.bounds);
+  if (bounds !== null && hist === null && latency === undefined) {
+    throw invalid('bounds needs hist (or latency): it counts values of that field');
+  }
   const where = options.where === undefined ? null : options.where;
   if (where !== null) {
     if (typeof where !== 'string') throw invalid('where must be a string', { option: 'where' });
@@ -163,6 +192,7 @@ export function resolveSpec(options: AggregateOptions, id: string): AggregateSpe
     by,
     hist,
     linear,
+    bounds,
     where,
     maxGroups: count(options.maxGroups, 'maxGroups', DEFAULT_MAX_GROUPS, LIMIT_GROUPS),
     perThread: options.perThread === true,

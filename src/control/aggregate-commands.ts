@@ -2,7 +2,8 @@
  * Control commands for aggregations (src/aggregate):
  *
  *   aggregate       {options}    start one; -> { id, spec, markers, skipped, threads }
- *   aggregate-read  {id, raw?}   -> the read() result, or with raw the mergeable snapshot
+ *   aggregate-read  {id, raw?, counts?}  -> the read() result, with raw the mergeable snapshot,
+ *                                 with counts only counts, sums and le (for pollers)
  *   aggregate-stop  {id}         detach everywhere; -> the final result
  *   aggregates      {}           this connection's aggregations
  *
@@ -14,9 +15,12 @@
  *
  * `aggregate` also fails with ERR_UNKNOWN_MARKER when no thread has a marker
  * the patterns match (for latency: no start, or no end), since a CLI user
- * asking for a marker that does not exist has mistyped it.
+ * asking for a marker that does not exist has mistyped it, unless `later` is
+ * true: the metrics agent attaches to every process, before its markers are
+ * declared or whether they ever are.
  */
 import type { AggregateSnapshot, Aggregation } from '../aggregate/aggregate.js';
+import { countsOf } from '../aggregate/snapshot/summarize.js';
 import type { AggregateOptions } from '../aggregate/spec.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { timeoutOf } from './commands.js';
@@ -88,7 +92,7 @@ export function aggregateCommands(): Map<string, ServerCommand> {
       await aggregation.stop();
       return null;
     }
-    if (!matchedEnough(aggregation)) {
+    if (args.later !== true && !matchedEnough(aggregation)) {
       await aggregation.stop();
       const { spec } = aggregation;
       const what =
@@ -116,6 +120,10 @@ export function aggregateCommands(): Map<string, ServerCommand> {
 
   commands.set('aggregate-read', async (args, { connection }) => {
     const { aggregation } = find(args, 'aggregate-read', connection);
+    if (args.counts === true) {
+      const snapshot = await aggregation.snapshot();
+      return { counts: countsOf(aggregation.spec, snapshot.parts, snapshot.time) };
+    }
     if (args.raw === true) {
       const snapshot: AggregateSnapshot = await aggregation.snapshot();
       return { snapshot, problems: aggregation.problems };

@@ -78,6 +78,12 @@ export const ErrorCode = {
   PROBE_MODULE_NOT_LOADED: 'ERR_PROBE_MODULE_NOT_LOADED',
   /** A `.ts` probe module, and neither esbuild nor typescript can be found to transpile it. */
   PROBE_MODULE_TRANSPILER: 'ERR_PROBE_MODULE_TRANSPILER',
+  /** The metrics agent's config file is missing, not JSON, or has an entry that cannot work (named in the message). */
+  CONFIG_INVALID: 'ERR_CONFIG_INVALID',
+  /** The metrics agent cannot listen on the address given (in use, not permitted). */
+  METRICS_LISTEN: 'ERR_METRICS_LISTEN',
+  /** Pushing to a remote-write receiver failed, or its `snappy` dependency is not installed. */
+  REMOTE_WRITE: 'ERR_REMOTE_WRITE',
   /** A `where` expression that does not parse; details give the position (0-based) and column. */
   WHERE_SYNTAX: 'ERR_WHERE_SYNTAX',
   /** A `where` expression names a field a marker does not have, or compares values of different types. */

@@ -47,6 +47,19 @@ export function mergeHists(hists: readonly (HistSnapshot | null)[]): HistSnapsho
   return { layout: 'log-linear', zero, pos: flatten(pos), neg: flatten(neg) };
 }
 
+/** Slot counts at explicit bounds add slot by slot. */
+function mergeLe(list: readonly (readonly number[] | null)[]): number[] | null {
+  let out: number[] | null = null;
+  for (const le of list) {
+    if (le === null) continue;
+    if (out === null) out = [...le];
+    else
+      for (let i = 0; i < le.length && i < out.length; i++)
+        out[i] = (out[i] as number) + (le[i] as number);
+  }
+  return out;
+}
+
 /** Neumaier addition of two (sum, comp) pairs. */
 function addSums(a: number, ac: number, b: number, bc: number): [number, number] {
   const t = a + b;
@@ -79,7 +92,17 @@ export function mergeGroups(
     max = maxOf(max, g.max);
     invalid += g.invalid;
   }
-  return { key, count, sum, comp, min, max, invalid, hist: mergeHists(groups.map((g) => g.hist)) };
+  return {
+    key,
+    count,
+    sum,
+    comp,
+    min,
+    max,
+    invalid,
+    hist: mergeHists(groups.map((g) => g.hist)),
+    le: mergeLe(groups.map((g) => g.le ?? null)),
+  };
 }
 
 /** Merges parts (threads, processes) into one part with thread null. */

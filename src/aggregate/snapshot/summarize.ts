@@ -45,6 +45,8 @@ export interface AggregateGroup {
   readonly p99?: number | null;
   readonly p999?: number | null;
   readonly buckets?: readonly Bucket[];
+  /** With bounds: how many values were <= each bound (cumulative, as Prometheus' `le`). */
+  readonly le?: readonly number[];
 }
 
 export interface AggregateResult {
@@ -138,6 +140,12 @@ export function quantiles(
   return out;
 }
 
+/** Running totals of the slots at the bounds, without the slot above the last bound. */
+function cumulative(slots: readonly number[]): number[] {
+  let running = 0;
+  return slots.slice(0, -1).map((n) => (running += n));
+}
+
 export const QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
 
 export function summarizeGroup(
@@ -161,6 +169,7 @@ export function summarizeGroup(
     max: valued ? g.max : null,
     mean: valued && g.count > 0 && sum !== null ? sum / g.count : null,
     invalid: g.invalid,
+    ...(g.le === null || g.le === undefined ? {} : { le: cumulative(g.le) }),
   };
   if (g.hist === null) return base;
   if (g.count === 0 || g.min === null || g.max === null) {
@@ -228,4 +237,67 @@ export function summarize(
     skipped: [...skipped.values()],
     latency,
   };
+}
+
+/** A group in the light form a poller such as the metrics agent reads. */
+export interface CountsGroup {
+  readonly key: Readonly<Record<string, KeyValue>>;
+  readonly count: number;
+  readonly sum: number;
+  /** With bounds: values <= each bound, cumulative. */
+  readonly le?: readonly number[];
+}
+
+export interface CountsResult {
+  readonly time: number;
+  readonly groups: readonly CountsGroup[];
+  readonly other: CountsGroup | null;
+  readonly otherCount: number;
+  readonly dropped: number;
+  readonly invalid: number;
+}
+
+function countsGroup(g: GroupSnapshot, by: readonly string[]): CountsGroup {
+  const key: Record<string, KeyValue> = {};
+  by.forEach((name, i) => {
+    const v = g.key[i];
+    if (v !== undefined) key[name] = v;
+  });
+  return {
+    key,
+    count: g.count,
+    sum: g.sum + g.comp,
+    ...(g.le === null || g.le === undefined ? {} : { le: cumulative(g.le) }),
+  };
+}
+
+/**
+ * Counts, sums and `le` counts only: no quantile and no bucket list, so a
+ * poller that asks often (a scrape every few seconds) costs the target little
+ * and the reply stays small.
+ */
+export function countsOf(
+  spec: Pick<AggregateSpec, 'by'>,
+  parts: readonly PartSnapshot[],
+  time: number,
+): CountsResult {
+  const groups: CountsGroup[] = [];
+  let other: CountsGroup | null = null;
+  let otherCount = 0;
+  let dropped = 0;
+  let invalid = 0;
+  for (const part of parts) {
+    for (const g of part.groups) {
+      groups.push(countsGroup(g, spec.by));
+      invalid += g.invalid;
+    }
+    if (part.other !== null) {
+      other ??= countsGroup(part.other, spec.by);
+      otherCount += part.other.count + part.other.invalid;
+      invalid += part.other.invalid;
+    }
+    dropped +=
+      part.errors + (part.latency === null ? 0 : part.latency.evicted + part.latency.unmatchedEnds);
+  }
+  return { time, groups, other, otherCount, dropped, invalid };
 }

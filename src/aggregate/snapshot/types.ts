@@ -35,6 +35,8 @@ export interface GroupSnapshot {
   /** Values that were NaN, infinite or not numbers: counted here, in no bucket. */
   readonly invalid: number;
   readonly hist: HistSnapshot | null;
+  /** With bounds: values in each slot (<= bounds[0], <= bounds[1], ..., above the last); null without. */
+  readonly le: readonly number[] | null;
 }
 
 export interface LatencyCounters {

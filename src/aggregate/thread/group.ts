@@ -22,9 +22,19 @@ export class Group {
   readonly key: readonly unknown[];
   readonly log: LogLinearCounts | null;
   readonly linear: LinearCounts | null;
+  /** Per-slot counts at the explicit bounds (the last slot is above them all). */
+  readonly le: Float64Array | null;
+  readonly #bounds: readonly number[] | null;
 
-  constructor(key: readonly unknown[], hist: boolean, linear: LinearLayout | null) {
+  constructor(
+    key: readonly unknown[],
+    hist: boolean,
+    linear: LinearLayout | null,
+    bounds: readonly number[] | null = null,
+  ) {
     this.key = key;
+    this.#bounds = bounds;
+    this.le = bounds === null ? null : new Float64Array(bounds.length + 1);
     this.log = hist && linear === null ? new LogLinearCounts() : null;
     this.linear = hist && linear !== null ? new LinearCounts(linear) : null;
   }
@@ -58,6 +68,22 @@ export class Group {
     if (v > this.max) this.max = v;
     if (this.log !== null) this.log.addAt(values, i);
     else if (this.linear !== null) this.linear.addAt(values, i);
+    if (this.le !== null) this.#addLe(values, i);
+  }
+
+  /** The first slot whose bound is >= values[i], by binary search: no allocation. */
+  #addLe(values: Float64Array, i: number): void {
+    const v = values[i] as number;
+    const bounds = this.#bounds as readonly number[];
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((bounds[mid] as number) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    const le = this.le as Float64Array;
+    le[lo] = (le[lo] as number) + 1;
   }
 
   snapshot(): GroupSnapshot {
@@ -82,6 +108,7 @@ export class Group {
       max: valued && this.count > 0 ? this.max : null,
       invalid: this.invalid,
       hist,
+      le: this.le === null ? null : Array.from(this.le),
     };
   }
 }
@@ -101,6 +128,7 @@ type Level = Map<unknown, Level | Group>;
 export class GroupTable {
   readonly #hist: boolean;
   readonly #linear: LinearLayout | null;
+  readonly #bounds: readonly number[] | null;
   readonly #maxGroups: number;
   readonly #depth: number;
   readonly #root: Level = new Map();
@@ -109,12 +137,19 @@ export class GroupTable {
   readonly groups: Group[] = [];
   other: Group | null = null;
 
-  constructor(depth: number, hist: boolean, linear: LinearLayout | null, maxGroups: number) {
+  constructor(
+    depth: number,
+    hist: boolean,
+    linear: LinearLayout | null,
+    maxGroups: number,
+    bounds: readonly number[] | null = null,
+  ) {
     this.#depth = depth;
     this.#hist = hist;
     this.#linear = linear;
+    this.#bounds = bounds;
     this.#maxGroups = maxGroups;
-    this.single = new Group([], hist, linear);
+    this.single = new Group([], hist, linear, bounds);
     if (depth === 0) this.groups.push(this.single);
   }
 
@@ -151,14 +186,14 @@ export class GroupTable {
 
   #create(level: Level, k: unknown, key: unknown[]): Group {
     if (this.groups.length >= this.#maxGroups) return this.#otherGroup();
-    const group = new Group(key, this.#hist, this.#linear);
+    const group = new Group(key, this.#hist, this.#linear, this.#bounds);
     level.set(k, group);
     this.groups.push(group);
     return group;
   }
 
   #otherGroup(): Group {
-    this.other ??= new Group([], this.#hist, this.#linear);
+    this.other ??= new Group([], this.#hist, this.#linear, this.#bounds);
     return this.other;
   }
 }

@@ -182,6 +182,7 @@ export class ThreadAggregation implements Subscription, LinkOwner {
       spec.kind !== AggregateKind.COUNT,
       spec.linear,
       spec.maxGroups,
+      spec.bounds ?? null,
     );
   }
 

@@ -7,6 +7,7 @@ import { hist } from './hist.js';
 import { latency } from './latency.js';
 import { list } from './list.js';
 import { load } from './load.js';
+import { metrics } from './metrics.js';
 import { probes } from './probes.js';
 import { ps } from './ps.js';
 import { record } from './record.js';
@@ -37,4 +38,5 @@ export const COMMANDS: readonly Command[] = [
   run,
   viewCommand,
   convertCommand,
+  metrics,
 ];
