@@ -125,6 +125,9 @@ export function keyValue(v: unknown): KeyValue {
 
 type Level = Map<unknown, Level | Group>;
 
+/** Integer keys below this get an array slot (at most 8 KiB of pointers per table). */
+const SMALL_KEYS = 1024;
+
 export class GroupTable {
   readonly #hist: boolean;
   readonly #linear: LinearLayout | null;
@@ -153,11 +156,34 @@ export class GroupTable {
     if (depth === 0) this.groups.push(this.single);
   }
 
+  /**
+   * Groups of small non-negative integer keys (status codes, shard numbers,
+   * enum values), by index: an array load instead of a Map lookup. The Map
+   * still holds them too, so the group cap and the key order are the same.
+   */
+  readonly #small: (Group | undefined)[] = [];
+
   /** The group of a one-field key. */
   find1(k: unknown): Group {
+    if (typeof k === 'number' && (k | 0) === k && k >= 0 && k < SMALL_KEYS) {
+      const hit = this.#small[k];
+      if (hit !== undefined) return hit;
+    }
     const found = this.#root.get(k);
     if (found !== undefined) return found as Group;
-    return this.#create(this.#root, k, [k]);
+    const group = this.#create(this.#root, k, [k]);
+    if (
+      group !== this.other &&
+      typeof k === 'number' &&
+      (k | 0) === k &&
+      k >= 0 &&
+      k < SMALL_KEYS
+    ) {
+      // Filled in order up to k, so the array stays packed (holes are undefined, not missing).
+      while (this.#small.length < k) this.#small.push(undefined);
+      this.#small[k] = group;
+    }
+    return group;
   }
 
   /** The group of a key of several fields, read from `s` by `read`. */
