@@ -16,7 +16,7 @@
 import { ErrorCode } from '../../errors/markers-error.js';
 import { type Field, FieldType } from '../../marker/format.js';
 import { type Frame, NUM, numberAt } from '../thread/shell.js';
-import { compileGlob, globMatch } from './glob.js';
+import { globMatcher } from './glob.js';
 import { type CompareOp, type Operand, type WhereNode, whereError } from './parse.js';
 
 export type Predicate = (s: readonly unknown[]) => boolean;
@@ -127,15 +127,15 @@ export function compileWhere(
     if (op === '~') {
       if (left.type !== 'string') mismatch('"~" matches strings against a glob');
       if (right.constant === undefined) mismatch('the right side of "~" must be a string literal');
-      const glob = compileGlob(right.constant?.value as string);
+      const match = globMatcher(right.constant?.value as string);
       const read = left.read;
       if (left.constant !== undefined) {
-        const result = globMatch(glob, left.constant.value as string);
+        const result = match(left.constant.value as string);
         return () => result;
       }
       return (s) => {
         const v = read(s);
-        return typeof v === 'string' && globMatch(glob, v);
+        return typeof v === 'string' && match(v);
       };
     }
     if (left.type === 'bool' && op !== '==' && op !== '!=') {
