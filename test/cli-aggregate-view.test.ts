@@ -39,3 +39,52 @@ test('the view shows rates over the interval and one bar row per power of two', 
     ],
   );
 });
+
+test('buckets whose bound came over JSON as null (the top ones) are drawn, and drawing ends', () => {
+  const result = {
+    time: 2000,
+    kind: 'hist',
+    layout: 'log-linear',
+    groups: [
+      {
+        key: {},
+        count: 5,
+        sum: 0,
+        min: -1.7e308,
+        max: 1.7e308,
+        mean: 0,
+        invalid: 0,
+        p50: 1,
+        p90: 1,
+        p99: 1,
+        p999: 1,
+        buckets: [
+          { lo: null, hi: -1.7e308, count: 1 },
+          { lo: -2, hi: -1.984375, count: 1 },
+          { lo: 1, hi: 1.0078125, count: 2 },
+          { lo: 1.7e308, hi: null, count: 1 },
+        ],
+      },
+    ],
+    other: null,
+    otherCount: 0,
+    dropped: 0,
+    invalid: 0,
+    errors: 0,
+    markers: [],
+    skipped: [],
+    latency: null,
+  } as unknown as Parameters<typeof renderResult>[1];
+  const text = renderResult(context, result, newViewState(1000), {
+    title: 't',
+    elapsedMs: 1000,
+    unit: 'ms',
+  });
+  const bars = text.split('\n').filter((l) => l.includes('|'));
+  // The empty powers of two between 1 and 1.7e308 are merged into at most 24 rows.
+  assert.ok(bars.length > 2 && bars.length <= 24, `${bars.length} rows`);
+  assert.equal(
+    bars.reduce((n, l) => n + Number(l.split('| ')[1]), 0),
+    5,
+  );
+});

@@ -142,7 +142,8 @@ export function resolveSpec(options: AggregateOptions, id: string): AggregateSpe
   const raw = options.markers;
   const markers = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? [...raw] : [];
   if (markers.length === 0) throw invalid('markers must be a pattern or a non-empty list of them');
-  if (markers.length > MAX_PATTERNS) throw invalid(`markers lists more than ${MAX_PATTERNS} patterns`);
+  if (markers.length > MAX_PATTERNS)
+    throw invalid(`markers lists more than ${MAX_PATTERNS} patterns`);
   for (const pattern of markers) compilePattern(pattern);
   const byRaw = options.by ?? [];
   if (!Array.isArray(byRaw)) throw invalid('by must be a list of field names', { option: 'by' });

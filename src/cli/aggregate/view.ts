@@ -76,7 +76,17 @@ function octaveRows(buckets: readonly Bucket[]): Bucket[] {
       continue;
     }
     const sign = b.lo < 0 ? -1 : 1;
-    const e = Math.floor(Math.log2(Math.min(Math.abs(b.lo), Math.abs(b.hi))));
+    // Over JSON an infinite bound arrives as null: take the finite one.
+    const lo = typeof b.lo === 'number' && Number.isFinite(b.lo) ? Math.abs(b.lo) : Number.NaN;
+    const hi = typeof b.hi === 'number' && Number.isFinite(b.hi) ? Math.abs(b.hi) : Number.NaN;
+    const e = Math.floor(
+      Math.log2(Number.isNaN(lo) ? hi : Number.isNaN(hi) ? lo : Math.min(lo, hi)),
+    );
+    if (!Number.isFinite(e)) {
+      rows.push(b);
+      last = undefined;
+      continue;
+    }
     const row = (k: number): Bucket =>
       sign > 0
         ? { lo: 2 ** k, hi: 2 ** (k + 1), count: 0 }
