@@ -49,7 +49,9 @@ export interface Aggregation {
   stop(): Promise<AggregateResult>;
 }
 
-export interface PendingAggregation extends Aggregation, PromiseLike<Aggregation> {
+export interface PendingAggregation extends Omit<Aggregation, 'spec'>, PromiseLike<Aggregation> {
+  /** The checked options; from the root export, undefined until the aggregation code has loaded. */
+  readonly spec: AggregateSpec | undefined;
   readonly ready: Promise<Aggregation>;
 }
 
@@ -268,8 +270,8 @@ function view(a: ThreadedAggregation): Aggregation {
  */
 export function aggregate(
   options: AggregateOptions,
-  internal: { readonly timeoutMs?: number } = {},
+  internal: { readonly timeoutMs?: number; readonly id?: string } = {},
 ): PendingAggregation {
-  const spec = resolveSpec(options, randomUUID());
+  const spec = resolveSpec(options, internal.id ?? randomUUID());
   return new ThreadedAggregation(spec, internal.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 }

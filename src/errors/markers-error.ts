@@ -94,6 +94,15 @@ export const ErrorCode = {
   UNKNOWN_MARKER: 'ERR_UNKNOWN_MARKER',
   /** No aggregation with this id runs here (stopped, or started by another connection). */
   AGGREGATE_NOT_FOUND: 'ERR_AGGREGATE_NOT_FOUND',
+  /** A feature this runtime cannot provide (recording in a browser, say); the message names both. */
+  UNSUPPORTED_RUNTIME: 'ERR_UNSUPPORTED_RUNTIME',
+  /**
+   * Unloading a probe module: calls of its probes in flight, or its cleanup, did not settle
+   * within the timeout. Its probes are disconnected all the same and its name is free.
+   */
+  PROBE_MODULE_TIMEOUT: 'ERR_PROBE_MODULE_TIMEOUT',
+  /** A pattern given to the CLI matches no marker in any thread of the target (and --later was not given). */
+  NO_MATCH: 'ERR_NO_MATCH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,7 +1,7 @@
 /**
  * The commands every application thread answers for recordings, registered
- * with the thread coordinator when markers is imported (src/index.ts imports
- * this module for its side effect):
+ * with the thread coordinator by the thread services (threads/services.ts)
+ * when the first command arrives:
  *
  *   markers:record:start  {ThreadStartArgs}  create this thread's ring and attach
  *                         the recorder; reply with the ring's SharedArrayBuffer

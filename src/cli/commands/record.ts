@@ -4,16 +4,10 @@ import { createTraceDirectory } from '../../trace/writer.js';
 import type { CommandContext } from '../command.js';
 import { type Command, ExitCode, UsageError, type Values } from '../command.js';
 import { formatBytes, parseDuration } from '../format.js';
+import { LATER_HELP, LATER_OPTION, parsePatterns, requireMatches } from '../patterns.js';
 import { Progress } from '../progress.js';
 import { type StreamResult, streamRecording } from '../stream-recording.js';
-import {
-  pidOf,
-  printJson,
-  TARGET_HELP,
-  TARGET_OPTIONS,
-  timeoutArgs,
-  withTarget,
-} from '../target.js';
+import { printJson, TARGET_HELP, TARGET_OPTIONS, timeoutArgs, withTarget } from '../target.js';
 
 export const RECORD_OPTIONS = {
   output: { type: 'string', short: 'o' },
@@ -86,7 +80,7 @@ export function reportRecording(
   );
   if (result.exited) {
     context.stderr.write(
-      `markers: process ${pid ?? ''} exited during the recording; the trace holds what arrived before it did\n`,
+      `markers: process ${pid ?? '(unknown PID)'} exited during the recording; the trace holds what arrived before it did\n`,
     );
   }
 }
@@ -95,7 +89,7 @@ export const record: Command = {
   name: 'record',
   summary: 'record markers of a running process into a trace directory (CTF)',
   usage:
-    'markers record [-p PID] PATTERN... -o DIR [--duration 30s] [--mode discard|overwrite] [--buffer-size BYTES]',
+    'markers record [-p PID] PATTERN... -o DIR [--duration 30s] [--mode discard|overwrite] [--buffer-size BYTES] [--later]',
   details: `Starts recording PATTERNs (names or globs) in every thread of the target,
 workers started later included, and streams the packets over the control socket;
 this command writes the trace directory (CTF 1.8: metadata + one stream per thread).
@@ -107,19 +101,25 @@ recording by itself. Several recordings may run at once.
   --mode MODE          discard (default: a full buffer drops new events, counted)
                        or overwrite (keep the newest; written when stopped)
   --buffer-size BYTES  ring buffer per thread (default 4 MiB)
+${LATER_HELP}
 ${TARGET_HELP}`,
   examples: [
     "markers record -p 4242 'http:*' -o ./trace --duration 30s   # then: babeltrace2 ./trace",
     "markers record '*' -o ./all                                 # until Ctrl-C",
   ],
-  options: { ...TARGET_OPTIONS, ...RECORD_OPTIONS },
+  options: { ...TARGET_OPTIONS, ...LATER_OPTION, ...RECORD_OPTIONS },
   async run(values, positionals, context) {
     if (positionals.length === 0) throw new UsageError('which markers? give one or more PATTERNs');
+    parsePatterns(positionals);
     const settings = recordSettings(values);
-    const sink = createTraceDirectory(settings.dir);
     const progress = new Progress(context);
-    const result = await withTarget(values, context, (client) =>
-      streamRecording(client, sink, {
+    let pid: number | undefined;
+    const result = await withTarget(values, context, async (client) => {
+      pid = client.pid;
+      await requireMatches(client, positionals, values, context);
+      // Only now, with a target that has these markers, is the directory made.
+      const sink = createTraceDirectory(settings.dir);
+      return streamRecording(client, sink, {
         patterns: positionals,
         mode: settings.mode,
         ...(settings.bufferSize === undefined ? {} : { bufferSize: settings.bufferSize }),
@@ -131,9 +131,9 @@ ${TARGET_HELP}`,
             context.stderr.write(`markers: ${e.code}: ${e.message}\n`);
         },
         onProgress: (stats, received) => progress.update(stats, received),
-      }).finally(() => progress.clear()),
-    );
-    reportRecording(context, settings, result, pidOf(values));
+      }).finally(() => progress.clear());
+    });
+    reportRecording(context, settings, result, pid);
     if (result.exited) {
       throw new MarkersError(
         ErrorCode.TARGET_EXITED,
