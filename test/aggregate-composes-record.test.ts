@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { aggregate, listMarkers, marker, type PacketSink, RecordingSession } from '../src/index.js';
+import { aggregate, listMarkers, marker, type PacketSink } from '../src/index.js';
+import { RecordingSession } from '../src/record/session.js';
 
 const nullSink: PacketSink = { packet() {}, finish() {} };
 
