@@ -80,7 +80,7 @@ try {
     '--duration',
     '5s',
   );
-  step('events per marker and status, in every thread, for 2 seconds');
+  step('events per marker, in every thread, for 2 seconds');
   markers(
     'count',
     '-p',
