@@ -19,6 +19,9 @@ export const SLOW = new Set([
   'control-tail-live-events.test.ts', // 15 s
   'control-record-cli-killed.test.ts', // 14 s
   'control-ps-lists-targets.test.ts', // 14 s
+  'record-storage-faults.test.ts', // five recordings against a flooding app: 35 s
+  'record-exit-accounted.test.ts', // four run --record of 200,000 events: 30 s
+  'record-many-markers.test.ts', // 3,000 markers through the CLI, 65,541 in process: 20 s
 ]);
 
 const files = readdirSync('test')

@@ -78,6 +78,28 @@ async function waitForSocket(
   return path;
 }
 
+/**
+ * The socket file appears when the server binds, a moment before it listens:
+ * a connection refused then is retried (bounded), not reported as a dead target.
+ */
+async function connectListening(
+  path: string,
+  pid: number,
+  exited: () => boolean,
+): Promise<ControlClient> {
+  const deadline = Date.now() + HOLD_MS;
+  for (;;) {
+    try {
+      return await ControlClient.connect(path, pid);
+    } catch (error) {
+      if (exited() || Date.now() > deadline || !isMarkersError(error, 'ERR_TARGET_UNREACHABLE')) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
 async function runAndRecord(
   patterns: string[],
   command: string[],
@@ -101,7 +123,7 @@ async function runAndRecord(
   if (child.pid === undefined) return app.exited;
   try {
     const path = await waitForSocket(child.pid ?? -1, context.env, () => app.hasExited());
-    const client = await ControlClient.connect(path, child.pid);
+    const client = await connectListening(path, child.pid, () => app.hasExited());
     const progress = new Progress(context);
     try {
       const result = await streamRecording(client, sink, {
@@ -125,6 +147,7 @@ async function runAndRecord(
         settings,
         { ...result, exited: false },
         child.pid,
+        sink.lostEvents,
       );
     } finally {
       progress.clear();
