@@ -74,8 +74,26 @@ export function globMatcher(pattern: string): (text: string) => boolean {
   const inner = literal(starAt0 ? 1 : 0, starAtEnd ? n - 1 : n);
   if (inner !== undefined && !(n === 1 && starAt0)) {
     if (starAt0 && starAtEnd) return (text) => text.includes(inner);
-    if (starAt0) return (text) => text.endsWith(inner);
-    if (starAtEnd) return (text) => text.startsWith(inner);
+    // Prefixes and suffixes compare code units in a loop V8 inlines, where
+    // startsWith/endsWith stay builtin calls (about 10 ns each).
+    const units = new Uint16Array(inner.length);
+    for (let k = 0; k < inner.length; k++) units[k] = inner.charCodeAt(k);
+    const len = units.length;
+    if (starAt0) {
+      return (text) => {
+        const at = text.length - len;
+        if (at < 0) return false;
+        for (let k = 0; k < len; k++) if (text.charCodeAt(at + k) !== units[k]) return false;
+        return true;
+      };
+    }
+    if (starAtEnd) {
+      return (text) => {
+        if (text.length < len) return false;
+        for (let k = 0; k < len; k++) if (text.charCodeAt(k) !== units[k]) return false;
+        return true;
+      };
+    }
     return (text) => text === inner;
   }
   return (text) => globMatch(glob, text);
