@@ -14,6 +14,30 @@ import type { ProbeModule } from './probe/module-shape.js';
 import { type PendingRecording, type RecordOptions, StartingRecording } from './record/pending.js';
 import { joinThreads } from './threads/join.js';
 
+export type {
+  AggregateSnapshot,
+  Aggregation,
+  PendingAggregation,
+  ThreadProblem,
+} from './aggregate/aggregate.js';
+// aggregate() checks its options at once (they throw synchronously) and loads the rest on first use.
+export { aggregate } from './aggregate/aggregate-on-demand.js';
+// Pure arithmetic on snapshots, synchronous: loaded with the root.
+export { mergeParts as mergeAggregateParts } from './aggregate/snapshot/merge.js';
+export {
+  type AggregateGroup,
+  type AggregateResult,
+  type Bucket as AggregateBucket,
+  summarize as summarizeAggregate,
+} from './aggregate/snapshot/summarize.js';
+export type {
+  GroupSnapshot,
+  HistSnapshot,
+  KeyValue,
+  LatencyCounters,
+  PartSnapshot,
+} from './aggregate/snapshot/types.js';
+export type { AggregateOptions, AggregateSpec } from './aggregate/spec.js';
 export type { ControlHandle, ListenOptions } from './control/listen.js';
 export {
   type CheckFormat,

@@ -50,6 +50,8 @@ export { THREADS_PROTOCOL, type ThreadInfo };
 export interface SerializedError {
   readonly code: string;
   readonly message: string;
+  /** A MarkersError's details (plain data: they were structured-cloned), when it had any. */
+  readonly details?: Record<string, unknown>;
 }
 
 export type Reply =
@@ -117,7 +119,14 @@ export function serializeError(error: unknown): SerializedError {
       ? (error as { code: string }).code
       : 'ERR_HANDLER_FAILED';
   const message = error instanceof Error ? error.message : String(error);
-  return { code, message };
+  const details = (error as { details?: unknown } | null)?.details;
+  if (typeof details !== 'object' || details === null) return { code, message };
+  try {
+    // Only what survives a structured clone may cross: a details object that does not is left out.
+    return { code, message, details: structuredClone(details) as Record<string, unknown> };
+  } catch {
+    return { code, message };
+  }
 }
 
 // The handlers of every thread service, loaded when a command first needs one.

@@ -5,6 +5,7 @@
  * "core's footprint"). A service with thread commands of its own adds its
  * installer here; each installer is idempotent per thread.
  */
+import { installAggregateHandlers } from '../aggregate/thread/handlers.js';
 import { installThreadHandlers } from '../control/thread-handlers.js';
 import { installProbeHandlers } from '../probe/thread-handlers.js';
 import { installRecordHandlers } from '../record/thread-handlers.js';
@@ -12,3 +13,4 @@ import { installRecordHandlers } from '../record/thread-handlers.js';
 installRecordHandlers();
 installProbeHandlers();
 installThreadHandlers();
+installAggregateHandlers();
