@@ -9,6 +9,9 @@
  * and its types with `export type` (erased, so they load nothing).
  */
 import { resolve } from 'node:path';
+import type { PendingAggregation } from './aggregate/aggregate.js';
+import { StartingAggregation } from './aggregate/pending.js';
+import type { AggregateOptions } from './aggregate/spec.js';
 import { loadOnce, onFirstCall } from './lazy.js';
 import type { ProbeModule } from './probe/module-shape.js';
 import { type PendingRecording, type RecordOptions, StartingRecording } from './record/pending.js';
@@ -20,15 +23,10 @@ export type {
   PendingAggregation,
   ThreadProblem,
 } from './aggregate/aggregate.js';
-// aggregate() checks its options at once (they throw synchronously) and loads the rest on first use.
-export { aggregate } from './aggregate/aggregate-on-demand.js';
-// Pure arithmetic on snapshots, synchronous: loaded with the root.
-export { mergeParts as mergeAggregateParts } from './aggregate/snapshot/merge.js';
-export {
-  type AggregateGroup,
-  type AggregateResult,
-  type Bucket as AggregateBucket,
-  summarize as summarizeAggregate,
+export type {
+  AggregateGroup,
+  AggregateResult,
+  Bucket as AggregateBucket,
 } from './aggregate/snapshot/summarize.js';
 export type {
   GroupSnapshot,
@@ -40,6 +38,7 @@ export type {
 export type { AggregateOptions, AggregateSpec } from './aggregate/spec.js';
 export type { ControlHandle, ListenOptions } from './control/listen.js';
 export {
+  type CheckArgs,
   type CheckFormat,
   type CheckName,
   type ConnectOptions,
@@ -115,6 +114,22 @@ export function record(options: RecordOptions): PendingRecording {
 function outputOf(options: RecordOptions): string {
   const output = (options as Partial<RecordOptions> | undefined)?.output;
   return typeof output === 'string' && output !== '' ? resolve(output) : '';
+}
+
+const loadAggregator = loadOnce(() => import('./aggregate/aggregate.js'));
+
+/**
+ * Counts and histograms of the markers `options.markers` matches, in every
+ * thread (and threads started later): see aggregate/aggregate.ts. Returns the
+ * aggregation at once; await it to know every thread aggregates. Option
+ * errors (ERR_INVALID_ARGUMENT, ERR_INVALID_PATTERN, ERR_WHERE_SYNTAX,
+ * ERR_WHERE_FIELD, ERR_AGGREGATE_FIELD) arrive through the promise.
+ */
+export function aggregate(options: AggregateOptions): PendingAggregation {
+  const id = globalThis.crypto.randomUUID();
+  return new StartingAggregation(id, () =>
+    loadAggregator().then((aggregator) => ({ real: aggregator.aggregate(options, { id }) })),
+  );
 }
 
 /**

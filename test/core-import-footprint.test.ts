@@ -35,17 +35,9 @@ const ALLOWED = new Set([
   'registry/probe.ts',
   'registry/registry.ts',
   'record/pending.ts',
+  'aggregate/pending.ts',
   'probe/manager-on-demand.ts',
   'threads/join.ts',
-  // aggregate(): its options are checked at once (synchronous throws), and the
-  // root exports the pure snapshot arithmetic; the fan-out loads on first use.
-  'aggregate/aggregate-on-demand.ts',
-  'aggregate/spec.ts',
-  'aggregate/where/parse.ts',
-  'aggregate/histogram/linear.ts',
-  'aggregate/histogram/log-linear.ts',
-  'aggregate/snapshot/merge.ts',
-  'aggregate/snapshot/summarize.ts',
 ]);
 const BUILTINS = new Set(['node:path', 'node:worker_threads']);
 

@@ -49,7 +49,9 @@ export interface Aggregation {
   stop(): Promise<AggregateResult>;
 }
 
-export interface PendingAggregation extends Aggregation, PromiseLike<Aggregation> {
+export interface PendingAggregation extends Omit<Aggregation, 'spec'>, PromiseLike<Aggregation> {
+  /** The checked options; from the root export, undefined until the aggregation code has loaded. */
+  readonly spec: AggregateSpec | undefined;
   readonly ready: Promise<Aggregation>;
 }
 
@@ -244,7 +246,6 @@ function view(a: ThreadedAggregation): Aggregation {
  */
 export function aggregate(
   options: AggregateOptions,
-  // id: the one the root export's on-demand wrapper already gave its spec.
   internal: { readonly timeoutMs?: number; readonly id?: string } = {},
 ): PendingAggregation {
   const spec = resolveSpec(options, internal.id ?? randomUUID());

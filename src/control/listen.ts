@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { unlinkSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { MarkersError } from '../errors/markers-error.js';
-import { spawnModuleWorker } from '../threads/spawn.js';
+import { spawnInternalWorker } from '../threads/spawn.js';
 import type { WireError } from './protocol.js';
 import { ensureSocketDirectory, socketPath } from './socket-dir.js';
 import './thread-handlers.js';
@@ -45,12 +45,10 @@ function workerUrl(): URL {
 async function start(options: ListenOptions): Promise<ControlHandle> {
   ensureSocketDirectory();
   const path = socketPath(process.pid);
-  const worker: Worker = spawnModuleWorker(workerUrl(), {
-    name: 'markers-control',
-    // Not the application's flags: `--import markers/register` would run in this
-    // worker too and make it an application thread before it can declare itself internal.
-    execArgv: [],
-    workerData: { path, argv: process.argv, execArgv: process.execArgv },
+  const worker: Worker = spawnInternalWorker(workerUrl(), 'markers-control', {
+    path,
+    argv: process.argv,
+    execArgv: process.execArgv,
   });
   let resumed: () => void = () => {};
   const resumedPromise = new Promise<void>((resolve) => {

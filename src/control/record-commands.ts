@@ -22,12 +22,30 @@
  */
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { RecordingSession, type RecordingStats } from '../record/session.js';
+import { getCoordinator } from '../threads/coordinator.js';
 import type { TraceDescription } from '../trace/metadata.js';
 import type { PacketSink } from '../trace/writer.js';
 import type { Connection, ServerCommand } from './server.js';
 import { ConnectionSink, toWireTrace } from './trace-wire.js';
 
 const PROGRESS_MS = 500;
+/** How long a recording waits for the main thread to be known (the server just started). */
+const MAIN_THREAD_WAIT_MS = 2000;
+
+/**
+ * This worker learns the application's threads from their answers to its
+ * hello. A `record` arriving right after the server started (`markers run
+ * --record`, whose application is held until then) could otherwise start
+ * before the main thread is known, and reach it only after the application
+ * ran: its first events, or all of them, would be missed uncounted.
+ */
+async function knowMainThread(): Promise<void> {
+  const coordinator = getCoordinator();
+  const end = Date.now() + MAIN_THREAD_WAIT_MS;
+  while (!coordinator.threads().some((t) => t.id === 0) && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
 
 /** Swallows a flight recording that is stopped without a snapshot. */
 const NULL_SINK: PacketSink = {
@@ -162,6 +180,8 @@ export function recordingCommands(): RecordingCommands {
   commands.set('record', async (args, { connection, requestId }) => {
     const patterns = patternsArg(args, 'record', true);
     const mode = args.mode === 'overwrite' ? 'overwrite' : 'discard';
+    let atExit = (_stats: RecordingStats): void => {};
+    await knowMainThread();
     const session = await RecordingSession.start(
       {
         markers: patterns,
@@ -170,7 +190,17 @@ export function recordingCommands(): RecordingCommands {
         ...optionalNumber(args, 'subBufferSize'),
         ...optionalNumber(args, 'timeoutMs'),
       },
-      new ConnectionSink(connection, requestId),
+      new ConnectionSink(connection, requestId, args.incremental === true),
+      {
+        // The process is exiting: the session sent every packet and the
+        // trace; the final counters follow, and the main thread's exit waits
+        // until they have left the process, so the client's summary is exact.
+        exitDrain: true,
+        atExit: (stats) => {
+          atExit(stats);
+          return connection.flush();
+        },
+      },
     );
     // Progress only while recording: an idle server holds no timer.
     const timer = setInterval(
@@ -185,6 +215,11 @@ export function recordingCommands(): RecordingCommands {
     };
     const entry: Streaming = { session, connection, requestId, patterns, end };
     streaming.add(entry);
+    atExit = (stats) => {
+      clearInterval(timer);
+      streaming.delete(entry);
+      connection.event(requestId, 'end', stats);
+    };
     // The client went away: stop recording for it (its packets go nowhere).
     connection.onClose(() => {
       if (streaming.has(entry)) void end();

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { threadId, type Worker } from 'node:worker_threads';
 import { MarkersError } from '../errors/markers-error.js';
-import { spawnModuleWorker } from '../threads/spawn.js';
+import { spawnInternalWorker } from '../threads/spawn.js';
 import { prepareTraceDirectory } from '../trace/writer.js';
 import {
   type PendingRecording,
@@ -103,7 +103,7 @@ export async function startRecording(options: RecordOptions): Promise<Recording>
   }
   const output = resolve(options.output);
   prepareTraceDirectory(output);
-  const worker = spawnModuleWorker(WORKER_URL, { name: 'markers-consumer' });
+  const worker = spawnInternalWorker(WORKER_URL, 'markers-consumer');
   // The consumer never keeps the application alive: stop() is what finishes the trace.
   worker.unref();
   const [first] = (await Promise.race([

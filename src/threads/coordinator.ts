@@ -35,6 +35,7 @@ import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import {
   defaultThreadName,
+  internalThreadName,
   type Membership,
   THREADS_CHANNEL,
   THREADS_KEY,
@@ -414,11 +415,17 @@ export function getCoordinator(options: { internal?: boolean; name?: string } = 
   }
   // Possibly another copy's Coordinator class: same protocol, so it is used as is.
   if (found?.coordinator !== undefined) return found.coordinator as Coordinator;
-  const self: ThreadInfo = {
-    id: threadId,
-    name: options.name ?? defaultThreadName(),
-    internal: options.internal ?? false,
-  };
+  // markers' own workers are internal from their first registration on, even
+  // when something imports markers in them before their entry module runs.
+  const internalName = internalThreadName();
+  const self: ThreadInfo =
+    internalName !== undefined
+      ? { id: threadId, name: internalName, internal: true }
+      : {
+          id: threadId,
+          name: options.name ?? defaultThreadName(),
+          internal: options.internal ?? false,
+        };
   const joined = found?.membership;
   let coordinator: Coordinator;
   if (joined !== undefined && joined.self.internal === self.internal) {

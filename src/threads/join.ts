@@ -15,7 +15,7 @@
  * The channel is unref'd: it never keeps a process alive, and it wakes no
  * thread while nothing is sent.
  */
-import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
+import { BroadcastChannel, isMainThread, threadId, workerData } from 'node:worker_threads';
 
 /** Bump when messages change incompatibly; threads on another version do not hear each other. */
 export const THREADS_PROTOCOL = 1;
@@ -65,6 +65,16 @@ export function threadsHolder(): ThreadsHolder | undefined {
   return (globalThis as { [THREADS_KEY]?: ThreadsHolder })[THREADS_KEY];
 }
 
+/** The workerData key that marks markers' own workers; its value is the thread's name. Part of the threads protocol. */
+export const INTERNAL_KEY = 'markers:internal-thread';
+
+/** This thread's name when it is one of markers' own workers (spawn.ts marks them), else undefined. */
+export function internalThreadName(): string | undefined {
+  if (isMainThread || typeof workerData !== 'object' || workerData === null) return undefined;
+  const name = (workerData as Record<string, unknown>)[INTERNAL_KEY];
+  return typeof name === 'string' ? name : undefined;
+}
+
 export function defaultThreadName(): string {
   return isMainThread ? 'main' : `worker-${threadId}`;
 }
@@ -78,7 +88,12 @@ type StubMessage = { readonly type?: unknown; readonly thread?: ThreadInfo; read
  */
 export function joinThreads(): void {
   if (threadsHolder() !== undefined) return;
-  const self: ThreadInfo = { id: threadId, name: defaultThreadName(), internal: false };
+  // An internal worker that imports markers (an inherited --import, say) joins as internal.
+  const internalName = internalThreadName();
+  const self: ThreadInfo =
+    internalName !== undefined
+      ? { id: threadId, name: internalName, internal: true }
+      : { id: threadId, name: defaultThreadName(), internal: false };
   const channel = new BroadcastChannel(THREADS_CHANNEL);
   // Never keep the process alive for control traffic.
   (channel as unknown as { unref(): void }).unref();

@@ -11,6 +11,6 @@ import { installProbeHandlers } from '../probe/thread-handlers.js';
 import { installRecordHandlers } from '../record/thread-handlers.js';
 
 installRecordHandlers();
+installAggregateHandlers();
 installProbeHandlers();
 installThreadHandlers();
-installAggregateHandlers();

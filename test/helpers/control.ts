@@ -37,10 +37,17 @@ export interface App {
 export function startApp(
   socketDir: string,
   args: readonly string[] = [],
-  options: { script?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string } = {},
+  options: {
+    script?: string;
+    env?: NodeJS.ProcessEnv;
+    nodeArgs?: string[];
+    cwd?: string;
+    /** Another Node binary than the one running the tests. */
+    node?: string;
+  } = {},
 ): Promise<App> {
   const child = spawn(
-    process.execPath,
+    options.node ?? process.execPath,
     [
       ...(options.nodeArgs ?? ['--import', 'tsx', '--import', REGISTER]),
       options.script ?? APP,

@@ -44,6 +44,7 @@ interface ThreadState {
 
 const STATE = Symbol.for('markers.aggregate.thread');
 const INSTALLED = Symbol.for('markers.aggregate.handlers');
+const COORDINATOR_KEY = Symbol.for('markers.threads');
 
 function state(): ThreadState {
   const holder = globalThis as { [STATE]?: ThreadState };
@@ -125,7 +126,7 @@ function stop(args: unknown): PartSnapshot | null {
   return aggregation.snapshot();
 }
 
-/** Makes this thread answer aggregation commands, now (threads/services.ts calls it on the first command). Idempotent per thread. */
+/** Makes this thread answer aggregation commands, now. Idempotent per thread. */
 export function installAggregateHandlers(): void {
   const holder = globalThis as { [INSTALLED]?: boolean };
   if (holder[INSTALLED] === true) return;
@@ -135,4 +136,18 @@ export function installAggregateHandlers(): void {
   coordinator.handle(AggregateOp.START, start);
   coordinator.handle(AggregateOp.READ, read);
   coordinator.handle(AggregateOp.STOP, stop);
+}
+
+/**
+ * What importing markers does, as for probe modules: install now when the
+ * thread's coordinator exists, else at the end of this turn, so that an
+ * internal thread that imports markers before declaring itself internal is
+ * not made an application thread by the import.
+ */
+export function scheduleAggregateHandlers(): void {
+  if ((globalThis as { [COORDINATOR_KEY]?: unknown })[COORDINATOR_KEY] !== undefined) {
+    installAggregateHandlers();
+    return;
+  }
+  setImmediate(installAggregateHandlers).unref();
 }
