@@ -58,12 +58,28 @@ try {
   step('which processes can be controlled?');
   markers('ps');
   step('what markers does the service have?');
-  markers('list', '-p', String(service.pid));
+  markers('list', '-p', String(service.pid), 'http:*');
+  markers('list', '-p', String(service.pid), 'pool:*');
 
-  step('record every http and pool marker for 3 seconds');
+  step("Node's own channels as markers, with no code change: the HTTP server the service runs");
+  markers('list', '-p', String(service.pid), 'node:http.*');
+  markers('tail', '-p', String(service.pid), 'node:http.server_end', '--duration', '1s');
+
+  step("record the service's http and pool markers, and Node's node:http.* ones, for 3 seconds");
   rmSync(TRACE, { recursive: true, force: true });
   rmSync(PERFETTO, { force: true });
-  markers('record', '-p', String(service.pid), 'http:*', 'pool:*', '-o', TRACE, '--duration', '3s');
+  markers(
+    'record',
+    '-p',
+    String(service.pid),
+    'http:*',
+    'pool:*',
+    'node:http.*',
+    '-o',
+    TRACE,
+    '--duration',
+    '3s',
+  );
   markers('convert', TRACE, '--to', 'perfetto', '-o', PERFETTO);
 
   step('load a probe module computing a latency histogram, in the live process');

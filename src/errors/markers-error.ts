@@ -105,6 +105,8 @@ export const ErrorCode = {
   NO_MATCH: 'ERR_NO_MATCH',
   /** The trace directory (or a stream file in it) was deleted or replaced while recording. */
   TRACE_DIR_GONE: 'ERR_TRACE_DIR_GONE',
+  /** A channel marker's `pick` threw or returned no argument list (counted; reported once per channel). */
+  CHANNEL_PICK: 'ERR_CHANNEL_PICK',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
