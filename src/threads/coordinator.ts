@@ -162,9 +162,10 @@ export class Coordinator {
       for (const message of joined.queued.splice(0)) this.#receive(message as Message);
       return; // the join said hello, and says bye when a worker exits
     }
-    this.#channel = new BroadcastChannel(THREADS_CHANNEL) as unknown as ThreadsChannel;
+    const channel = new BroadcastChannel(THREADS_CHANNEL);
     // Never keep the process alive for control traffic.
-    (this.#channel as unknown as { unref(): void }).unref();
+    (channel as unknown as { unref(): void }).unref();
+    this.#channel = channel as unknown as ThreadsChannel;
     this.#channel.onmessage = receive;
     this.#post({ type: 'hello', thread: self });
     if (!isMainThread) process.once('exit', () => this.close());

@@ -32,8 +32,8 @@ export interface ThreadInfo {
 }
 
 /**
- * The channel as the threads protocol uses it, typed structurally so that the
- * package's public types (ThreadInfo reaches them) need no @types/node.
+ * What the threads use of their BroadcastChannel, typed structurally so that
+ * the package's public types need no @types/node.
  */
 export interface ThreadsChannel {
   postMessage(message: unknown): void;
@@ -97,12 +97,8 @@ export function joinThreads(): void {
   const channel = new BroadcastChannel(THREADS_CHANNEL);
   // Never keep the process alive for control traffic.
   (channel as unknown as { unref(): void }).unref();
-  const membership: Membership = {
-    self,
-    channel: channel as unknown as ThreadsChannel,
-    peers: new Map(),
-    queued: [],
-  };
+  const shared: ThreadsChannel = channel as unknown as ThreadsChannel;
+  const membership: Membership = { self, channel: shared, peers: new Map(), queued: [] };
   const holder: ThreadsHolder = { protocol: THREADS_PROTOCOL, membership, coordinator: undefined };
   Object.defineProperty(globalThis, THREADS_KEY, { value: holder });
   const post = (message: unknown): void => {
