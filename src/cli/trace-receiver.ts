@@ -10,7 +10,8 @@
  * a valid trace of what arrived.
  */
 import type { Frame } from '../control/protocol.js';
-import { fromWireTrace, type TraceFrameHeader, type WireTrace } from '../control/trace-wire.js';
+import { traceFrameHeader } from '../control/reply-shapes.js';
+import { fromWireTrace, type WireTrace } from '../control/trace-wire.js';
 import type { StreamDescription } from '../trace/metadata.js';
 import type { PacketSink } from '../trace/writer.js';
 
@@ -37,7 +38,10 @@ export class TraceReceiver {
   }
 
   async frame(frame: Frame): Promise<void> {
-    const header = frame.header as TraceFrameHeader;
+    // The target is untrusted: the stream id becomes a file name, and the stream's
+    // event classes go into the metadata. Throws WireShapeError (the client then
+    // drops the connection with ERR_PROTOCOL) for anything malformed.
+    const header = traceFrameHeader(frame.header, frame.payload.length);
     if (header.type === 'packet') {
       this.#streams.set(header.stream.id, header.stream);
       this.events += header.events;
