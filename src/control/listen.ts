@@ -10,11 +10,12 @@
 
 import { once } from 'node:events';
 import { unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { MarkersError } from '../errors/markers-error.js';
 import { spawnModuleWorker } from '../threads/spawn.js';
 import type { WireError } from './protocol.js';
-import { ensureSocketDirectory, socketPath } from './socket-dir.js';
+import { listenDirectory } from './socket-dir.js';
 import './thread-handlers.js';
 
 export interface ListenOptions {
@@ -43,8 +44,12 @@ function workerUrl(): URL {
 }
 
 async function start(options: ListenOptions): Promise<ControlHandle> {
-  ensureSocketDirectory();
-  const path = socketPath(process.pid);
+  const { dir, warning } = listenDirectory();
+  if (warning !== undefined) {
+    // The server starts anyway (in a fallback directory); the user is told why and what to do.
+    process.emitWarning(`markers control socket: ${warning}`, { code: 'ERR_UNSAFE_SOCKET_DIR' });
+  }
+  const path = join(dir, `${process.pid}.sock`);
   const worker: Worker = spawnModuleWorker(workerUrl(), {
     name: 'markers-control',
     // Not the application's flags: `--import markers/register` would run in this

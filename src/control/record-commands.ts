@@ -63,7 +63,30 @@ function patternsArg(args: Record<string, unknown>, cmd: string, required: boole
 
 function optionalNumber(args: Record<string, unknown>, key: string): { [k: string]: number } {
   const value = args[key];
-  return typeof value === 'number' ? { [key]: value } : {};
+  if (value === undefined) return {};
+  if (typeof value !== 'number') {
+    throw new MarkersError(ErrorCode.INVALID_ARGUMENT, `"${key}" must be a number`, { key });
+  }
+  return { [key]: value };
+}
+
+/** The recording mode asked for: one of `allowed`, `fallback` when absent; anything else is refused. */
+function modeArg<M extends string>(
+  args: Record<string, unknown>,
+  cmd: string,
+  allowed: readonly M[],
+  fallback: M,
+): M {
+  const mode = args.mode;
+  if (mode === undefined) return fallback;
+  if (typeof mode !== 'string' || !(allowed as readonly string[]).includes(mode)) {
+    throw new MarkersError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${cmd}: "mode" must be ${allowed.join(' or ')}, got ${JSON.stringify(mode)}`,
+      { cmd, mode: String(mode) },
+    );
+  }
+  return mode as M;
 }
 
 /** What enable and record report: which threads record, and which could not join (yet). */
@@ -118,6 +141,8 @@ export function recordingCommands(): RecordingCommands {
 
   commands.set('enable', (args) =>
     serial(async () => {
+      // The flight recorder only overwrites; asking for another mode is an error, not ignored.
+      modeArg(args, 'enable', ['overwrite'], 'overwrite');
       const wanted = patternsArg(args, 'enable', true);
       const current = flight?.patterns ?? [];
       const union = [...new Set([...current, ...wanted])];
@@ -161,7 +186,7 @@ export function recordingCommands(): RecordingCommands {
 
   commands.set('record', async (args, { connection, requestId }) => {
     const patterns = patternsArg(args, 'record', true);
-    const mode = args.mode === 'overwrite' ? 'overwrite' : 'discard';
+    const mode = modeArg(args, 'record', ['discard', 'overwrite'], 'discard');
     const session = await RecordingSession.start(
       {
         markers: patterns,

@@ -78,6 +78,15 @@ export const ErrorCode = {
   PROBE_MODULE_NOT_LOADED: 'ERR_PROBE_MODULE_NOT_LOADED',
   /** A `.ts` probe module, and neither esbuild nor typescript can be found to transpile it. */
   PROBE_MODULE_TRANSPILER: 'ERR_PROBE_MODULE_TRANSPILER',
+  /**
+   * A control socket is not what it claims: owned by another user than its
+   * directory's, not a socket, or held by another process than its name says.
+   */
+  UNTRUSTED_TARGET: 'ERR_UNTRUSTED_TARGET',
+  /** The control server has as many connections as it allows; this one was refused. */
+  TOO_MANY_CONNECTIONS: 'ERR_TOO_MANY_CONNECTIONS',
+  /** A control command failed with an error that carries no code (a bug in markers or a probe); the message says what. */
+  HANDLER_FAILED: 'ERR_HANDLER_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { ControlClient } from '../../control/client.js';
-import { socketPath } from '../../control/socket-dir.js';
+import { findTarget, openTarget, type Target } from '../../control/discovery.js';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { createTraceDirectory } from '../../trace/writer.js';
 import { type Command, type CommandContext, UsageError } from '../command.js';
@@ -25,15 +23,20 @@ function quoteForNodeOptions(arg: string): string {
   return /[\s"\\]/.test(arg) ? `"${arg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : arg;
 }
 
-/** Waits for the child's socket: it appears once its control server listens. */
-async function waitForSocket(
+/**
+ * Waits for the child's socket to appear in one of this user's trusted socket
+ * directories (the child may have fallen back from a squatted one), through
+ * the same discovery and checks as every other command.
+ */
+async function waitForTarget(
   pid: number,
   env: NodeJS.ProcessEnv,
   exited: () => boolean,
-): Promise<string> {
-  const path = socketPath(pid, env);
+): Promise<Target> {
   const deadline = Date.now() + HOLD_MS;
-  while (!existsSync(path)) {
+  for (;;) {
+    const target = findTarget(pid, env);
+    if (target !== undefined) return target;
     if (exited()) {
       throw new MarkersError(
         ErrorCode.TARGET_EXITED,
@@ -47,12 +50,11 @@ async function waitForSocket(
       throw new MarkersError(
         ErrorCode.NO_TARGET,
         `process ${pid} did not start its control server within ${HOLD_MS} ms (see its warnings)`,
-        { pid, path },
+        { pid },
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return path;
 }
 
 async function runAndRecord(
@@ -83,8 +85,8 @@ async function runAndRecord(
       resolve(1);
     });
   });
-  const path = await waitForSocket(child.pid ?? -1, context.env, () => exitCode !== null);
-  const client = await ControlClient.connect(path, child.pid);
+  const target = await waitForTarget(child.pid ?? -1, context.env, () => exitCode !== null);
+  const client = await openTarget(target);
   const progress = new Progress(context);
   try {
     const result = await streamRecording(client, sink, {
