@@ -1,7 +1,7 @@
 // Real processes for the control tests: a private socket directory, a traced
 // app started with the register import, and CLI invocations as a user types them.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,21 +37,27 @@ export interface App {
 export function startApp(
   socketDir: string,
   args: readonly string[] = [],
-  options: { script?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string } = {},
+  options: {
+    script?: string;
+    env?: NodeJS.ProcessEnv;
+    nodeArgs?: string[];
+    cwd?: string;
+    /** Runs node through this command (e.g. runuser -u USER --); the app's pid is then its child's. */
+    prefix?: readonly string[];
+  } = {},
 ): Promise<App> {
-  const child = spawn(
+  const nodeArgv = [
     process.execPath,
-    [
-      ...(options.nodeArgs ?? ['--import', 'tsx', '--import', REGISTER]),
-      options.script ?? APP,
-      ...args,
-    ],
-    {
-      cwd: options.cwd ?? ROOT,
-      env: { ...process.env, MARKERS_SOCKET_DIR: socketDir, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+    ...(options.nodeArgs ?? ['--import', 'tsx', '--import', REGISTER]),
+    options.script ?? APP,
+    ...args,
+  ];
+  const argv = [...(options.prefix ?? []), ...nodeArgv];
+  const child = spawn(argv[0] as string, argv.slice(1), {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, MARKERS_SOCKET_DIR: socketDir, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   const waiters: { text: string; resolve: () => void }[] = [];
   const onData = (chunk: Buffer): void => {
@@ -70,7 +76,9 @@ export function startApp(
   );
   const app: App = {
     child,
-    pid: child.pid as number,
+    get pid(): number {
+      return options.prefix === undefined ? (child.pid as number) : (childPid(child.pid) ?? -1);
+    },
     output: () => out,
     waitFor(text) {
       if (out.includes(text)) return Promise.resolve();
@@ -106,6 +114,16 @@ export function startApp(
     },
   };
   return app.waitFor('ready').then(() => app);
+}
+
+/** The first child of `pid`: the app when a prefix command (runuser) forked it. */
+export function childPid(pid: number | undefined): number | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return text === '' ? undefined : Number(text.split(' ')[0]);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface CliResult {
