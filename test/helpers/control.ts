@@ -42,7 +42,7 @@ export function startApp(
     env?: NodeJS.ProcessEnv;
     nodeArgs?: string[];
     cwd?: string;
-    /** Runs node through this command (e.g. runuser -u USER --); the app's pid is then its child's. */
+    /** Runs node through this command (runuser -u USER --, prlimit ...); the app is it or its child. */
     prefix?: readonly string[];
   } = {},
 ): Promise<App> {
@@ -77,7 +77,10 @@ export function startApp(
   const app: App = {
     child,
     get pid(): number {
-      return options.prefix === undefined ? (child.pid as number) : (childPid(child.pid) ?? -1);
+      // runuser forks the app; prlimit or `sh -c 'exec ...'` become it.
+      return options.prefix === undefined
+        ? (child.pid as number)
+        : (childPid(child.pid) ?? (child.pid as number));
     },
     output: () => out,
     waitFor(text) {
