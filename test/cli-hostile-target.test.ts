@@ -154,3 +154,17 @@ test('ps: a target whose info has the wrong shape is a row with ERR_PROTOCOL, th
     await good.stop();
   }
 });
+
+test('strings from a target cannot drive the terminal: control characters are printed escaped', async () => {
+  const app = await startHostile('terminal-escapes');
+  try {
+    const ps = await cli(sockets.dir, ['ps']);
+    assert.equal(ps.code, 0, ps.stderr);
+    assert.match(ps.stdout, /hostile\\x1b\]0;pwned\\x07\\x1b\[2J\\x0dfake/);
+    const list = await cli(sockets.dir, ['list', '-p', String(app.pid)]);
+    assert.equal(list.code, 1);
+    assert.equal(list.stderr, 'markers: ERR_X: a\\x1b[2J markers: fake line\\x9b\n');
+  } finally {
+    await app.stop();
+  }
+});

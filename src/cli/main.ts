@@ -14,6 +14,7 @@ import {
   UsageError,
 } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { printable } from './format.js';
 
 const COMMON_OPTIONS: Options = {
   help: { type: 'boolean', short: 'h' },
@@ -108,7 +109,7 @@ export async function main(
     const code = isMarkersError(error) ? error.code : 'ERR_UNEXPECTED';
     const message = error instanceof Error ? error.message : String(error);
     if (json) io.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
-    io.stderr.write(`markers: ${code}: ${message.replaceAll('\n', ' ')}\n`);
+    io.stderr.write(`markers: ${printable(code)}: ${printable(message.replaceAll('\n', ' '))}\n`);
     return ExitCode.ERROR;
   } finally {
     process.off('SIGINT', onSignal);

@@ -6,6 +6,7 @@ import type { ControlClient } from '../control/client.js';
 import type { ThreadOutcome } from '../control/commands.js';
 import { connectTarget } from '../control/discovery.js';
 import { type CommandContext, type Options, UsageError, type Values } from './command.js';
+import { printable } from './format.js';
 
 export const TARGET_OPTIONS: Options = {
   pid: { type: 'string', short: 'p' },
@@ -63,7 +64,9 @@ export function reportThreadProblems(
     if (o.ok) continue;
     any = true;
     context.stderr.write(
-      `markers: thread ${o.thread.name} (id ${o.thread.id}): ${o.error?.code}: ${o.error?.message}\n`,
+      `${printable(
+        `markers: thread ${o.thread.name} (id ${o.thread.id}): ${o.error?.code}: ${o.error?.message}`,
+      )}\n`,
     );
   }
   return any;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { ProbeModuleInfo } from '../../probe/manager.js';
 import { type Command, ExitCode, UsageError } from '../command.js';
+import { printable } from '../format.js';
 import {
   printJson,
   rejectExtraArguments,
@@ -41,7 +42,7 @@ ${TARGET_HELP}`,
     }
     const markers = new Set(info.threads.flatMap((t) => t.probes.flatMap((p) => p.markers)));
     context.stdout.write(
-      `loaded ${info.name} from ${info.path} in ${info.threads.length} thread(s); ${markers.size} marker(s) connected\n`,
+      `${printable(`loaded ${info.name} from ${info.path} in ${info.threads.length} thread(s); ${markers.size} marker(s) connected`)}\n`,
     );
     return ExitCode.OK;
   },
