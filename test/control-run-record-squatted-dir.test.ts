@@ -37,7 +37,7 @@ function filesUnder(dir: string): string[] {
 }
 
 test('run --record never trusts a squatted socket directory, nor a socket another user put there', {
-  skip: typeof user === 'string' ? user : false,
+  skip,
 }, async () => {
   if (typeof user === 'string') return;
   const tmp = stickyTmp();
