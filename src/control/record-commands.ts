@@ -28,6 +28,12 @@ import type { Connection, ServerCommand } from './server.js';
 import { ConnectionSink, toWireTrace } from './trace-wire.js';
 
 const PROGRESS_MS = 500;
+/**
+ * Streaming recordings at once, over all clients: each holds ring buffers in
+ * every thread, so a client looping on `record` must not grow the target
+ * without bound. Beyond it, `record` is ERR_TOO_MANY_RECORDINGS.
+ */
+export const MAX_STREAMING_RECORDINGS = 16;
 
 /** Swallows a flight recording that is stopped without a snapshot. */
 const NULL_SINK: PacketSink = {
@@ -110,6 +116,7 @@ export function recordingCommands(): RecordingCommands {
   let flight: { session: RecordingSession; patterns: string[] } | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   const streaming = new Set<Streaming>();
+  let starting = 0;
   const commands = new Map<string, ServerCommand>();
 
   const serial = <T>(operation: () => Promise<T>): Promise<T> => {
@@ -186,7 +193,16 @@ export function recordingCommands(): RecordingCommands {
 
   commands.set('record', async (args, { connection, requestId }) => {
     const patterns = patternsArg(args, 'record', true);
+    if (streaming.size + starting >= MAX_STREAMING_RECORDINGS) {
+      throw new MarkersError(
+        ErrorCode.TOO_MANY_RECORDINGS,
+        `record: ${MAX_STREAMING_RECORDINGS} recordings are running in this process, its limit; stop one first`,
+        { limit: MAX_STREAMING_RECORDINGS },
+      );
+    }
     const mode = modeArg(args, 'record', ['discard', 'overwrite'], 'discard');
+    // Counted while starting too, so that requests arriving together cannot all pass the check.
+    starting++;
     const session = await RecordingSession.start(
       {
         markers: patterns,
@@ -196,7 +212,9 @@ export function recordingCommands(): RecordingCommands {
         ...optionalNumber(args, 'timeoutMs'),
       },
       new ConnectionSink(connection, requestId),
-    );
+    ).finally(() => {
+      starting--;
+    });
     // Progress only while recording: an idle server holds no timer.
     const timer = setInterval(
       () => connection.event(requestId, 'progress', session.stats()),

@@ -87,6 +87,8 @@ export const ErrorCode = {
   TOO_MANY_CONNECTIONS: 'ERR_TOO_MANY_CONNECTIONS',
   /** A control command failed with an error that carries no code (a bug in markers or a probe); the message says what. */
   HANDLER_FAILED: 'ERR_HANDLER_FAILED',
+  /** As many streaming recordings as a process allows are running; stop one first. */
+  TOO_MANY_RECORDINGS: 'ERR_TOO_MANY_RECORDINGS',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
