@@ -74,6 +74,18 @@ export function startApp(
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
+  /** Kills the app, and with a prefix (runuser forks) the prefix process too. */
+  const kill = (): void => {
+    const pid = options.prefix === undefined ? undefined : childPid(child.pid);
+    if (pid !== undefined) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    child.kill('SIGKILL');
+  };
   const app: App = {
     child,
     get pid(): number {
@@ -110,13 +122,20 @@ export function startApp(
     },
     async stop() {
       child.stdin?.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), WAIT_MS);
+      const timer = setTimeout(() => kill(), WAIT_MS);
       const code = await exited;
       clearTimeout(timer);
       return code;
     },
   };
-  return app.waitFor('ready').then(() => app);
+  // A child that never gets ready must not outlive the test (it would keep the test file running).
+  return app.waitFor('ready').then(
+    () => app,
+    (error: unknown) => {
+      kill();
+      throw error;
+    },
+  );
 }
 
 /** The first child of `pid`: the app when a prefix command (runuser) forked it. */
