@@ -9,14 +9,19 @@
  *      function, so a regression shows its reason ("wrong map", ...).
  * Exits 1 when a step that must keep the code optimised did not.
  * test/registry-enable-no-foreign-deopt.test.ts asserts the same steps.
+ * `--node V` (repeatable, or all) runs it under .runtimes/nodeV instead.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { statusBits } from './harness/v8-status.js';
+import { runUnderNodes } from './harness/versions.js';
+
+const delegated = await runUnderNodes(fileURLToPath(import.meta.url), process.argv.slice(2));
+if (delegated !== undefined) process.exit(delegated);
 
 const FIXTURE = fileURLToPath(new URL('../test/helpers/deopt-fixture.ts', import.meta.url));
-const TURBOFANNED = 1 << 6;
-const INTERPRETED = 1 << 7;
-const BASELINE = 1 << 15;
+// The fixture runs on this same binary: its status bits are this V8's.
+const { TURBOFANNED, INTERPRETED, BASELINE } = statusBits();
 
 /** Steps after which useA must still run TurboFan code; the last one is the control. */
 const EXPECT: Record<string, boolean> = {
@@ -45,6 +50,7 @@ function describe(status: number): string {
 const lines = run([]).trim().split('\n');
 const report = JSON.parse(lines[lines.length - 1] ?? '{}') as { steps: Record<string, number> };
 let failed = false;
+process.stdout.write(`Node ${process.version} (V8 ${process.versions.v8})\n`);
 process.stdout.write('useA() fires marker deopt:a; its V8 state after each step:\n');
 for (const [step, keep] of Object.entries(EXPECT)) {
   const status = report.steps[step];

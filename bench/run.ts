@@ -1,5 +1,5 @@
 /**
- * The benchmark runner: `npm run bench -- [--filter TEXT]... [--quick] [--json] [--rounds N] [--list] [--no-gc]`.
+ * The benchmark runner: `npm run bench -- [--node V]... [--filter TEXT]... [--quick] [--json] [--rounds N] [--list] [--no-gc]`.
  * Discovers the suites in bench/suites/, runs each selected case in a child
  * process of its own, one after another (never two at once: they would
  * share the 2 cores), and prints a table or JSON.
@@ -10,17 +10,22 @@ import { parseArgs } from 'node:util';
 import { discoverSuites, selectCases } from './harness/discover.js';
 import { type CaseOutcome, formatTable, toJson, verdictOf } from './harness/report.js';
 import { runCase } from './harness/spawn.js';
+import { runUnderNodes } from './harness/versions.js';
 
 const USAGE = `usage: npm run bench -- [options]
+  --node V        run everything under .runtimes/nodeV (20, 22, 24, 26, or all); repeatable
   --filter TEXT   run the cases whose id (suite/case) contains TEXT; repeatable
   --quick         few short rounds: a smoke test, not a measurement
   --rounds N      rounds per case (default 81, quick 9)
   --json          print one JSON document on stdout instead of the table
   --list          list the case ids and exit
   --no-gc         skip the gc() after each case's prepare (see docs/bench.md, Method)
-example: npm run bench -- --filter disabled --filter dc-`;
+example: npm run bench -- --filter disabled --filter dc-
+         npm run bench -- --node all --filter core/`;
 
 async function main(): Promise<number> {
+  const delegated = await runUnderNodes(fileURLToPath(import.meta.url), process.argv.slice(2));
+  if (delegated !== undefined) return delegated;
   const { values } = parseArgs({
     options: {
       filter: { type: 'string', multiple: true },

@@ -32,3 +32,22 @@ if (!present()) {
     process.exit(1);
   }
 }
+
+// [runtimes] The Bun and Deno suite runs the binaries scripts/runtimes.sh
+// unpacks into .runtimes/ (from npm); the browser test runs headless Chromium.
+const RUNTIMES = ['.runtimes/bun/bin/bun', '.runtimes/deno/bin/deno'];
+if (!RUNTIMES.every((exe) => existsSync(exe))) {
+  console.error('npm test runs Bun and Deno too; installing them: scripts/runtimes.sh bun deno');
+  const run = spawnSync('scripts/runtimes.sh', ['bun', 'deno'], { stdio: 'inherit' });
+  if (run.status !== 0 || !RUNTIMES.every((exe) => existsSync(exe))) {
+    console.error('npm test: scripts/runtimes.sh bun deno failed; see above.');
+    process.exit(1);
+  }
+}
+const CHROMIUM = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
+if (!CHROMIUM.some((exe) => existsSync(exe))) {
+  console.error(
+    'npm test runs the browser core in headless Chromium.\nOn Debian: sudo apt-get install -y chromium-headless-shell (or chromium)',
+  );
+  process.exit(1);
+}

@@ -1,56 +1,143 @@
-export { type ControlHandle, type ListenOptions, listen } from './control/listen.js';
+/**
+ * The package root on Node, Bun and Deno.
+ *
+ * Importing it loads the core (core.ts: declaration and registry code) and
+ * joins this thread to the process's threads, so the CLI can reach it: one
+ * BroadcastChannel, no tracer code, no timer, worker, socket or file. The
+ * rest of the API loads on first use, behind the same names and contracts:
+ * add a lazily loaded function with `onFirstCall(() => import(...), 'name')`,
+ * and its types with `export type` (erased, so they load nothing).
+ */
+import { resolve } from 'node:path';
+import type { PendingAggregation } from './aggregate/aggregate.js';
+import { StartingAggregation } from './aggregate/pending.js';
+import type { AggregateOptions } from './aggregate/spec.js';
+import { loadOnce, onFirstCall } from './lazy.js';
+import type { ProbeModule } from './probe/module-shape.js';
+import { type PendingRecording, type RecordOptions, StartingRecording } from './record/pending.js';
+import { joinThreads } from './threads/join.js';
+
+export type {
+  AggregateSnapshot,
+  Aggregation,
+  PendingAggregation,
+  ThreadProblem,
+} from './aggregate/aggregate.js';
+export type {
+  AggregateGroup,
+  AggregateResult,
+  Bucket as AggregateBucket,
+} from './aggregate/snapshot/summarize.js';
+export type {
+  GroupSnapshot,
+  HistSnapshot,
+  KeyValue,
+  LatencyCounters,
+  PartSnapshot,
+} from './aggregate/snapshot/types.js';
+export type { AggregateOptions, AggregateSpec } from './aggregate/spec.js';
+export type { ControlHandle, ListenOptions } from './control/listen.js';
 export {
+  type CheckArgs,
+  type CheckFormat,
+  type CheckName,
+  type ConnectOptions,
+  type Conversion,
+  connect,
   ErrorCode,
+  type Field,
+  FieldType,
+  type FormatArgs,
   isMarkersError,
+  listMarkers,
+  type Marker,
+  type MarkerInfo,
+  MarkerMode,
   MarkersError,
-} from './errors/markers-error.js';
-export type { CheckFormat, CheckName, Conversion, Field, FormatArgs } from './marker/format.js';
-export { FieldType } from './marker/format.js';
-export { type Marker, marker } from './marker/marker.js';
-export { type LoadedProbeModule, loadProbeModule } from './probe/load.js';
+  marker,
+  type Probe,
+  type SkippedMarker,
+  VERSION,
+} from './core.js';
+export type { LoadedProbeModule } from './probe/load.js';
 export type { ProbeEntryInfo, ThreadModuleInfo } from './probe/local-module.js';
-export {
-  type LoadOptions,
-  type ManagerOptions,
-  type ProbeModuleInfo,
-  ProbeModuleManager,
-  type ProbeThreads,
-  type ThreadModuleError,
-  type ThreadReport,
+export type {
+  LoadOptions,
+  ManagerOptions,
+  ProbeModuleInfo,
+  ProbeThreads,
+  ThreadModuleError,
+  ThreadReport,
 } from './probe/manager.js';
-export {
-  defineProbeModule,
-  type ProbeContext,
-  type ProbeModule,
-  type ProbeModuleEntry,
-  type ProbeModuleFunction,
+export { ProbeModuleManager } from './probe/manager-on-demand.js';
+export type {
+  ProbeContext,
+  ProbeModule,
+  ProbeModuleEntry,
+  ProbeModuleFunction,
 } from './probe/module-shape.js';
-export {
-  type PendingRecording,
-  type Recording,
-  type RecordOptions,
-  record,
-} from './record/record.js';
-export {
-  type PacketSink,
-  RECORDING_DEFAULTS,
-  type RecordingOptions,
-  RecordingSession,
-  type RecordingStats,
-  type ThreadRecordingStats,
+export type { PendingRecording, Recording, RecordOptions } from './record/pending.js';
+export type {
+  PacketSink,
+  RecordingOptions,
+  RecordingStats,
+  ThreadRecordingStats,
 } from './record/session.js';
-export { connect, listMarkers } from './registry/api.js';
-export type { ConnectOptions, Probe, SkippedMarker } from './registry/probe.js';
-export { type MarkerInfo, MarkerMode } from './registry/registry.js';
-export { createTraceDirectory, type TraceDirectorySink } from './trace/writer.js';
-export { VERSION } from './version.js';
+export type { TraceDirectorySink } from './trace/writer.js';
 
-import { scheduleProbeHandlers } from './probe/thread-handlers.js';
-import { installRecordHandlers } from './record/thread-handlers.js';
+/**
+ * Starts the control server (same as `node --import markers/register`).
+ * Calling it again returns the same server. Rejects with
+ * ERR_UNSAFE_SOCKET_DIR or ERR_CONTROL_SERVER (see control/listen.ts).
+ */
+export const listen = onFirstCall(() => import('./control/listen.js'), 'listen');
 
-// Every thread that imports markers answers recording commands (the coordinator's
-// START/FLUSH/STOP), so a recording started anywhere reaches it.
-installRecordHandlers();
+/** Loads a probe module into this thread only (see probe/load.ts). */
+export const loadProbeModule = onFirstCall(() => import('./probe/load.js'), 'loadProbeModule');
 
-// ... and the probe module manager's commands.
-scheduleProbeHandlers();
+const loadRecorder = loadOnce(() => import('./record/record.js'));
+
+/**
+ * Starts recording the markers `options.markers` matches, in every thread
+ * (and threads started later), into the trace directory `options.output`.
+ * Returns the Recording at once; await it to know every thread records.
+ *
+ * @throws (through the promise) MarkersError ERR_INVALID_ARGUMENT,
+ *   ERR_INVALID_PATTERN, ERR_TRACE_DIR_NOT_EMPTY, ERR_TRACE_WRITE.
+ */
+export function record(options: RecordOptions): PendingRecording {
+  const started = loadRecorder().then((recorder) => recorder.startRecording(options));
+  return new StartingRecording(outputOf(options), started);
+}
+
+// The absolute output path, known before the recorder loads (record.ts resolves it the same way).
+function outputOf(options: RecordOptions): string {
+  const output = (options as Partial<RecordOptions> | undefined)?.output;
+  return typeof output === 'string' && output !== '' ? resolve(output) : '';
+}
+
+const loadAggregator = loadOnce(() => import('./aggregate/aggregate.js'));
+
+/**
+ * Counts and histograms of the markers `options.markers` matches, in every
+ * thread (and threads started later): see aggregate/aggregate.ts. Returns the
+ * aggregation at once; await it to know every thread aggregates. Option
+ * errors (ERR_INVALID_ARGUMENT, ERR_INVALID_PATTERN, ERR_WHERE_SYNTAX,
+ * ERR_WHERE_FIELD, ERR_AGGREGATE_FIELD) arrive through the promise.
+ */
+export function aggregate(options: AggregateOptions): PendingAggregation {
+  const id = globalThis.crypto.randomUUID();
+  return new StartingAggregation(id, () =>
+    loadAggregator().then((aggregator) => ({ real: aggregator.aggregate(options, { id }) })),
+  );
+}
+
+/**
+ * Identity helper for typed probe modules: `export default defineProbeModule({ ... })`.
+ * Defined here, not in probe/, so that it loads no probe code.
+ */
+export function defineProbeModule<M extends ProbeModule>(module: M): M {
+  return module;
+}
+
+joinThreads();

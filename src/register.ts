@@ -27,5 +27,9 @@ if (isMainThread) {
     process.emitWarning(`markers control server not started: ${(error as Error).message}`, {
       code,
     });
+    // emitWarning prints on the next tick; Node 22+ may start the application
+    // before that tick, so one that exits at once would never show the warning.
+    // Wait for it: the warning comes before the application's first line.
+    await new Promise((resolve) => process.nextTick(resolve));
   }
 }

@@ -27,7 +27,7 @@ test('run --record starts the app with the control server and records from its f
     assert.equal(read.status, 0, read.stderr);
     const events = read.messages.flatMap((m) => (m.type === 'event' ? [m] : []));
     assert.equal(events[0]?.name, 'boot:start');
-    assert.ok(events.filter((e) => e.name === 'boot:tick').length > 10);
+    assert.equal(events.filter((e) => e.name === 'boot:tick').length, 50);
     // Fired just before process.exit: the exiting main thread waits for it to be drained.
     assert.equal(events.at(-1)?.name, 'boot:last');
 

@@ -43,7 +43,7 @@ test('a packed tarball installs into a fresh project, imports, type-checks and r
        await p.disconnect();
        console.log(JSON.stringify({ seen, off: m.fire === undefined, listed: listMarkers().map((i) => i.name) }));`,
     );
-    const out = execFileSync('node', ['main.js'], { cwd: app, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8' });
     assert.deepEqual(JSON.parse(out), { seen: [41], off: true, listed: ['app:hello'] });
 
     writeFileSync(
@@ -70,7 +70,7 @@ test('a packed tarball installs into a fresh project, imports, type-checks and r
         files: ['check.ts'],
       }),
     );
-    execFileSync('node', [tsc, '-p', 'tsconfig.json'], { cwd: app, stdio: 'pipe' });
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app, stdio: 'pipe' });
 
     const help = execFileSync(join(app, 'node_modules', '.bin', 'markers'), ['--help'], {
       encoding: 'utf8',

@@ -3,7 +3,8 @@
 // single event reaches the sink without waiting for a full packet or stop().
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { marker, type PacketSink, RecordingSession } from '../src/index.js';
+import { marker, type PacketSink } from '../src/index.js';
+import { RecordingSession } from '../src/record/session.js';
 import { waitFor } from './helpers/record.js';
 
 const rare = marker('live:rare', 'n %d');

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createTraceDirectory, marker, RecordingSession, record } from '../src/index.js';
+import { marker, record } from '../src/index.js';
+import { RecordingSession } from '../src/record/session.js';
+import { createTraceDirectory } from '../src/trace/writer.js';
 import { freshDir } from './helpers/record.js';
 import { captureWarnings } from './helpers/warnings.js';
 

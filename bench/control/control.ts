@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ControlClient } from '../../src/control/client.js';
 import { socketPath } from '../../src/control/socket-dir.js';
+import { runUnderNodes } from '../harness/versions.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const APP = join(ROOT, 'bench/control/idle-app.mjs');
@@ -102,7 +103,10 @@ async function latency(env: NodeJS.ProcessEnv): Promise<string> {
   return `record -> first event at the client: median ${median.toFixed(1)} ms, min ${samples[0]?.toFixed(1)} ms, max ${samples[samples.length - 1]?.toFixed(1)} ms over ${ROUNDS} recordings`;
 }
 
+const delegated = await runUnderNodes(fileURLToPath(import.meta.url), process.argv.slice(2));
+if (delegated !== undefined) process.exit(delegated);
 spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+console.log(`Node ${process.version} (V8 ${process.versions.v8})`);
 const dir = mkdtempSync(join(tmpdir(), 'markers-bench-'));
 const env = { ...process.env, MARKERS_SOCKET_DIR: join(dir, 'sockets') };
 try {

@@ -5,6 +5,7 @@
  */
 import type { Metric } from './case.js';
 import type { Summary } from './stats.js';
+import { statusBits } from './v8-status.js';
 
 export const RESULT_PREFIX = '@@bench-result ';
 
@@ -34,9 +35,5 @@ export interface CustomResult {
 
 export type ChildResult = LoopResult | CustomResult;
 
-/** %GetOptimizationStatus bits that matter here (V8 11.x, Node 20). */
-export const OptStatus = {
-  OPTIMIZED: 1 << 4,
-  TURBOFANNED: 1 << 6,
-  INTERPRETED: 1 << 7,
-} as const;
+/** %GetOptimizationStatus bits that matter here, for this process's V8 (see v8-status.ts). */
+export const OptStatus = statusBits();

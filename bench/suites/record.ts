@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { marker, type PacketSink, RecordingSession, record } from '../../src/index.js';
+import { marker, type PacketSink, record } from '../../src/index.js';
+import { RecordingSession } from '../../src/record/session.js';
 import { defineSuite, type Metric } from '../harness/case.js';
 
 const FORMAT = 'a %d b %f s %s';

@@ -35,8 +35,16 @@ export interface StreamOptions {
 
 export interface StreamResult {
   readonly started: StartedRecording;
-  /** The target's final counters; when it exited first, its last progress report (if any). */
+  /** The target's final counters; when it died first, its last progress report (if any). */
   readonly stats: RecordingStats | undefined;
+  /**
+   * `stats` are the final counters: from `stop`, or sent by a target that
+   * exited normally after delivering everything. False when the target died
+   * (killed, crashed): `stats` are then a lower bound, as of `statsAgeMs` ago.
+   */
+  readonly final: boolean;
+  /** How old `stats` were when the connection closed (when not final). */
+  readonly statsAgeMs: number | undefined;
   /** The target went away before the recording was stopped. */
   readonly exited: boolean;
   readonly receiver: TraceReceiver;
@@ -49,19 +57,26 @@ export async function streamRecording(
 ): Promise<StreamResult> {
   const receiver = new TraceReceiver(sink);
   let lastProgress: RecordingStats | undefined;
+  let lastProgressAt = 0;
+  let finalStats: RecordingStats | undefined;
   const started = await client.request<StartedRecording>(
     'record',
     {
       patterns: options.patterns,
       mode: options.mode,
+      // Only new event classes with each packet (trace-wire.ts).
+      incremental: true,
       ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     },
     {
       onFrame: (frame) => receiver.frame(frame),
       onEvent: (event, data) => {
+        // 'end' without a stop: the target exited and sent its final counters (exit drain).
+        if (event === 'end') finalStats = data as RecordingStats;
         if (event !== 'progress') return;
         lastProgress = data as RecordingStats;
+        lastProgressAt = performance.now();
         options.onProgress?.(lastProgress, receiver);
       },
     },
@@ -84,6 +99,7 @@ export async function streamRecording(
   if (onAbort !== undefined) options.signal.removeEventListener('abort', onAbort);
 
   let stats: RecordingStats | undefined;
+  let exited = client.isClosed;
   if (!client.isClosed) {
     try {
       const stopped = await client.request<{ stats: RecordingStats[] }>('stop');
@@ -91,10 +107,26 @@ export async function streamRecording(
     } catch (error) {
       // The target exited while stopping: what arrived is still written below.
       if (!isMarkersError(error, 'ERR_TARGET_EXITED')) throw error;
+      exited = true;
     }
   }
-  await client.drained();
-  const exited = !receiver.finished;
-  if (exited) await receiver.finishCutShort();
-  return { started, stats: stats ?? lastProgress, exited, receiver };
+  const closedAt = performance.now();
+  try {
+    await client.drained();
+    if (!receiver.finished) await receiver.finishCutShort(finalStats ?? lastProgress);
+  } catch (error) {
+    // A storage error of the sink (full disk, directory gone) is the sink's
+    // to report, after the summary (record.ts); anything else is not.
+    if (sink.error === undefined) throw error;
+  }
+  stats ??= finalStats;
+  const final = stats !== undefined;
+  return {
+    started,
+    stats: stats ?? lastProgress,
+    final,
+    statsAgeMs: final || lastProgress === undefined ? undefined : closedAt - lastProgressAt,
+    exited,
+    receiver,
+  };
 }

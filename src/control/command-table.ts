@@ -3,6 +3,7 @@
  * The control worker builds it once at start.
  */
 import type { Coordinator } from '../threads/coordinator.js';
+import { aggregateCommands } from './aggregate-commands.js';
 import { coreCommands } from './commands.js';
 import { probeCommands } from './probe-commands.js';
 import { recordingCommands } from './record-commands.js';
@@ -18,6 +19,7 @@ export function buildCommands(
   const commands = coreCommands(coordinator, argv, () => recording.stats(), controlUsage);
   for (const [name, command] of recording.commands) commands.set(name, command);
   for (const [name, command] of probeCommands()) commands.set(name, command);
+  for (const [name, command] of aggregateCommands()) commands.set(name, command);
   // `markers run --record` holds the application until its recording is on.
   commands.set('resume', () => {
     resume();

@@ -13,7 +13,7 @@ import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { MarkersError } from '../errors/markers-error.js';
-import { spawnModuleWorker } from '../threads/spawn.js';
+import { spawnInternalWorker } from '../threads/spawn.js';
 import type { WireError } from './protocol.js';
 import { listenDirectory } from './socket-dir.js';
 import './thread-handlers.js';
@@ -50,12 +50,10 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
     process.emitWarning(`markers control socket: ${warning}`, { code: 'ERR_UNSAFE_SOCKET_DIR' });
   }
   const path = join(dir, `${process.pid}.sock`);
-  const worker: Worker = spawnModuleWorker(workerUrl(), {
-    name: 'markers-control',
-    // Not the application's flags: `--import markers/register` would run in this
-    // worker too and make it an application thread before it can declare itself internal.
-    execArgv: [],
-    workerData: { path, argv: process.argv, execArgv: process.execArgv },
+  const worker: Worker = spawnInternalWorker(workerUrl(), 'markers-control', {
+    path,
+    argv: process.argv,
+    execArgv: process.execArgv,
   });
   let resumed: () => void = () => {};
   const resumedPromise = new Promise<void>((resolve) => {

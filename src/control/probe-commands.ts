@@ -6,6 +6,7 @@
  */
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { ProbeModuleManager, type ProbeThreads } from '../probe/manager.js';
+import { timeoutOf } from './commands.js';
 import type { ServerCommand } from './server.js';
 
 function stringArg(args: Record<string, unknown>, key: string, cmd: string): string {
@@ -23,6 +24,14 @@ function stringArg(args: Record<string, unknown>, key: string, cmd: string): str
   return value;
 }
 
+/**
+ * args.timeoutMs when the client gave one (--timeout). Without it the
+ * manager's default applies (10 s: a load imports and runs module code).
+ */
+function timeoutArg(args: Record<string, unknown>): { timeoutMs?: number } {
+  return args.timeoutMs === undefined ? {} : { timeoutMs: timeoutOf(args) };
+}
+
 export function probeCommands(): Map<string, ServerCommand> {
   // Created on first use: a target that never loads a module pays nothing.
   let manager: ProbeModuleManager | undefined;
@@ -35,12 +44,12 @@ export function probeCommands(): Map<string, ServerCommand> {
   commands.set('load', (args) => {
     const path = stringArg(args, 'path', 'load');
     const threads = (args.threads ?? 'all') as ProbeThreads;
-    return get().load(path, { threads });
+    return get().load(path, { threads, ...timeoutArg(args) });
   });
 
   commands.set('unload', async (args) => {
     const name = stringArg(args, 'name', 'unload');
-    await get().unload(name);
+    await get().unload(name, timeoutArg(args));
     return { name, unloaded: true };
   });
 

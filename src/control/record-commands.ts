@@ -22,6 +22,7 @@
  */
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { RecordingSession, type RecordingStats } from '../record/session.js';
+import { getCoordinator } from '../threads/coordinator.js';
 import type { TraceDescription } from '../trace/metadata.js';
 import type { PacketSink } from '../trace/writer.js';
 import type { Connection, ServerCommand } from './server.js';
@@ -34,6 +35,23 @@ const PROGRESS_MS = 500;
  * without bound. Beyond it, `record` is ERR_TOO_MANY_RECORDINGS.
  */
 export const MAX_STREAMING_RECORDINGS = 16;
+/** How long a recording waits for the main thread to be known (the server just started). */
+const MAIN_THREAD_WAIT_MS = 2000;
+
+/**
+ * This worker learns the application's threads from their answers to its
+ * hello. A `record` arriving right after the server started (`markers run
+ * --record`, whose application is held until then) could otherwise start
+ * before the main thread is known, and reach it only after the application
+ * ran: its first events, or all of them, would be missed uncounted.
+ */
+async function knowMainThread(): Promise<void> {
+  const coordinator = getCoordinator();
+  const end = Date.now() + MAIN_THREAD_WAIT_MS;
+  while (!coordinator.threads().some((t) => t.id === 0) && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
 
 /** Swallows a flight recording that is stopped without a snapshot. */
 const NULL_SINK: PacketSink = {
@@ -201,8 +219,10 @@ export function recordingCommands(): RecordingCommands {
       );
     }
     const mode = modeArg(args, 'record', ['discard', 'overwrite'], 'discard');
+    let atExit = (_stats: RecordingStats): void => {};
     // Counted while starting too, so that requests arriving together cannot all pass the check.
     starting++;
+    await knowMainThread();
     const session = await RecordingSession.start(
       {
         markers: patterns,
@@ -211,7 +231,17 @@ export function recordingCommands(): RecordingCommands {
         ...optionalNumber(args, 'subBufferSize'),
         ...optionalNumber(args, 'timeoutMs'),
       },
-      new ConnectionSink(connection, requestId),
+      new ConnectionSink(connection, requestId, args.incremental === true),
+      {
+        // The process is exiting: the session sent every packet and the
+        // trace; the final counters follow, and the main thread's exit waits
+        // until they have left the process, so the client's summary is exact.
+        exitDrain: true,
+        atExit: (stats) => {
+          atExit(stats);
+          return connection.flush();
+        },
+      },
     ).finally(() => {
       starting--;
     });
@@ -228,6 +258,11 @@ export function recordingCommands(): RecordingCommands {
     };
     const entry: Streaming = { session, connection, requestId, patterns, end };
     streaming.add(entry);
+    atExit = (stats) => {
+      clearInterval(timer);
+      streaming.delete(entry);
+      connection.event(requestId, 'end', stats);
+    };
     // The client went away: stop recording for it (its packets go nowhere).
     connection.onClose(() => {
       if (streaming.has(entry)) void end();

@@ -77,6 +77,8 @@ export interface Connection {
   frame(id: number, header: unknown, payload: Uint8Array): Promise<void>;
   /** Runs `fn` when the client goes away (or at once if it has). */
   onClose(fn: () => void): void;
+  /** Resolves once everything sent so far was handed to the kernel (or the client is gone). */
+  flush(): Promise<void>;
 }
 
 export interface CommandContext {
@@ -205,7 +207,23 @@ class ClientConnection implements Connection {
     if (this.#closed) fn();
     else this.#closeHandlers.push(fn);
   }
+
+  flush(): Promise<void> {
+    if (this.#closed || this.#socket.writableLength === 0) return Promise.resolve();
+    // Writes complete in order: the callback of an empty write runs once
+    // every earlier byte has left this process.
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.#socket.off('close', done);
+        resolve();
+      };
+      this.#socket.once('close', done);
+      this.#socket.write(EMPTY, done);
+    });
+  }
 }
+
+const EMPTY = new Uint8Array(0);
 
 export class ControlServer {
   readonly #commands: ReadonlyMap<string, ServerCommand>;

@@ -4,9 +4,16 @@
  *   {"type":"packet","stream":StreamDescription,"events":N}   payload: one CTF packet
  *   {"type":"trace","trace":WireTrace}                        payload: empty; the trace is
  *                                                             complete, write its metadata
+ *   {"type":"begin","trace":WireTrace}                        payload: empty; before any packet:
+ *                                                             the trace as it starts (uuid, clock),
+ *                                                             so a client can write metadata first
  * Every packet carries its stream's description as of that packet (the
  * event classes seen so far), so a client can always finish a valid trace,
- * even when the target dies before sending "trace".
+ * even when the target dies before sending "trace". A client that asks for
+ * it (`record` argument `incremental: true`) gets only the event classes
+ * added since the stream's previous packet, with `eventsFrom` saying how
+ * many came before: a process with thousands of markers must not resend
+ * all their descriptions with every 64 KiB packet.
  *
  * JSON has no bigint: the clock offset travels as a decimal string.
  */
@@ -23,8 +30,11 @@ export type TraceFrameHeader =
       readonly type: 'packet';
       readonly stream: StreamDescription;
       readonly events: number;
+      /** Incremental descriptions: `stream.events` are the classes from this index on. */
+      readonly eventsFrom?: number;
     }
-  | { readonly type: 'trace'; readonly trace: WireTrace };
+  | { readonly type: 'trace'; readonly trace: WireTrace }
+  | { readonly type: 'begin'; readonly trace: WireTrace };
 
 export function toWireTrace(trace: TraceDescription): WireTrace {
   return { ...trace, clockOffsetNs: trace.clockOffsetNs.toString() };
@@ -45,15 +55,37 @@ const EMPTY = new Uint8Array(0);
 export class ConnectionSink implements PacketSink {
   readonly #connection: Connection;
   readonly #id: number;
+  readonly #incremental: boolean;
+  /** Event classes already sent, per stream (incremental mode). */
+  readonly #sent = new Map<number, number>();
 
-  constructor(connection: Connection, id: number) {
+  constructor(connection: Connection, id: number, incremental = false) {
     this.#connection = connection;
     this.#id = id;
+    this.#incremental = incremental;
   }
 
   packet(stream: StreamDescription, bytes: Uint8Array, info?: PacketInfo): Promise<void> {
-    const header: TraceFrameHeader = { type: 'packet', stream, events: info?.events ?? 0 };
+    const events = info?.events ?? 0;
+    let header: TraceFrameHeader;
+    if (this.#incremental) {
+      const from = this.#sent.get(stream.id) ?? 0;
+      this.#sent.set(stream.id, stream.events.length);
+      header = {
+        type: 'packet',
+        stream: { ...stream, events: stream.events.slice(from) },
+        events,
+        eventsFrom: from,
+      };
+    } else {
+      header = { type: 'packet', stream, events };
+    }
     return this.#connection.frame(this.#id, header, bytes);
+  }
+
+  begin(trace: TraceDescription): Promise<void> {
+    const header: TraceFrameHeader = { type: 'begin', trace: toWireTrace(trace) };
+    return this.#connection.frame(this.#id, header, EMPTY);
   }
 
   finish(trace: TraceDescription): Promise<void> {

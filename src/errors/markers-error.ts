@@ -78,6 +78,33 @@ export const ErrorCode = {
   PROBE_MODULE_NOT_LOADED: 'ERR_PROBE_MODULE_NOT_LOADED',
   /** A `.ts` probe module, and neither esbuild nor typescript can be found to transpile it. */
   PROBE_MODULE_TRANSPILER: 'ERR_PROBE_MODULE_TRANSPILER',
+  /** The metrics agent's config file is missing, not JSON, or has an entry that cannot work (named in the message). */
+  CONFIG_INVALID: 'ERR_CONFIG_INVALID',
+  /** The metrics agent cannot listen on the address given (in use, not permitted). */
+  METRICS_LISTEN: 'ERR_METRICS_LISTEN',
+  /** Pushing to a remote-write receiver failed, or its `snappy` dependency is not installed. */
+  REMOTE_WRITE: 'ERR_REMOTE_WRITE',
+  /** A `where` expression that does not parse; details give the position (0-based) and column. */
+  WHERE_SYNTAX: 'ERR_WHERE_SYNTAX',
+  /** A `where` expression names a field a marker does not have, or compares values of different types. */
+  WHERE_FIELD: 'ERR_WHERE_FIELD',
+  /** An aggregation's `by`, `hist` or latency `key` field is missing from a marker, or has an unusable type. */
+  AGGREGATE_FIELD: 'ERR_AGGREGATE_FIELD',
+  /** No marker in any thread matches an aggregation's patterns (the CLI's check). */
+  UNKNOWN_MARKER: 'ERR_UNKNOWN_MARKER',
+  /** No aggregation with this id runs here (stopped, or started by another connection). */
+  AGGREGATE_NOT_FOUND: 'ERR_AGGREGATE_NOT_FOUND',
+  /** A feature this runtime cannot provide (recording in a browser, say); the message names both. */
+  UNSUPPORTED_RUNTIME: 'ERR_UNSUPPORTED_RUNTIME',
+  /**
+   * Unloading a probe module: calls of its probes in flight, or its cleanup, did not settle
+   * within the timeout. Its probes are disconnected all the same and its name is free.
+   */
+  PROBE_MODULE_TIMEOUT: 'ERR_PROBE_MODULE_TIMEOUT',
+  /** A pattern given to the CLI matches no marker in any thread of the target (and --later was not given). */
+  NO_MATCH: 'ERR_NO_MATCH',
+  /** The trace directory (or a stream file in it) was deleted or replaced while recording. */
+  TRACE_DIR_GONE: 'ERR_TRACE_DIR_GONE',
   /**
    * A control socket is not what it claims: owned by another user than its
    * directory's, not a socket, or held by another process than its name says.

@@ -7,7 +7,9 @@
  * names its field, as in the kernel's "myint %d mystring %s"; a conversion
  * with no word before it is named argN, N being its argument position from 0.
  */
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+// The core's codes only: a browser bundle leaves the rest of the table out.
+import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
+import { MarkersError } from '../errors/markers-error.js';
 
 /** What each conversion records. */
 export const FieldType = {
@@ -67,6 +69,37 @@ type ParseArgs<F extends string> = F extends `${string}%${infer C}${infer Rest}`
  * (not a literal) cannot be checked, so it accepts anything.
  */
 export type FormatArgs<F extends string> = string extends F ? unknown[] : ParseArgs<F>;
+
+/** The conversion letters of a format, in argument order (`%%` skipped). */
+type FormatSpecs<F extends string> = F extends `${string}%${infer C}${infer Rest}`
+  ? C extends '%'
+    ? FormatSpecs<Rest>
+    : [C, ...FormatSpecs<Rest>]
+  : [];
+
+type IsNegativeLiteral<T> = T extends number | bigint
+  ? `${T}` extends `-${string}`
+    ? true
+    : false
+  : false;
+
+/**
+ * The arguments `fire` was called with, where a negative literal given for a
+ * `%u` becomes a message type, so the call does not compile. A negative value
+ * only known at run time (a `number` variable) still compiles, and is clamped
+ * to 0 as the coercion table says.
+ */
+export type CheckArgs<A extends readonly unknown[], F extends string> = string extends F
+  ? A
+  : {
+      [K in keyof A]: K extends keyof FormatSpecs<F>
+        ? FormatSpecs<F>[K] extends 'u'
+          ? IsNegativeLiteral<A[K]> extends true
+            ? `%u takes no negative number, got ${A[K] & (number | bigint)}`
+            : A[K]
+          : A[K]
+        : A[K];
+    };
 
 /** `F` when it parses, otherwise a message that makes the call fail to compile. */
 export type CheckFormat<F extends string> = string extends F

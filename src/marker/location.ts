@@ -1,33 +1,51 @@
-import { fileURLToPath } from 'node:url';
+// Matches the last "file:line:column" of a stack frame: V8's "at f (file:1:2)"
+// and "at file:1:2", and JavaScriptCore's or SpiderMonkey's "f@file:1:2".
+const FRAME = /(?:\(|at |@)((?:file:\/\/|\/|[A-Za-z]:\\|node:)?[^()@]*?):(\d+):(\d+)\)?$/;
 
-// Matches the last "file:line:column" of a V8 stack frame, with or without "(...)".
-const FRAME = /(?:\(|at )((?:file:\/\/|\/|[A-Za-z]:\\|node:)?[^()]*?):(\d+):(\d+)\)?$/;
+type CaptureStackTrace = (holder: object, above: (...args: never[]) => unknown) => void;
 
 /**
  * The `file:line:column` of the code that called `above`. Read from the stack
  * string, not from structured call sites, so that source maps (tsx,
  * --enable-source-maps) point at the source the author wrote. Declaration
  * happens once per marker, so the cost of a stack trace is paid once.
+ *
+ * No Node built-in is used: this runs in browsers and edge workers too, where
+ * a location may be an http(s) URL, and engines without
+ * Error.captureStackTrace give a plain stack whose frame 2 is the caller.
  */
 export function callerLocation(above: (...args: never[]) => unknown): string {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 1;
-  try {
-    Error.captureStackTrace(holder, above);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-  const line = holder.stack?.split('\n')[1]?.trim();
-  const match = line === undefined ? null : FRAME.exec(line);
-  if (match === null) return 'unknown';
-  let file = match[1] ?? 'unknown';
-  if (file.startsWith('file://')) {
+  const capture = (Error as { captureStackTrace?: CaptureStackTrace }).captureStackTrace;
+  let line: string | undefined;
+  if (typeof capture === 'function') {
+    const holder: { stack?: string } = {};
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 1;
     try {
-      file = fileURLToPath(file);
-    } catch {
-      // keep the URL as it was
+      capture(holder, above);
+    } finally {
+      Error.stackTraceLimit = limit;
     }
+    line = holder.stack?.split('\n')[1];
+  } else {
+    // Frames: callerLocation, above (marker), its caller.
+    line = new Error().stack?.split('\n')[2];
   }
-  return `${file}:${match[2]}:${match[3]}`;
+  const match = line === undefined ? null : FRAME.exec(line.trim());
+  if (match === null) return 'unknown';
+  return `${filePath(match[1] ?? 'unknown')}:${match[2]}:${match[3]}`;
+}
+
+/** A file: URL as a path (what Node's fileURLToPath gives for these); any other string as is. */
+function filePath(file: string): string {
+  if (!file.startsWith('file://')) return file;
+  try {
+    const url = new URL(file);
+    if (url.host !== '') return `//${url.host}${decodeURIComponent(url.pathname)}`;
+    const path = decodeURIComponent(url.pathname);
+    // file:///C:/x is the Windows path C:\x.
+    return /^\/[A-Za-z]:\//.test(path) ? path.slice(1).replaceAll('/', '\\') : path;
+  } catch {
+    return file;
+  }
 }

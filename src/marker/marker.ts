@@ -5,7 +5,7 @@
  * arguments.
  */
 import { getRegistry } from '../registry/global.js';
-import type { CheckFormat, CheckName, Field, FormatArgs } from './format.js';
+import type { CheckArgs, CheckFormat, CheckName, Field, FormatArgs } from './format.js';
 import { callerLocation } from './location.js';
 
 export interface Marker<F extends string = string> {
@@ -19,8 +19,10 @@ export interface Marker<F extends string = string> {
   /**
    * Undefined while the marker is disabled; call it as `m.fire?.(...)`.
    * While enabled, it calls the connected probes and the recorder.
+   * Generic over the arguments only so that a negative literal for a `%u`
+   * is caught at compile time (CheckArgs); the types accepted are FormatArgs<F>.
    */
-  readonly fire: ((...args: FormatArgs<F>) => void) | undefined;
+  readonly fire: (<const A extends FormatArgs<F>>(...args: CheckArgs<A, F>) => void) | undefined;
 }
 
 /**

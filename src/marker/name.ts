@@ -1,4 +1,6 @@
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+// The core's codes only: a browser bundle leaves the rest of the table out.
+import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
+import { MarkersError } from '../errors/markers-error.js';
 
 const PART = /^[A-Za-z0-9_.-]+$/;
 

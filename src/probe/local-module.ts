@@ -20,7 +20,7 @@ import { getRegistry } from '../registry/global.js';
 import { compilePattern } from '../registry/pattern.js';
 import { connectProbe, type Probe, type SkippedMarker } from '../registry/probe.js';
 import { getCoordinator, type ThreadInfo } from '../threads/coordinator.js';
-import { importProbeFile } from './import-file.js';
+import { importProbeFile, isInProbeFile } from './import-file.js';
 import { type ProbeContext, type ValidatedModule, validateProbeModule } from './module-shape.js';
 import { toPlainData } from './plain-data.js';
 
@@ -92,6 +92,8 @@ export class LocalModule {
   #state: State = State.PREPARED;
   #disconnected: Promise<void> | undefined;
   #cleaned: Promise<void> | undefined;
+  /** Calls in flight outlived an unload's timeout: cleanup no longer waits for them. */
+  #orphaned = false;
 
   constructor(loadId: string, spec: ValidatedModule) {
     this.loadId = loadId;
@@ -125,6 +127,7 @@ export class LocalModule {
       }
     } catch (error) {
       this.#drop();
+      forgetMarkersOf(this.path, this.loadId);
       throw error;
     }
     try {
@@ -154,6 +157,7 @@ export class LocalModule {
     } catch (error) {
       await this.disconnect();
       await this.cleanup().catch(() => {});
+      forgetMarkersOf(this.path, this.loadId);
       throw error;
     }
   }
@@ -209,6 +213,37 @@ export class LocalModule {
   }
 
   /**
+   * disconnect(), waiting at most `waitMs` for the calls in flight. Resolves
+   * with how many are still in flight then (0: quiescent). Those are
+   * orphaned: nothing waits for them any more, cleanup() included. Either
+   * way no probe of this module starts again in this thread.
+   */
+  async disconnectWithin(waitMs: number): Promise<number> {
+    const drained = this.disconnect();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      drained.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), waitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!timedOut) return 0;
+    this.#orphaned = true;
+    return this.#handles.reduce((sum, handle) => sum + handle.inflight, 0);
+  }
+
+  /**
+   * Forgets the module in this thread without waiting for its cleanup (one
+   * that never settles): its name is free for the next load. Its probes must
+   * be disconnected already.
+   */
+  forget(): void {
+    this.#state = State.CLEANED;
+    this.#drop();
+  }
+
+  /**
    * Runs cleanup(ctx) once, after disconnect has resolved, and frees the name.
    * Every later call returns the first call's promise.
    *
@@ -217,7 +252,7 @@ export class LocalModule {
   cleanup(): Promise<void> {
     if (this.#cleaned === undefined) {
       this.#cleaned = (async () => {
-        await this.disconnect();
+        if (!this.#orphaned) await this.disconnect();
         try {
           await this.#spec.module.cleanup?.(this.#ctx);
         } catch (error) {
@@ -292,6 +327,23 @@ export class LocalModule {
 }
 
 /**
+ * A refused load leaves nothing behind: the markers its file declared in this
+ * thread, and that nothing is connected to, are forgotten, unless another
+ * load of the same file is alive here (it declared them too).
+ */
+export function forgetMarkersOf(file: string, loadId: string): void {
+  const table = threadTable();
+  for (const [id, module] of table.modules) {
+    if (id !== loadId && module.path === file) return;
+  }
+  const registry = getRegistry() as { forget?: (isGone: (location: string) => boolean) => unknown };
+  // A registry made by an older copy of markers may not have forget().
+  if (typeof registry.forget === 'function') {
+    registry.forget((location) => isInProbeFile(file, location));
+  }
+}
+
+/**
  * Imports and validates `file` in this thread and reserves its name: the
  * first step of a load, which runs none of the module's hooks.
  *
@@ -302,6 +354,19 @@ export async function prepareModule(
   file: string,
   loadId: string,
   source?: string,
+): Promise<LocalModule> {
+  try {
+    return await prepareOrThrow(file, loadId, source);
+  } catch (error) {
+    forgetMarkersOf(file, loadId);
+    throw error;
+  }
+}
+
+async function prepareOrThrow(
+  file: string,
+  loadId: string,
+  source: string | undefined,
 ): Promise<LocalModule> {
   const namespace = await importProbeFile(file, { source });
   const spec = validateProbeModule(namespace, file);

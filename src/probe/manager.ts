@@ -46,6 +46,16 @@ export type ProbeThreads = 'main' | 'all';
 export interface LoadOptions {
   /** `main`: the main thread only. `all` (default): every application thread, later ones included. */
   readonly threads?: ProbeThreads;
+  /** How long each thread may take to answer; default the manager's timeoutMs. */
+  readonly timeoutMs?: number;
+}
+
+export interface UnloadOptions {
+  /**
+   * How long each thread may take to disconnect (calls in flight included)
+   * and then to clean up; default the manager's timeoutMs.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** A thread where the module failed (a thread started later whose load failed). */
@@ -95,11 +105,41 @@ interface Managed {
 
 const MAIN_THREAD_ID = 0;
 
+/**
+ * What a thread waits in-thread during unload is the timeout; the reply may
+ * take this much longer to come back, so that a thread's own coded answer
+ * (ERR_PROBE_MODULE_TIMEOUT) wins over the coordinator's ERR_THREAD_TIMEOUT.
+ */
+function replyTimeout(timeoutMs: number): number {
+  return timeoutMs + Math.min(timeoutMs, 1000);
+}
+
 function failures(replies: readonly Reply[]): ThreadModuleError[] {
   const out: ThreadModuleError[] = [];
   for (const reply of replies)
     if (!reply.ok) out.push({ thread: reply.thread, error: reply.error });
   return out;
+}
+
+/**
+ * The failures that fail a load. A thread that exited during it is no
+ * reason: it runs nothing any more, and the threads that remain have the
+ * module (workers come and go in a live process).
+ */
+function loadFailures(replies: readonly Reply[]): ThreadModuleError[] {
+  return failures(replies).filter((f) => f.error.code !== ErrorCode.THREAD_EXITED);
+}
+
+function validTimeout(timeoutMs: number | undefined, fallback: number): number {
+  if (timeoutMs === undefined) return fallback;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new MarkersError(
+      ErrorCode.INVALID_ARGUMENT,
+      `timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`,
+      { timeoutMs: String(timeoutMs) },
+    );
+  }
+  return timeoutMs;
 }
 
 export class ProbeModuleManager {
@@ -128,14 +168,19 @@ export class ProbeModuleManager {
    * All or nothing: on failure nothing of it stays connected or listed in any
    * thread, and the error carries the first failing thread's code.
    *
+   * A thread that exits during the load is left out; it fails nothing.
+   *
    * @throws MarkersError ERR_PROBE_MODULE_*, ERR_INVALID_PATTERN,
    *   ERR_INVALID_FORMAT, ERR_FORMAT_MISMATCH, ERR_THREAD_TIMEOUT, ERR_THREAD_EXITED
+   *   (every target thread exited)
    */
   load(path: string, options: LoadOptions = {}): Promise<ProbeModuleInfo> {
-    return this.#serial(() => this.#load(path, options.threads ?? 'all'));
+    return this.#serial(() =>
+      this.#load(path, options.threads ?? 'all', validTimeout(options.timeoutMs, this.#timeoutMs)),
+    );
   }
 
-  async #load(path: string, scope: ProbeThreads): Promise<ProbeModuleInfo> {
+  async #load(path: string, scope: ProbeThreads, timeoutMs: number): Promise<ProbeModuleInfo> {
     if (scope !== 'main' && scope !== 'all') {
       throw new MarkersError(
         ErrorCode.INVALID_ARGUMENT,
@@ -149,16 +194,17 @@ export class ProbeModuleManager {
     const loadId = randomUUID();
     const args: LoadArgs = { loadId, path: file, source };
     const targets = this.#targets(scope, file);
-    const timeoutMs = this.#timeoutMs;
 
     const prepared = await this.#coordinator.request(ProbeOp.PREPARE, args, {
       threads: targets,
       timeoutMs,
     });
-    await this.#failIfAny(prepared.replies, targets, loadId, file);
-    const name = (prepared.replies[0] as Reply & { ok: true }).result as PrepareReply;
+    await this.#failIfAny(prepared.replies, targets, loadId, file, timeoutMs);
+    const preparedIn = prepared.replies.find((r) => r.ok);
+    if (preparedIn === undefined) throw this.#loadError(failures(prepared.replies), file);
+    const name = preparedIn.result as PrepareReply;
     if (this.#modules.has(name.name)) {
-      await this.#abort(targets, loadId);
+      await this.#abort(targets, loadId, timeoutMs);
       const loaded = this.#modules.get(name.name) as Managed;
       throw new MarkersError(
         ErrorCode.PROBE_MODULE_LOADED,
@@ -175,7 +221,7 @@ export class ProbeModuleManager {
         timeoutMs,
       },
     );
-    await this.#failIfAny(committed.replies, targets, loadId, file);
+    await this.#failIfAny(committed.replies, targets, loadId, file, timeoutMs);
 
     const managed: Managed = {
       name: name.name,
@@ -197,11 +243,11 @@ export class ProbeModuleManager {
         onLateReply: (reply) => this.#record(managed, [reply]),
       });
       managed.stickyId = adopted.stickyId;
-      const failed = failures(adopted.replies);
+      const failed = loadFailures(adopted.replies);
       if (failed.length > 0) {
         this.#coordinator.release(adopted.stickyId as number);
         const all = adopted.replies.map((r) => r.thread.id);
-        await this.#abort([...new Set([...targets, ...all])], loadId);
+        await this.#abort([...new Set([...targets, ...all])], loadId, timeoutMs);
         throw this.#loadError(failed, file);
       }
       this.#record(managed, adopted.replies);
@@ -237,11 +283,13 @@ export class ProbeModuleManager {
     targets: readonly number[],
     loadId: string,
     file: string,
+    timeoutMs: number,
   ): Promise<void> {
-    const failed = failures(replies);
-    if (failed.length === 0) return;
-    await this.#abort(targets, loadId);
-    throw this.#loadError(failed, file);
+    const failed = loadFailures(replies);
+    // Every target exited: nothing has the module, and nothing can be asked its name.
+    if (failed.length === 0 && replies.some((r) => r.ok)) return;
+    await this.#abort(targets, loadId, timeoutMs);
+    throw this.#loadError(failed.length > 0 ? failed : failures(replies), file);
   }
 
   #loadError(failed: readonly ThreadModuleError[], file: string): MarkersError {
@@ -260,13 +308,13 @@ export class ProbeModuleManager {
 
   // A thread that timed out still gets the abort queued behind the load,
   // and runs it when its event loop turns.
-  async #abort(threads: readonly number[], loadId: string): Promise<void> {
+  async #abort(threads: readonly number[], loadId: string, timeoutMs: number): Promise<void> {
     await this.#coordinator.request(
       ProbeOp.ABORT,
       { loadId },
       {
         threads,
-        timeoutMs: this.#timeoutMs,
+        timeoutMs,
       },
     );
   }
@@ -275,7 +323,9 @@ export class ProbeModuleManager {
     for (const reply of replies) {
       if (!reply.ok) {
         managed.threads.delete(reply.thread.id);
-        managed.errors.set(reply.thread.id, { thread: reply.thread, error: reply.error });
+        // A thread that is gone has no module and no error to show.
+        if (reply.error.code === ErrorCode.THREAD_EXITED) managed.errors.delete(reply.thread.id);
+        else managed.errors.set(reply.thread.id, { thread: reply.thread, error: reply.error });
         continue;
       }
       const state = reply.result as StateReply;
@@ -319,38 +369,47 @@ export class ProbeModuleManager {
    * thread to be quiescent, then cleanup(ctx) once per thread. The module is
    * forgotten even when a thread fails; the error then says which.
    *
+   * Each thread gets `timeoutMs` to see its calls in flight settle, then as
+   * long for cleanup: calls still in flight are orphaned (they never run
+   * again, cleanup does not wait for them) and a cleanup that never settles
+   * is left behind; either is ERR_PROBE_MODULE_TIMEOUT, and the name is free
+   * in that thread all the same.
+   *
    * @throws MarkersError ERR_PROBE_MODULE_NOT_LOADED, ERR_PROBE_MODULE_CLEANUP,
-   *   ERR_THREAD_TIMEOUT (disconnect and cleanup stay queued in that thread)
+   *   ERR_PROBE_MODULE_TIMEOUT, ERR_THREAD_TIMEOUT (a blocked thread: disconnect
+   *   and cleanup stay queued there)
    */
-  unload(name: string): Promise<void> {
-    return this.#serial(() => this.#unload(name));
+  unload(name: string, options: UnloadOptions = {}): Promise<void> {
+    return this.#serial(() => this.#unload(name, validTimeout(options.timeoutMs, this.#timeoutMs)));
   }
 
-  async #unload(name: string): Promise<void> {
+  async #unload(name: string, timeoutMs: number): Promise<void> {
     const managed = this.#find(name);
     if (managed.stickyId !== undefined) this.#coordinator.release(managed.stickyId);
     this.#modules.delete(name);
     // Every thread, not only those known to have it: one may be joining right now.
-    const timeoutMs = this.#timeoutMs;
+    const wait = { timeoutMs: replyTimeout(timeoutMs) };
     const disconnected = await this.#coordinator.request(
       ProbeOp.DISCONNECT,
-      { loadId: managed.loadId },
-      { timeoutMs },
+      { loadId: managed.loadId, waitMs: timeoutMs },
+      wait,
     );
-    /* every thread replied from its event loop: no call of the module is in flight anywhere */
+    /* every thread replied from its event loop: no call of the module is in flight anywhere,
+       except those a thread reported orphaned */
     const cleaned = await this.#coordinator.request(
       ProbeOp.CLEANUP,
-      { loadId: managed.loadId },
-      { timeoutMs },
+      { loadId: managed.loadId, waitMs: timeoutMs },
+      wait,
     );
     const failed = [...failures(disconnected.replies), ...failures(cleaned.replies)].filter(
       (f) => f.error.code !== ErrorCode.THREAD_EXITED,
     );
     const [first] = failed;
     if (first !== undefined) {
+      const threads = [...new Set(failed.map((f) => `${f.thread.name} (id ${f.thread.id})`))];
       throw new MarkersError(
         first.error.code,
-        `unloading probe module "${name}": ${first.error.message} [thread ${first.thread.name}, id ${first.thread.id}]; it is unloaded in every other thread${
+        `unloading probe module "${name}": ${first.error.message} [thread${threads.length > 1 ? 's' : ''} ${threads.join(', ')}]; it is unloaded in every other thread${
           first.error.code === ErrorCode.THREAD_TIMEOUT
             ? ', and its disconnect and cleanup run in that thread when its event loop turns'
             : ''

@@ -1,14 +1,18 @@
 /**
  * The commands the probe module manager sends to every thread, and what each
- * thread does with them. Installed once per thread when markers is imported.
+ * thread does with them. Installed once per thread by the thread services
+ * (threads/services.ts), when the first command arrives.
  *
  *   probe:prepare    {loadId, path, source?}  import, validate, check formats, reserve the name
  *   probe:commit     {loadId}                 init + connect a prepared module
  *   probe:load       {loadId, path, source?}  prepare + commit; a no-op where the load id is
  *                                             already loaded (the sticky command for late threads)
  *   probe:abort      {loadId}                 undo whatever of the load id exists here
- *   probe:disconnect {loadId}                 disconnect and wait until no call is in flight here
- *   probe:cleanup    {loadId}                 cleanup(ctx) once, and forget the module
+ *   probe:disconnect {loadId, waitMs?}        disconnect and wait until no call is in flight here;
+ *                                             after waitMs the calls still in flight are orphaned
+ *                                             (ERR_PROBE_MODULE_TIMEOUT), the probes stay disconnected
+ *   probe:cleanup    {loadId, waitMs?}        cleanup(ctx) once, and forget the module; after
+ *                                             waitMs it is forgotten all the same (ERR_PROBE_MODULE_TIMEOUT)
  *   probe:report     {loadId}                 the module's report here, as plain data
  *   probe:status     {loadId}                 its probes here: markers, skipped, errors
  *
@@ -20,6 +24,8 @@
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import {
+  currentThread,
+  forgetMarkersOf,
   type LocalModule,
   prepareModule,
   type ThreadModuleInfo,
@@ -119,8 +125,15 @@ async function abort(args: unknown): Promise<StateReply> {
     // A prepared module ran nothing: dropping it is enough. An active one is unloaded.
     if (module.state === 'prepared') threadTable().modules.delete(loadId);
     else await module.unload().catch(() => {});
+    forgetMarkersOf(module.path, loadId);
   }
   return { loaded: false };
+}
+
+/** How long an unload waits in this thread; none given: until done, as before the option. */
+function waitOf(args: unknown): number | undefined {
+  const waitMs = (args as { waitMs?: unknown } | null)?.waitMs;
+  return typeof waitMs === 'number' && Number.isFinite(waitMs) && waitMs > 0 ? waitMs : undefined;
 }
 
 async function disconnect(args: unknown): Promise<StateReply> {
@@ -128,14 +141,48 @@ async function disconnect(args: unknown): Promise<StateReply> {
   const module = find(loadId);
   threadTable().dead.add(loadId);
   if (module === undefined) return { loaded: false };
-  await module.disconnect();
+  const waitMs = waitOf(args);
+  if (waitMs === undefined) {
+    await module.disconnect();
+    return state(module);
+  }
+  const stuck = await module.disconnectWithin(waitMs);
+  if (stuck > 0) {
+    const thread = currentThread();
+    throw new MarkersError(
+      ErrorCode.PROBE_MODULE_TIMEOUT,
+      `${stuck} call(s) of probe module "${module.name}" (${module.path}) were still in flight in thread ${thread.name} after ${waitMs} ms; they are orphaned: its probes are disconnected and never run again, and cleanup() ran without waiting for them`,
+      { module: module.name, file: module.path, thread: thread.id, inflight: stuck },
+    );
+  }
   return state(module);
 }
 
 async function cleanup(args: unknown): Promise<StateReply> {
   const module = find(idOf(args));
   if (module === undefined) return { loaded: false };
-  await module.cleanup();
+  const waitMs = waitOf(args);
+  if (waitMs === undefined) {
+    await module.cleanup();
+    return { loaded: false };
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const done = await Promise.race([
+    module.cleanup().then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), waitMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if (!done) {
+    // A cleanup that never settles must not hold the name: forget the module here.
+    module.forget();
+    const thread = currentThread();
+    throw new MarkersError(
+      ErrorCode.PROBE_MODULE_TIMEOUT,
+      `cleanup() of probe module "${module.name}" (${module.path}) did not settle in thread ${thread.name} within ${waitMs} ms; the module is unloaded all the same`,
+      { module: module.name, file: module.path, thread: thread.id },
+    );
+  }
   return { loaded: false };
 }
 
@@ -151,7 +198,6 @@ function status(args: unknown): StateReply {
 }
 
 const INSTALLED = Symbol.for('markers.probe-handlers');
-const COORDINATOR_KEY = Symbol.for('markers.threads');
 
 /** Makes this thread answer the manager's probe commands, now. Idempotent per thread. */
 export function installProbeHandlers(): void {
@@ -168,20 +214,4 @@ export function installProbeHandlers(): void {
   coordinator.handle(ProbeOp.CLEANUP, cleanup);
   coordinator.handle(ProbeOp.REPORT, report);
   coordinator.handle(ProbeOp.STATUS, status);
-}
-
-/**
- * What importing markers does. When the thread's coordinator exists, the
- * handlers go on it now. Otherwise they wait for the end of this turn, so an
- * internal thread (the control server's worker) that imports markers and then
- * creates its coordinator as internal is not made an application thread by
- * the import. A thread that joins a little later is like a thread started
- * later: sticky loads still reach it.
- */
-export function scheduleProbeHandlers(): void {
-  if ((globalThis as { [COORDINATOR_KEY]?: unknown })[COORDINATOR_KEY] !== undefined) {
-    installProbeHandlers();
-    return;
-  }
-  setImmediate(installProbeHandlers).unref();
 }

@@ -15,6 +15,8 @@ export interface CopiedPacket {
   readonly bytes: Uint8Array;
   readonly events: number;
   readonly discarded: number;
+  /** Events recorded in the packets before this one (overwrite accounting). */
+  readonly recordedBefore: number;
 }
 
 /** One thread's stream as the consumer tracks it. */
@@ -23,8 +25,16 @@ export class StreamState {
   readonly threadName: string;
   #description: StreamDescription;
   #eventCount = 0;
+  /** Where the next read of the ring's meta area starts. */
+  #metaEnd = 0;
   /** events_discarded of the last packet delivered: losses after it need a trailer. */
   deliveredDiscarded = 0;
+  /**
+   * Overwrite mode: events recorded before the oldest packet delivered, which
+   * were overwritten. Added to every delivered events_discarded, so readers
+   * report them (see copyStream).
+   */
+  lostOffset = 0;
 
   constructor(ring: Ring, threadName: string) {
     this.ring = ring;
@@ -36,9 +46,12 @@ export class StreamState {
   get description(): StreamDescription {
     const count = Atomics.load(this.ring.ctl, W.EVENT_IDS);
     if (count !== this.#eventCount) {
-      const events = (this.ring.readMeta() as EventMeta[]).map(
+      const { entries, end } = this.ring.readMeta(this.#metaEnd);
+      const added = (entries as EventMeta[]).map(
         (e): EventDescription => ({ id: e.id, name: e.name, format: e.format, fields: e.fields }),
       );
+      this.#metaEnd = end;
+      const events = [...this.#description.events, ...added];
       this.#eventCount = events.length;
       this.#description = { ...this.#description, events };
     }
@@ -67,12 +80,87 @@ export function copyPackets(ring: Ring): CopiedPacket[] {
     const view = ring.packetBytes(n);
     const bytes = view.slice();
     const events = ring.packetEvents(n);
+    const recordedBefore = ring.recordedBefore[n % k] as number;
     if (Atomics.load(ctl, W.OPENED) > n + k) continue;
     const dv = new DataView(bytes.buffer);
     if (getU64(dv, PacketContext.PACKET_SEQ_NUM) !== n) continue;
-    out.push({ bytes, events, discarded: getU64(dv, PacketContext.EVENTS_DISCARDED) });
+    out.push({
+      bytes,
+      events,
+      discarded: getU64(dv, PacketContext.EVENTS_DISCARDED),
+      recordedBefore,
+    });
   }
   return out;
+}
+
+/**
+ * What a stream delivers from a copy of its ring (stop, snapshot, crash,
+ * exit). In discard mode, the copied packets as they are. In overwrite mode
+ * the events of every packet before the oldest one kept were overwritten:
+ * that count (lostOffset) is added to each packet's events_discarded, and an
+ * empty packet with events_discarded 0 goes first, so that babeltrace2 and
+ * our reader report the overwritten events as discarded before the oldest
+ * kept packet. The copies are changed, never the ring.
+ */
+export function copyStream(
+  stream: StreamState,
+  uuid: Uint8Array,
+): { readonly packets: CopiedPacket[]; readonly lostOffset: number } {
+  const ring = stream.ring;
+  const packets = copyPackets(ring);
+  if (!ring.overwrite) return { packets, lostOffset: 0 };
+  const first = packets[0];
+  const lostOffset = first?.recordedBefore ?? (ring.f64[F.RECORDED] as number);
+  if (lostOffset === 0) return { packets, lostOffset };
+  for (const packet of packets) {
+    const dv = new DataView(packet.bytes.buffer, packet.bytes.byteOffset, packet.bytes.byteLength);
+    setU64(dv, PacketContext.EVENTS_DISCARDED, packet.discarded + lostOffset);
+  }
+  const ts =
+    first === undefined
+      ? (ring.f64[F.LAST_TS] as number)
+      : getU64(
+          new DataView(first.bytes.buffer, first.bytes.byteOffset),
+          PacketContext.TIMESTAMP_BEGIN,
+        );
+  const firstSeq =
+    first === undefined
+      ? Atomics.load(ring.ctl, W.PRODUCED)
+      : getU64(
+          new DataView(first.bytes.buffer, first.bytes.byteOffset),
+          PacketContext.PACKET_SEQ_NUM,
+        );
+  const lead = emptyPacket(ring, uuid, ts, Math.max(0, firstSeq - 1), 0);
+  return {
+    packets: [
+      { bytes: lead, events: 0, discarded: 0, recordedBefore: 0 },
+      ...packets.map((p) => ({ ...p, discarded: p.discarded + lostOffset })),
+    ],
+    lostOffset,
+  };
+}
+
+function emptyPacket(
+  ring: Ring,
+  uuid: Uint8Array,
+  ts: number,
+  seq: number,
+  discarded: number,
+): Uint8Array {
+  const bytes = new Uint8Array(PacketContext.END);
+  const dv = new DataView(bytes.buffer);
+  dv.setUint32(PacketHeader.MAGIC, CTF_MAGIC, true);
+  bytes.set(uuid, PacketHeader.UUID);
+  dv.setUint32(PacketHeader.STREAM_ID, ring.streamId, true);
+  setU64(dv, PacketContext.TIMESTAMP_BEGIN, ts);
+  setU64(dv, PacketContext.TIMESTAMP_END, ts);
+  setU64(dv, PacketContext.CONTENT_SIZE, PacketContext.END * 8);
+  setU64(dv, PacketContext.PACKET_SIZE, PacketContext.END * 8);
+  setU64(dv, PacketContext.PACKET_SEQ_NUM, seq);
+  setU64(dv, PacketContext.EVENTS_DISCARDED, discarded);
+  dv.setUint32(PacketContext.THREAD_ID, ring.streamId, true);
+  return bytes;
 }
 
 /** The events_discarded of a packet. */
@@ -89,22 +177,16 @@ export function packetDiscarded(bytes: Uint8Array): number {
  * that readers report them. Undefined when nothing is missing.
  */
 export function trailerPacket(stream: StreamState, uuid: Uint8Array): Uint8Array | undefined {
-  const lost = stream.lost;
+  const lost = stream.lost + stream.lostOffset;
   if (lost <= stream.deliveredDiscarded) return undefined;
   const ring = stream.ring;
-  const bytes = new Uint8Array(PacketContext.END);
-  const dv = new DataView(bytes.buffer);
-  const ts = ring.f64[F.LAST_TS] as number;
-  dv.setUint32(PacketHeader.MAGIC, CTF_MAGIC, true);
-  bytes.set(uuid, PacketHeader.UUID);
-  dv.setUint32(PacketHeader.STREAM_ID, ring.streamId, true);
-  setU64(dv, PacketContext.TIMESTAMP_BEGIN, ts);
-  setU64(dv, PacketContext.TIMESTAMP_END, ts);
-  setU64(dv, PacketContext.CONTENT_SIZE, PacketContext.END * 8);
-  setU64(dv, PacketContext.PACKET_SIZE, PacketContext.END * 8);
-  setU64(dv, PacketContext.PACKET_SEQ_NUM, Atomics.load(ring.ctl, W.PRODUCED));
-  setU64(dv, PacketContext.EVENTS_DISCARDED, lost);
-  dv.setUint32(PacketContext.THREAD_ID, ring.streamId, true);
+  const bytes = emptyPacket(
+    ring,
+    uuid,
+    ring.f64[F.LAST_TS] as number,
+    Atomics.load(ring.ctl, W.PRODUCED),
+    lost,
+  );
   stream.deliveredDiscarded = lost;
   return bytes;
 }

@@ -39,7 +39,10 @@ async function run(request: Request): Promise<unknown> {
     case 'start': {
       await knowThread(request.caller ?? 0);
       const sink = createTraceDirectory(request.dir as string);
-      session = await RecordingSession.start(request.options as RecordingOptions, sink);
+      // At process exit the last packets are written and the metadata finished.
+      session = await RecordingSession.start(request.options as RecordingOptions, sink, {
+        exitDrain: true,
+      });
       return { id: session.id, uuid: session.uuid };
     }
     case 'stats':

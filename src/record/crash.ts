@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { createTraceDirectory } from '../trace/writer.js';
-import { copyPackets, StreamState, traceDescription, trailerPacket } from './assemble.js';
+import { copyStream, StreamState, traceDescription, trailerPacket } from './assemble.js';
 import { Ring } from './ring-buffer.js';
 import { uuidBytes } from './thread-recorder.js';
 
@@ -25,7 +25,11 @@ export interface CrashWatch {
   readonly originMs?: number;
   readonly dir?: string | undefined;
   /** Every ring of the recording; empty to stop watching. */
-  readonly rings: readonly { readonly sab: SharedArrayBuffer; readonly threadName: string }[];
+  readonly rings: readonly {
+    readonly sab: SharedArrayBuffer;
+    readonly metaSab: SharedArrayBuffer;
+    readonly threadName: string;
+  }[];
 }
 
 const watched = new Map<string, CrashWatch>();
@@ -76,12 +80,16 @@ function onCrash(): void {
 function dump(watch: CrashWatch, dir: string): void {
   const sink = createTraceDirectory(dir);
   const uuid = uuidBytes(watch.uuid ?? '');
-  const streams = watch.rings.map((r) => new StreamState(Ring.attach(r.sab), r.threadName));
+  const streams = watch.rings.map(
+    (r) => new StreamState(Ring.attach(r.sab, r.metaSab), r.threadName),
+  );
   for (const stream of streams) {
     stream.ring.close();
     const description = stream.description;
     if (description.events.length === 0) continue;
-    for (const packet of copyPackets(stream.ring)) {
+    const copy = copyStream(stream, uuid);
+    stream.lostOffset = copy.lostOffset;
+    for (const packet of copy.packets) {
       stream.deliveredDiscarded = packet.discarded;
       sink.packet(description, packet.bytes, { events: packet.events });
     }

@@ -7,24 +7,17 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { threadId, type Worker } from 'node:worker_threads';
 import { MarkersError } from '../errors/markers-error.js';
-import { spawnModuleWorker } from '../threads/spawn.js';
+import { spawnInternalWorker } from '../threads/spawn.js';
 import { prepareTraceDirectory } from '../trace/writer.js';
-import { type RecordingOptions, type RecordingStats, resolveOptions } from './session.js';
+import {
+  type PendingRecording,
+  type Recording,
+  type RecordOptions,
+  StartingRecording,
+} from './pending.js';
+import { type RecordingStats, resolveOptions } from './session.js';
 
-export interface RecordOptions extends RecordingOptions {
-  /** The trace directory: created, and refused if it exists and is not empty. */
-  readonly output: string;
-}
-
-export interface Recording {
-  readonly output: string;
-  /** Live counters: recorded, discarded, overwritten, lost, per thread. */
-  stats(): Promise<RecordingStats>;
-  /** Writes what the buffers hold now into `dir` (a new or empty directory); the recording goes on. */
-  snapshot(dir: string): Promise<RecordingStats>;
-  /** Stops recording in every thread and finishes the trace directory. Idempotent. */
-  stop(): Promise<RecordingStats>;
-}
+export type { PendingRecording, Recording, RecordOptions };
 
 interface Reply {
   readonly id: number;
@@ -100,7 +93,8 @@ class WorkerRecording implements Recording {
   }
 }
 
-async function start(options: RecordOptions): Promise<Recording> {
+/** Starts a recording and resolves once every thread records (the lazy root record() calls this). */
+export async function startRecording(options: RecordOptions): Promise<Recording> {
   resolveOptions(options);
   if (typeof options.output !== 'string' || options.output === '') {
     throw new MarkersError('ERR_INVALID_ARGUMENT', 'record() needs an output directory', {
@@ -109,7 +103,7 @@ async function start(options: RecordOptions): Promise<Recording> {
   }
   const output = resolve(options.output);
   prepareTraceDirectory(output);
-  const worker = spawnModuleWorker(WORKER_URL, { name: 'markers-consumer' });
+  const worker = spawnInternalWorker(WORKER_URL, 'markers-consumer');
   // The consumer never keeps the application alive: stop() is what finishes the trace.
   worker.unref();
   const [first] = (await Promise.race([
@@ -131,73 +125,6 @@ async function start(options: RecordOptions): Promise<Recording> {
 }
 
 /**
- * What record() returns: the Recording at once, and a promise of it that
- * resolves once every thread records (or rejects if the recording could not
- * start). Both `record(o).stop()` and `await record(o)` work; awaiting makes
- * sure no event fired afterwards is missed, because each thread attaches its
- * recorder from its own event loop.
- */
-export interface PendingRecording extends Recording, PromiseLike<Recording> {
-  /** The same promise `await record(...)` waits for. */
-  readonly ready: Promise<Recording>;
-  catch<T = never>(
-    onRejected?: ((reason: unknown) => T | PromiseLike<T>) | null,
-  ): Promise<Recording | T>;
-}
-
-class StartingRecording implements PendingRecording {
-  readonly output: string;
-  readonly ready: Promise<Recording>;
-  #observed = false;
-
-  constructor(output: string, started: Promise<Recording>) {
-    this.output = output;
-    this.ready = started;
-    // A recording that fails to start must not crash the application as an
-    // unhandled rejection; unless someone awaits it, it is a warning.
-    started.catch((error: unknown) => {
-      if (this.#observed) return;
-      const code = (error as { code?: unknown })?.code;
-      process.emitWarning(
-        `markers: the recording into ${output} did not start: ${(error as Error)?.message ?? String(error)}`,
-        { type: 'MarkersWarning', code: typeof code === 'string' ? code : 'ERR_RECORDING_START' },
-      );
-    });
-  }
-
-  // biome-ignore lint/suspicious/noThenProperty: a PromiseLike on purpose, so `await record(...)` works
-  then<T1 = Recording, T2 = never>(
-    onFulfilled?: ((value: Recording) => T1 | PromiseLike<T1>) | null,
-    onRejected?: ((reason: unknown) => T2 | PromiseLike<T2>) | null,
-  ): Promise<T1 | T2> {
-    this.#observed = true;
-    return this.ready.then(onFulfilled, onRejected);
-  }
-
-  catch<T = never>(
-    onRejected?: ((reason: unknown) => T | PromiseLike<T>) | null,
-  ): Promise<Recording | T> {
-    this.#observed = true;
-    return this.ready.catch(onRejected);
-  }
-
-  async stats(): Promise<RecordingStats> {
-    this.#observed = true;
-    return (await this.ready).stats();
-  }
-
-  async snapshot(dir: string): Promise<RecordingStats> {
-    this.#observed = true;
-    return (await this.ready).snapshot(dir);
-  }
-
-  async stop(): Promise<RecordingStats> {
-    this.#observed = true;
-    return (await this.ready).stop();
-  }
-}
-
-/**
  * Starts recording the markers `options.markers` matches, in every thread
  * (and threads started later), into the trace directory `options.output`.
  * Returns the Recording at once; await it to know every thread records.
@@ -208,5 +135,5 @@ class StartingRecording implements PendingRecording {
 export function record(options: RecordOptions): PendingRecording {
   const output =
     typeof options?.output === 'string' && options.output !== '' ? resolve(options.output) : '';
-  return new StartingRecording(output, start(options));
+  return new StartingRecording(output, startRecording(options));
 }

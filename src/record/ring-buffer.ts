@@ -7,8 +7,14 @@
  *   [0, 128)            Int32 control words (W below)
  *   [128, 256)          Float64 counters and clock state (F below)
  *   [256, 256 + 4K)     events in each slot's last packet (overwrite accounting)
- *   [META, META + cap)  event descriptions, JSON lines, append-only
+ *   [.., + 8K)          Float64 per slot: events recorded before that packet opened
+ *   [UUID, UUID + 16)   the trace uuid, copied into every packet header
  *   [DATA, DATA + K*S)  the sub-buffers; packet n lives in slot n % K
+ * Event descriptions (JSON lines, append-only) live in a second, growable
+ * SharedArrayBuffer (metaSab), so the number of markers a recording can
+ * describe is bounded only by the u16 event id, never by a fixed area: the
+ * producer grows it when a description does not fit. The hot-path views
+ * stay on the fixed buffer.
  *
  * Algorithm. Packets are numbered from 0; W.PRODUCED counts the packets the
  * producer has closed, so the open packet (if any) is packet PRODUCED. The
@@ -45,8 +51,14 @@
  *   - A thread that exited (W.STATE = EXITED) writes nothing more; the
  *     consumer may then close its open packet itself (salvage), from W.POS.
  *   - Event descriptions: the producer appends a JSON line to the meta area
- *     before the first event with that id is written, then Atomics.stores
- *     META_LEN, so a consumer that saw a packet also sees every id in it.
+ *     (growing it first if needed) before the first event with that id is
+ *     written, then Atomics.stores META_LEN, so a consumer that saw a packet
+ *     also sees every id in it.
+ *   - Exit (thread-handlers.ts): a consumer that must deliver the last
+ *     packets when the process exits stores EXIT_DRAIN = 1 when it attaches.
+ *     The main thread's exit handler closes its packets, stores STATE =
+ *     EXITED and waits (bounded) until every such ring's consumer stored
+ *     EXIT_DONE = 1, i.e. everything was drained, written and flushed.
  */
 
 import { CTF_MAGIC, PacketContext, PacketHeader } from '../trace/layout.js';
@@ -74,6 +86,10 @@ export const W = {
   EVENT_IDS: 15,
   /** Packets opened so far (the open packet included): the overwrite seqlock. */
   OPENED: 16,
+  /** Set by a consumer that delivers the last packets at process exit (see the reader protocol). */
+  EXIT_DRAIN: 17,
+  /** Set by that consumer once the exited thread's last packets were delivered and flushed. */
+  EXIT_DONE: 18,
 } as const;
 
 /** Float64 slots (index into a Float64Array over [0, 256)). */
@@ -89,6 +105,10 @@ export const F = {
   COERCED: 24,
   /** This thread's clock offset from the recording's origin (clock.ts). */
   BASE_NS: 25,
+  /** Events of markers that matched but could not be given an event id (counted in DISCARDED too). */
+  SKIPPED_EVENTS: 26,
+  /** Markers that matched but could not be given an event id. */
+  SKIPPED_MARKERS: 27,
 } as const;
 
 export const RingState = { ACTIVE: 0, DETACHED: 1, EXITED: 2 } as const;
@@ -98,6 +118,21 @@ export type BufferMode = keyof typeof RingMode;
 const RING_MAGIC = 0x6d6b7262; // "mkrb"
 const CONTROL_BYTES = 256;
 const TWO_32 = 4294967296;
+/**
+ * Largest meta area. Only address space is reserved up front; pages are
+ * committed as it grows. 64 MiB describes far more than the 65,536 event ids.
+ */
+export const META_MAX_BYTES = 64 * 1024 * 1024;
+
+/** ES2024's growable SharedArrayBuffer (Node >= 20), typed here since the project's lib is ES2023. */
+interface GrowableSharedArrayBuffer extends SharedArrayBuffer {
+  grow(byteLength: number): void;
+  readonly maxByteLength: number;
+}
+const GrowableSab = SharedArrayBuffer as unknown as new (
+  byteLength: number,
+  options: { maxByteLength: number },
+) => GrowableSharedArrayBuffer;
 
 export interface RingOptions {
   readonly mode: BufferMode;
@@ -117,6 +152,11 @@ export function setU64(dv: DataView, offset: number, v: number): void {
   dv.setUint32(offset + 4, (v / TWO_32) >>> 0, true);
 }
 
+function recordedBeforeOffset(subBuffers: number): number {
+  // After the Int32 slots, rounded up to 8 bytes for the Float64Array.
+  return CONTROL_BYTES + Math.ceil((4 * subBuffers) / 8) * 8;
+}
+
 export function getU64(dv: DataView, offset: number): number {
   return dv.getUint32(offset, true) + dv.getUint32(offset + 4, true) * TWO_32;
 }
@@ -129,6 +169,8 @@ export function getU64(dv: DataView, offset: number): number {
  */
 export class Ring {
   readonly sab: SharedArrayBuffer;
+  /** The growable event-description area (see the memory layout). */
+  readonly metaSab: SharedArrayBuffer;
   readonly u8: Uint8Array;
   /** The same bytes as a Buffer, for Node's native UTF-8 encoder (utf8.ts). */
   readonly buf: NativeUtf8Target;
@@ -136,6 +178,8 @@ export class Ring {
   readonly ctl: Int32Array;
   readonly f64: Float64Array;
   readonly slots: Int32Array;
+  /** Per slot: events recorded (in closed packets) before that slot's packet opened. */
+  readonly recordedBefore: Float64Array;
   readonly subBuffers: number;
   readonly subBufferSize: number;
   readonly dataOffset: number;
@@ -143,8 +187,9 @@ export class Ring {
   readonly #uuid: Uint8Array;
   readonly #flushNs: number;
 
-  private constructor(sab: SharedArrayBuffer, flushNs: number) {
+  private constructor(sab: SharedArrayBuffer, metaSab: SharedArrayBuffer, flushNs: number) {
     this.sab = sab;
+    this.metaSab = metaSab;
     this.u8 = new Uint8Array(sab);
     this.buf = Buffer.from(sab);
     this.dv = new DataView(sab);
@@ -153,30 +198,38 @@ export class Ring {
     this.subBuffers = this.ctl[W.SUB_COUNT] as number;
     this.subBufferSize = this.ctl[W.SUB_SIZE] as number;
     this.slots = new Int32Array(sab, CONTROL_BYTES, this.subBuffers);
+    this.recordedBefore = new Float64Array(
+      sab,
+      recordedBeforeOffset(this.subBuffers),
+      this.subBuffers,
+    );
     this.dataOffset = this.ctl[W.DATA_OFFSET] as number;
     this.overwrite = this.ctl[W.MODE] === RingMode.overwrite;
-    // The uuid is written once per packet; read it back from the meta header copy.
-    const metaOffset = this.ctl[W.META_OFFSET] as number;
-    this.#uuid = this.u8.slice(metaOffset - 16, metaOffset);
+    // The uuid is written once per packet; read it back from its copy before the data.
+    const uuidOffset = this.ctl[W.META_OFFSET] as number;
+    this.#uuid = this.u8.slice(uuidOffset, uuidOffset + 16);
     this.#flushNs = flushNs;
   }
 
   static create(options: RingOptions): Ring {
-    const slotsBytes = 4 * options.subBuffers;
-    const metaOffset = CONTROL_BYTES + slotsBytes + 16;
-    const dataOffset = metaOffset + options.metaBytes;
+    // META_OFFSET now locates the uuid copy; the descriptions are in metaSab.
+    const uuidOffset = recordedBeforeOffset(options.subBuffers) + 8 * options.subBuffers;
+    const dataOffset = uuidOffset + 16;
     const sab = new SharedArrayBuffer(dataOffset + options.subBuffers * options.subBufferSize);
+    const metaSab = new GrowableSab(Math.min(options.metaBytes, META_MAX_BYTES), {
+      maxByteLength: META_MAX_BYTES,
+    });
     const ctl = new Int32Array(sab, 0, 32);
     ctl[W.MAGIC] = RING_MAGIC;
     ctl[W.SUB_COUNT] = options.subBuffers;
     ctl[W.SUB_SIZE] = options.subBufferSize;
     ctl[W.MODE] = RingMode[options.mode];
     ctl[W.STREAM_ID] = options.streamId;
-    ctl[W.META_CAP] = options.metaBytes;
-    ctl[W.META_OFFSET] = metaOffset;
+    ctl[W.META_CAP] = META_MAX_BYTES;
+    ctl[W.META_OFFSET] = uuidOffset;
     ctl[W.DATA_OFFSET] = dataOffset;
-    new Uint8Array(sab, metaOffset - 16, 16).set(options.uuid);
-    const ring = new Ring(sab, options.flushNs);
+    new Uint8Array(sab, uuidOffset, 16).set(options.uuid);
+    const ring = new Ring(sab, metaSab, options.flushNs);
     ring.f64[F.BASE_NS] = options.baseNs;
     ring.f64[F.LAST_TS] = ring.now();
     ring.f64[F.FLUSH_AT] = Number.POSITIVE_INFINITY;
@@ -184,8 +237,8 @@ export class Ring {
   }
 
   /** A view of a ring created by another thread (the consumer's side). */
-  static attach(sab: SharedArrayBuffer): Ring {
-    const ring = new Ring(sab, 0);
+  static attach(sab: SharedArrayBuffer, metaSab: SharedArrayBuffer): Ring {
+    const ring = new Ring(sab, metaSab, 0);
     if (ring.ctl[W.MAGIC] !== RING_MAGIC) throw new TypeError('not a markers ring buffer');
     return ring;
   }
@@ -230,6 +283,7 @@ export class Ring {
       this.slots[slot] = 0;
     }
     Atomics.store(ctl, W.OPENED, produced + 1);
+    this.recordedBefore[slot] = this.f64[F.RECORDED] as number;
     const start = this.dataOffset + slot * this.subBufferSize;
     const dv = this.dv;
     dv.setUint32(start + PacketHeader.MAGIC, CTF_MAGIC, true);
@@ -298,27 +352,44 @@ export class Ring {
     Atomics.store(this.ctl, W.STATE, value);
   }
 
-  /** Appends one event description (producer, at bind time). False when the area is full. */
+  /**
+   * Appends one event description (producer, at bind time), growing the meta
+   * area when it is full. False only when META_MAX_BYTES is reached.
+   */
   appendMeta(line: string): boolean {
     const bytes = new TextEncoder().encode(`${line}\n`);
     const len = this.ctl[W.META_LEN] as number;
-    if (len + bytes.length > (this.ctl[W.META_CAP] as number)) return false;
-    this.u8.set(bytes, (this.ctl[W.META_OFFSET] as number) + len);
-    Atomics.store(this.ctl, W.META_LEN, len + bytes.length);
+    const meta = this.metaSab as GrowableSharedArrayBuffer;
+    const need = len + bytes.length;
+    if (need > meta.byteLength) {
+      if (need > meta.maxByteLength) return false;
+      try {
+        meta.grow(Math.min(meta.maxByteLength, Math.max(need, 2 * meta.byteLength)));
+      } catch {
+        // Out of memory: this marker is skipped (and counted), the host goes on.
+        return false;
+      }
+    }
+    new Uint8Array(meta).set(bytes, len);
+    Atomics.store(this.ctl, W.META_LEN, need);
     Atomics.add(this.ctl, W.EVENT_IDS, 1);
     return true;
   }
 
-  /** Every event description published so far (consumer). */
-  readMeta(): unknown[] {
+  /**
+   * Event descriptions published from byte `from` on (consumer), and where
+   * the next read starts. Incremental, so that thousands of markers declared
+   * one by one cost linear time.
+   */
+  readMeta(from = 0): { readonly entries: unknown[]; readonly end: number } {
     const len = Atomics.load(this.ctl, W.META_LEN);
-    const off = this.ctl[W.META_OFFSET] as number;
     // A copy: TextDecoder refuses views of shared memory.
-    const text = new TextDecoder().decode(this.u8.slice(off, off + len));
-    return text
+    const text = new TextDecoder().decode(new Uint8Array(this.metaSab).slice(from, len));
+    const entries = text
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as unknown);
+    return { entries, end: len };
   }
 
   /** Bytes of published packet n (valid until its slot is reused). */

@@ -15,6 +15,12 @@
  * closes the open packet of threads that exited without doing so, drains
  * everything, and finishes the sink with the trace description.
  *
+ * Process exit (exitDrain): the main thread's exit waits until this session
+ * has drained its rings, finished the sink and run atExit (the control
+ * server sends the final counters there), then stores EXIT_DONE. The timer
+ * notices the main thread's ring turned EXITED; nothing here may ask the
+ * application threads anything then, since the main thread is blocked.
+ *
  * Latency: a thread closes its open packet FLUSH_MS after opening it (next
  * event, or its idle timer), so with the drain timer an event reaches the
  * sink within ~100 ms at any rate.
@@ -25,7 +31,7 @@ import { getCoordinator, type Reply } from '../threads/coordinator.js';
 import type { TraceDescription } from '../trace/metadata.js';
 import type { PacketSink } from '../trace/writer.js';
 import {
-  copyPackets,
+  copyStream,
   packetDiscarded,
   StreamState,
   traceDescription,
@@ -72,6 +78,18 @@ const META_BYTES = 64 * 1024;
 const MIN_SUB_BUFFER = 4096;
 const MAX_SUB_BUFFERS = 4096;
 
+/** What the owner of a session wants at process exit (see the header). */
+export interface SessionHooks {
+  /**
+   * Deliver every packet when the process exits; the main thread waits for
+   * it. Only for a session running in another thread than the main one (the
+   * consumer worker, the control server): the main thread is blocked then.
+   */
+  readonly exitDrain?: boolean;
+  /** Called at process exit, after the sink finished, with the final counters. */
+  readonly atExit?: (stats: RecordingStats) => void | Promise<void>;
+}
+
 export interface ThreadRecordingStats {
   readonly threadId: number;
   readonly threadName: string;
@@ -83,6 +101,10 @@ export interface ThreadRecordingStats {
   readonly tooLarge: number;
   /** Events overwritten by newer ones (overwrite mode). */
   readonly overwritten: number;
+  /** Markers that matched but got no event id; their events are in `discarded`. */
+  readonly skippedMarkers: number;
+  /** Events of those markers (included in `discarded`). */
+  readonly skippedEvents: number;
   /** String fields cut to maxStringBytes. */
   readonly truncated: number;
   /** Field values of the wrong run-time type, recorded with the documented coercion. */
@@ -103,8 +125,13 @@ export interface RecordingStats {
   readonly recorded: number;
   readonly discarded: number;
   readonly overwritten: number;
-  /** Events the sink could not store (write errors). */
+  /**
+   * Events the sink could not store (write errors), plus, at process exit,
+   * events in the open packet of a worker still running (it was not closed).
+   */
   readonly lost: number;
+  /** Markers that matched but got no event id (their events are in `discarded`). */
+  readonly skippedMarkers: number;
   readonly bytes: number;
   readonly packets: number;
   /** Threads that could not join, and storage errors. */
@@ -208,8 +235,17 @@ export class RecordingSession {
   #draining: Promise<void> = Promise.resolve();
   #stopped: Promise<RecordingStats> | undefined;
   #sinkLost = 0;
+  /** Events in the open packets of workers still running when the process exited. */
+  #exitLost = 0;
+  readonly #hooks: SessionHooks;
 
-  private constructor(args: ThreadStartArgs, sink: PacketSink, options: RecordingOptions) {
+  private constructor(
+    args: ThreadStartArgs,
+    sink: PacketSink,
+    options: RecordingOptions,
+    hooks: SessionHooks,
+  ) {
+    this.#hooks = hooks;
     this.id = args.sessionId;
     this.uuid = args.uuid;
     this.mode = args.mode;
@@ -221,15 +257,22 @@ export class RecordingSession {
   }
 
   /** Starts recording in every application thread, and in those started later. */
-  static async start(options: RecordingOptions, sink: PacketSink): Promise<RecordingSession> {
+  static async start(
+    options: RecordingOptions,
+    sink: PacketSink,
+    hooks: SessionHooks = {},
+  ): Promise<RecordingSession> {
     const resolved = resolveOptions(options);
     const args: ThreadStartArgs = {
       ...resolved,
       sessionId: randomUUID(),
       uuid: randomUUID(),
       originMs: clockOriginMs(),
+      exitDrain: hooks.exitDrain === true,
     };
-    const session = new RecordingSession(args, sink, options);
+    const session = new RecordingSession(args, sink, options, hooks);
+    // Before any packet, so the sink can write what readers need first.
+    await sink.begin?.(session.describe());
     const { replies, stickyId } = await getCoordinator().request(RecordOp.START, args, {
       sticky: true,
       timeoutMs: session.#timeoutMs,
@@ -239,11 +282,22 @@ export class RecordingSession {
     for (const reply of replies) session.#join(reply, false);
     // Awaited once: when start() resolves, a crash already writes the flight recorder.
     await session.#watchCrash();
-    if (args.mode === 'discard') {
-      session.#timer = setInterval(() => session.#scheduleDrain(), DRAIN_MS);
+    if (args.mode === 'discard' || args.exitDrain === true) {
+      session.#timer = setInterval(() => session.#tick(), DRAIN_MS);
       session.#timer.unref();
     }
     return session;
+  }
+
+  #tick(): void {
+    if (this.#hooks.exitDrain === true && this.#stopped === undefined) {
+      // The main thread exiting is the process exiting (thread-handlers.ts).
+      if (this.#streams.get(0)?.ring.state === RingState.EXITED) {
+        this.#stopped = this.#finishAtExit();
+        return;
+      }
+    }
+    if (this.mode === 'discard') void this.#scheduleDrain();
   }
 
   #join(reply: Reply, watch = true): void {
@@ -257,7 +311,10 @@ export class RecordingSession {
     }
     const result = reply.result as ThreadStartReply;
     if (this.#streams.has(result.threadId)) return;
-    this.#streams.set(result.threadId, new StreamState(Ring.attach(result.sab), result.threadName));
+    this.#streams.set(
+      result.threadId,
+      new StreamState(Ring.attach(result.sab, result.metaSab), result.threadName),
+    );
     if (watch) void this.#watchCrash();
   }
 
@@ -272,6 +329,7 @@ export class RecordingSession {
       dir: this.#crashDir,
       rings: [...this.#streams.values()].map((s) => ({
         sab: s.ring.sab,
+        metaSab: s.ring.metaSab,
         threadName: s.threadName,
       })),
     };
@@ -293,7 +351,8 @@ export class RecordingSession {
       recorded: sum('recorded'),
       discarded: sum('discarded'),
       overwritten: sum('overwritten'),
-      lost: this.#sinkLost + (this.#sink.lostEvents ?? 0),
+      lost: this.#sinkLost + this.#exitLost + (this.#sink.lostEvents ?? 0),
+      skippedMarkers: threads.reduce((total, t) => total + t.skippedMarkers, 0),
       bytes: sum('bytes'),
       packets: sum('packets'),
       errors: [...this.#errors],
@@ -363,7 +422,7 @@ export class RecordingSession {
       if (stream.ring.state === RingState.EXITED) stream.ring.close();
       const description = stream.description;
       if (description.events.length === 0) continue;
-      for (const packet of copyPackets(stream.ring)) {
+      for (const packet of copyStream(stream, this.#uuidBytes).packets) {
         await this.#deliverTo(sink, description, packet.bytes, packet.events);
       }
     }
@@ -429,16 +488,56 @@ export class RecordingSession {
       );
     }
     await this.#draining;
+    await this.#deliverRest((ring) => ring.state !== RingState.DETACHED);
+    return this.stats();
+  }
+
+  /**
+   * The process is exiting (see the header): deliver everything without
+   * asking any thread, finish the sink, let the owner send the final
+   * counters, then release the main thread's exit (EXIT_DONE).
+   */
+  async #finishAtExit(): Promise<RecordingStats> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#stickyId !== undefined) getCoordinator().release(this.#stickyId);
+    try {
+      await this.#draining;
+      for (const stream of this.#streams.values()) {
+        const ring = stream.ring;
+        // A worker still running may write into its open packet as we read:
+        // it is not closed for it, and what it holds is counted as lost.
+        if (ring.state === RingState.ACTIVE) this.#exitLost += ring.ctl[W.PKT_EVENTS] as number;
+      }
+      await this.#deliverRest((ring) => ring.state === RingState.EXITED);
+      const stats = this.stats();
+      try {
+        await this.#hooks.atExit?.(stats);
+      } catch {
+        // The process is exiting; there is nobody left to tell.
+      }
+      return stats;
+    } finally {
+      for (const stream of this.#streams.values()) {
+        Atomics.store(stream.ring.ctl, W.EXIT_DONE, 1);
+        Atomics.notify(stream.ring.ctl, W.EXIT_DONE);
+      }
+    }
+  }
+
+  /** Delivers what every ring still holds, the trailers, and finishes the sink. */
+  async #deliverRest(mayClose: (ring: Ring) => boolean): Promise<void> {
     const streams = [...this.#streams.values()];
     for (const stream of streams) {
       // A thread that exited, or did not answer, cannot close its last packet: do it for it.
-      if (stream.ring.state !== RingState.DETACHED) stream.ring.close();
+      if (mayClose(stream.ring)) stream.ring.close();
       const description = stream.description;
       if (description.events.length === 0) continue;
       if (this.mode === 'discard') {
         await this.#drain(stream);
       } else {
-        for (const packet of copyPackets(stream.ring)) {
+        const copy = copyStream(stream, this.#uuidBytes);
+        stream.lostOffset = copy.lostOffset;
+        for (const packet of copy.packets) {
           stream.deliveredDiscarded = packet.discarded;
           await this.#deliver(description, packet.bytes, packet.events);
         }
@@ -458,7 +557,6 @@ export class RecordingSession {
       const { code, message } = this.#sink.error;
       if (!this.#errors.some((e) => e.message === message)) this.#errors.push({ code, message });
     }
-    return this.stats();
   }
 }
 
@@ -478,6 +576,8 @@ function threadStats(stream: StreamState): ThreadRecordingStats {
     discarded: f64[F.DISCARDED] as number,
     tooLarge: f64[F.TOO_LARGE] as number,
     overwritten: f64[F.OVERWRITTEN] as number,
+    skippedMarkers: f64[F.SKIPPED_MARKERS] as number,
+    skippedEvents: f64[F.SKIPPED_EVENTS] as number,
     truncated: f64[F.TRUNCATED] as number,
     coerced: f64[F.COERCED] as number,
     bytes: f64[F.BYTES] as number,

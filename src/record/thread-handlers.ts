@@ -1,7 +1,7 @@
 /**
  * The commands every application thread answers for recordings, registered
- * with the thread coordinator when markers is imported (src/index.ts imports
- * this module for its side effect):
+ * with the thread coordinator by the thread services (threads/services.ts)
+ * when the first command arrives:
  *
  *   markers:record:start  {ThreadStartArgs}  create this thread's ring and attach
  *                         the recorder; reply with the ring's SharedArrayBuffer
@@ -32,6 +32,8 @@ export const RecordOp = {
 /** What a thread replies to START. */
 export interface ThreadStartReply {
   readonly sab: SharedArrayBuffer;
+  /** The ring's growable event-description area. */
+  readonly metaSab: SharedArrayBuffer;
   readonly threadId: number;
   readonly threadName: string;
 }
@@ -70,7 +72,12 @@ function start(args: ThreadStartArgs, threadName: string): ThreadStartReply {
     getRegistry().subscribe(recorder);
     updateIdleTimer();
   }
-  return { sab: recorder.ring.sab, threadId: recorder.ring.streamId, threadName };
+  return {
+    sab: recorder.ring.sab,
+    metaSab: recorder.ring.metaSab,
+    threadId: recorder.ring.streamId,
+    threadName,
+  };
 }
 
 function flush(sessionId: string): boolean {
@@ -91,31 +98,37 @@ function stop(sessionId: string): boolean {
 }
 
 /**
- * How long the main thread's exit may wait for consumers to take its last
- * packets. Draining runs every 20 ms, so this is only reached when no
- * consumer is left.
+ * How long the main thread's exit may wait for consumers to deliver its last
+ * packets. They look every 20 ms; the rest is the time to send (or write)
+ * what the buffers held, at most bufferSize per thread. A consumer that does
+ * not finish in time (a CLI stopped with SIGSTOP, say) gets the rest cut:
+ * its client then reports the losses as unknown, never as zero.
  */
-const EXIT_DRAIN_MS = 1000;
+const EXIT_DRAIN_MS = 5000;
 
 /**
  * Publishes every open packet of this thread; it will write no more.
  *
  * When the main thread exits, the process goes with it, consumer worker and
  * control server included, once the exit handlers return. Packets published
- * now would then never be drained: the events fired just before exit would be
- * lost without a count. So the main thread waits, bounded, until every
- * discard-mode ring it published to has been consumed. The consumers run in
- * their own threads, which keep running during exit handlers, and notify
- * W.CONSUMED after each packet (session.ts). Overwrite rings are not drained
- * while recording (the crash path writes them), so they are not waited for.
+ * now, and bytes still queued on a socket, would then never leave: the events
+ * fired just before exit would be lost without a count. So the main thread
+ * waits, bounded, until the consumer of every ring that asked for it
+ * (EXIT_DRAIN) has drained it, sent or written everything including the
+ * final counters and the trace description, flushed, and stored EXIT_DONE
+ * (session.ts). The consumers run in their own threads, which keep running
+ * during exit handlers. Rings of the flight recorder do not ask: nobody
+ * reads them at exit (the crash path writes them on an uncaught exception).
  */
 function onExit(): void {
   const pending = [];
   for (const recorder of recorders.values()) {
     try {
-      recorder.ring.close();
-      recorder.ring.state = RingState.EXITED;
-      if (!recorder.ring.overwrite) pending.push(recorder.ring);
+      const ring = recorder.ring;
+      ring.close();
+      ring.state = RingState.EXITED;
+      Atomics.notify(ring.ctl, W.STATE);
+      if (Atomics.load(ring.ctl, W.EXIT_DRAIN) === 1) pending.push(ring);
     } catch {
       // Exiting: nothing left to report to.
     }
@@ -124,10 +137,9 @@ function onExit(): void {
   const deadline = Date.now() + EXIT_DRAIN_MS;
   for (const ring of pending) {
     for (;;) {
-      const consumed = Atomics.load(ring.ctl, W.CONSUMED);
       const left = deadline - Date.now();
-      if (consumed >= Atomics.load(ring.ctl, W.PRODUCED) || left <= 0) break;
-      Atomics.wait(ring.ctl, W.CONSUMED, consumed, left);
+      if (Atomics.load(ring.ctl, W.EXIT_DONE) !== 0 || left <= 0) break;
+      Atomics.wait(ring.ctl, W.EXIT_DONE, 0, left);
     }
   }
 }

@@ -21,7 +21,7 @@ import { compilePattern, type Pattern } from '../registry/pattern.js';
 import { MAX_EVENT_ID } from '../trace/layout.js';
 import { threadBaseNs } from './clock.js';
 import { buildEncoder } from './encoder.js';
-import { type BufferMode, Ring } from './ring-buffer.js';
+import { type BufferMode, F, Ring, W } from './ring-buffer.js';
 
 /** What a recording sends to every thread (structured-cloned). */
 export interface ThreadStartArgs {
@@ -36,6 +36,12 @@ export interface ThreadStartArgs {
   readonly flushMs: number;
   readonly maxStringBytes: number;
   readonly metaBytes: number;
+  /**
+   * The consumer delivers this thread's last packets when the process exits,
+   * and the main thread's exit waits for it (ring-buffer.ts, thread-handlers.ts).
+   * Set here, by the producer, so no exit can come before the consumer attached.
+   */
+  readonly exitDrain?: boolean;
 }
 
 /** One event class as published in the meta area. */
@@ -92,6 +98,7 @@ export class ThreadRecorder implements Subscription, LinkOwner {
       baseNs: this.#baseNs,
       flushNs: args.flushMs * 1e6,
     });
+    if (args.exitDrain === true) Atomics.store(this.ring.ctl, W.EXIT_DRAIN, 1);
   }
 
   bind(entry: MarkerEntryView): Link | undefined {
@@ -99,10 +106,14 @@ export class ThreadRecorder implements Subscription, LinkOwner {
     const meta: EventMeta = { id, name: entry.name, format: entry.format, fields: entry.fields };
     if (id > MAX_EVENT_ID || !this.ring.appendMeta(JSON.stringify(meta))) {
       this.skipped++;
-      this.#warn(
-        `marker "${entry.name}" is not recorded in thread ${threadId}: the recording's table of ${id} event classes is full`,
-      );
-      return undefined;
+      this.ring.f64[F.SKIPPED_MARKERS] = this.skipped;
+      // Once per recording and thread: thousands of markers must not mean thousands of warnings.
+      if (this.skipped === 1) {
+        this.#warn(
+          `marker "${entry.name}" and any further ones are not recorded in thread ${threadId}: the recording has ${id} event classes, the most an event id (u16) or the description area allows; their events are counted as discarded`,
+        );
+      }
+      return { kind: LinkKind.RECORD, fn: this.#countSkipped, owner: this, subscription: this };
     }
     this.#nextId++;
     const fn = buildEncoder(
@@ -114,6 +125,15 @@ export class ThreadRecorder implements Subscription, LinkOwner {
     ) as Link['fn'];
     return { kind: LinkKind.RECORD, fn, owner: this, subscription: this };
   }
+
+  // A marker without an event id still records its losses: each of its
+  // events is counted in DISCARDED, so the trace's events_discarded, stats
+  // and the CLI's summary all show it. Shared by every skipped marker.
+  readonly #countSkipped = (): void => {
+    const f64 = this.ring.f64;
+    f64[F.DISCARDED] = (f64[F.DISCARDED] as number) + 1;
+    f64[F.SKIPPED_EVENTS] = (f64[F.SKIPPED_EVENTS] as number) + 1;
+  };
 
   settle(): void {
     // Encoders return undefined; nothing to track.

@@ -11,6 +11,7 @@
  *     calls are unrolled, so V8 can inline every probe (one link is the fast
  *     path the benchmarks measure);
  *   - more: a loop over the frozen snapshot array.
+ * Where code generation is forbidden, closureDispatcher serves every shape.
  * A probe's exception or rejected promise is handed to its owner and never
  * reaches the caller of fire.
  */
@@ -74,9 +75,35 @@ return function fire(${args}) {
   }
 };`;
   }
-  made = new Function('stats', 'marker', 'links', `'use strict';\n${body}`) as DispatcherFactory;
+  try {
+    made = new Function('stats', 'marker', 'links', `'use strict';\n${body}`) as DispatcherFactory;
+  } catch {
+    // Code generation is forbidden here (a CSP without unsafe-eval, an edge
+    // worker, --disallow-code-generation-from-strings): same behaviour, slower.
+    made = closureDispatcher;
+  }
   factories.set(key, made);
   return made;
+}
+
+/**
+ * The dispatcher without `new Function`: a rest parameter (an array per
+ * call) and a loop. Slower, never broken.
+ */
+function closureDispatcher(stats: HitCounter, marker: object, links: readonly Link[]): Dispatcher {
+  return function fire(...args: unknown[]): void {
+    stats.hits++;
+    for (const link of links) {
+      try {
+        const r = (link.fn as (m: object, ...a: unknown[]) => unknown)(marker, ...args);
+        if (typeof (r as PromiseLike<unknown> | null)?.then === 'function') {
+          link.owner.settle(r as PromiseLike<unknown>, marker);
+        }
+      } catch (e) {
+        link.owner.fail(e, marker);
+      }
+    }
+  };
 }
 
 /** The dispatcher for `links` (at least one), called as `marker.fire(...)`. */

@@ -8,7 +8,9 @@
  * copy's registry code. `abi` guards that: a copy whose registry protocol
  * differs refuses to load rather than misbehave.
  */
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+// The core's codes only: a browser bundle leaves the rest of the table out.
+import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
+import { MarkersError } from '../errors/markers-error.js';
 import { VERSION } from '../version.js';
 import { Registry } from './registry.js';
 

@@ -9,7 +9,10 @@
  * an asynchronous one is counted from the moment the probe returns a promise
  * until that promise settles.
  */
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+// The core's codes only: a browser bundle leaves the rest of the table out.
+import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
+import { MarkersError } from '../errors/markers-error.js';
+import { emitMarkersWarning } from '../errors/warn.js';
 import { parseFormat } from '../marker/format.js';
 import {
   type Link,
@@ -172,11 +175,7 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
   }
 
   #warn(message: string, code: string): void {
-    try {
-      process.emitWarning(message, { type: 'MarkersWarning', code });
-    } catch {
-      // Reporting must never be what breaks the host.
-    }
+    emitMarkersWarning(message, code);
   }
 
   #release(): void {

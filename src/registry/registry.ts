@@ -18,7 +18,9 @@
  * (see global.ts), so everything that touches marker objects lives here,
  * not in the module that exports `marker()`.
  */
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+// The core's codes only: a browser bundle leaves the rest of the table out.
+import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
+import { MarkersError } from '../errors/markers-error.js';
 import { type Field, parseFormat } from '../marker/format.js';
 import { validateName } from '../marker/name.js';
 import { buildDispatcher, type HitCounter } from './dispatch.js';
@@ -101,6 +103,8 @@ export class Registry {
   readonly #subscriptions: Subscription[] = [];
   readonly #declareListeners = new Set<DeclareListener>();
   #nextSeq = 1;
+  /** Entry ids are event ids in traces: never reused, even after forget(). */
+  #nextId = 0;
 
   constructor(abi: number, version: string) {
     this.abi = abi;
@@ -128,7 +132,7 @@ export class Registry {
     } else {
       const fields = Object.freeze(parseFormat(format, name).map((f) => Object.freeze(f)));
       entry = {
-        id: this.#entries.size,
+        id: this.#nextId++,
         name,
         format,
         fields,
@@ -219,6 +223,23 @@ export class Registry {
         );
       }
     }
+  }
+
+  /**
+   * Forgets the markers declared only at sites `isGone` accepts and connected
+   * to nothing: what a refused probe module declared. Their objects stay
+   * usable (`fire` stays undefined); they are no longer listed or connected.
+   * A marker with links is kept, since a probe or recording holds it.
+   * Returns the names forgotten.
+   */
+  forget(isGone: (location: string) => boolean): string[] {
+    const forgotten: string[] = [];
+    for (const entry of this.#entries.values()) {
+      if (entry.links.length > 0 || !entry.sites.every((site) => isGone(site.location))) continue;
+      this.#entries.delete(entry.name);
+      forgotten.push(entry.name);
+    }
+    return forgotten;
   }
 
   /** Markers whose name matches `pattern` (all when omitted), in declaration order. */

@@ -25,25 +25,33 @@
  *
  * The channel is unref'd: it never keeps a process alive, and it wakes no
  * thread while nothing is sent.
+ *
+ * Importing markers only joins (join.ts: the channel, hello/here/bye); this
+ * coordinator takes the membership over on the first command or request, and
+ * the handlers of the thread services (services.ts) load when the first
+ * command they answer arrives.
  */
 import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import {
+  defaultThreadName,
+  internalThreadName,
+  type Membership,
+  THREADS_CHANNEL,
+  THREADS_KEY,
+  THREADS_PROTOCOL,
+  type ThreadInfo,
+  type ThreadsHolder,
+  threadsHolder,
+} from './join.js';
 
-/** Bump when messages change incompatibly; threads on another version do not hear each other. */
-export const THREADS_PROTOCOL = 1;
-const CHANNEL = `markers:threads:${THREADS_PROTOCOL}`;
-
-export interface ThreadInfo {
-  /** worker_threads threadId; 0 is the main thread. */
-  readonly id: number;
-  readonly name: string;
-  /** markers' own threads (control server, consumer): they receive no commands. */
-  readonly internal: boolean;
-}
+export { THREADS_PROTOCOL, type ThreadInfo };
 
 export interface SerializedError {
   readonly code: string;
   readonly message: string;
+  /** A MarkersError's details (plain data: they were structured-cloned), when it had any. */
+  readonly details?: Record<string, unknown>;
 }
 
 export type Reply =
@@ -111,7 +119,21 @@ export function serializeError(error: unknown): SerializedError {
       ? (error as { code: string }).code
       : 'ERR_HANDLER_FAILED';
   const message = error instanceof Error ? error.message : String(error);
-  return { code, message };
+  const details = (error as { details?: unknown } | null)?.details;
+  if (typeof details !== 'object' || details === null) return { code, message };
+  try {
+    // Only what survives a structured clone may cross: a details object that does not is left out.
+    return { code, message, details: structuredClone(details) as Record<string, unknown> };
+  } catch {
+    return { code, message };
+  }
+}
+
+// The handlers of every thread service, loaded when a command first needs one.
+let services: Promise<unknown> | undefined;
+function loadServices(): Promise<unknown> {
+  services ??= import('./services.js');
+  return services;
 }
 
 export class Coordinator {
@@ -122,13 +144,27 @@ export class Coordinator {
   readonly #pending = new Map<number, Pending>();
   readonly #sticky = new Map<number, Sticky>();
   #nextId = 1;
+  #closed = false;
 
-  constructor(self: ThreadInfo) {
+  /**
+   * A new member of the threads, or, given `joined`, the coordinator of a
+   * thread that already joined (join.ts): it takes the channel and the peers
+   * over and runs the commands queued meanwhile, in order.
+   */
+  constructor(self: ThreadInfo, joined?: Membership) {
     this.self = self;
-    this.#channel = new BroadcastChannel(CHANNEL);
+    const receive = (event: unknown): void => this.#receive((event as { data: Message }).data);
+    if (joined !== undefined) {
+      this.#channel = joined.channel;
+      for (const [id, peer] of joined.peers) this.#peers.set(id, peer);
+      this.#channel.onmessage = receive;
+      for (const message of joined.queued.splice(0)) this.#receive(message as Message);
+      return; // the join said hello, and says bye when a worker exits
+    }
+    this.#channel = new BroadcastChannel(THREADS_CHANNEL);
     // Never keep the process alive for control traffic.
     (this.#channel as unknown as { unref(): void }).unref();
-    this.#channel.onmessage = (event: unknown) => this.#receive((event as { data: Message }).data);
+    this.#channel.onmessage = receive;
     this.#post({ type: 'hello', thread: self });
     if (!isMainThread) process.once('exit', () => this.close());
   }
@@ -211,14 +247,21 @@ export class Coordinator {
     this.#pending.delete(stickyId);
   }
 
+  /** Says bye and leaves the channel. Idempotent. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#post({ type: 'bye', thread: this.self });
     this.#channel.close();
   }
 
   async #run(op: string, args: unknown, from: ThreadInfo): Promise<Reply> {
-    const handler = this.#handlers.get(op);
+    let handler = this.#handlers.get(op);
     try {
+      if (handler === undefined && !this.self.internal) {
+        await loadServices();
+        handler = this.#handlers.get(op);
+      }
       if (handler === undefined) {
         throw new MarkersError(
           ErrorCode.UNKNOWN_COMMAND,
@@ -351,34 +394,62 @@ export class Coordinator {
   }
 }
 
-const COORDINATOR_KEY = Symbol.for('markers.threads');
-
 /**
  * This thread's coordinator, shared by every copy of markers in the thread
- * (like the registry), created on first use.
+ * (like the registry), created on first use. A thread that joined at import
+ * (join.ts) keeps its membership; one asking for an internal coordinator
+ * first leaves as an application thread, then joins again as internal.
  */
 export function getCoordinator(options: { internal?: boolean; name?: string } = {}): Coordinator {
-  const holder = globalThis as { [COORDINATOR_KEY]?: unknown };
-  const found = holder[COORDINATOR_KEY] as
-    | { protocol?: unknown; coordinator?: Coordinator }
+  const found = threadsHolder() as
+    | { protocol?: unknown; coordinator?: unknown; membership?: Membership }
     | undefined;
-  if (found !== undefined) {
-    if (found.protocol !== THREADS_PROTOCOL || found.coordinator === undefined) {
-      throw new MarkersError(
-        ErrorCode.REGISTRY_VERSION,
-        `this thread's markers coordinator speaks protocol ${String(found.protocol)}, this copy speaks ${THREADS_PROTOCOL}; install one compatible version of markers`,
-        { protocol: THREADS_PROTOCOL, found: found.protocol },
-      );
-    }
-    return found.coordinator;
+  if (found !== undefined && found.protocol !== THREADS_PROTOCOL) {
+    throw new MarkersError(
+      ErrorCode.REGISTRY_VERSION,
+      `this thread's markers coordinator speaks protocol ${String(found.protocol)}, this copy speaks ${THREADS_PROTOCOL}; install one compatible version of markers`,
+      { protocol: THREADS_PROTOCOL, found: found.protocol },
+    );
   }
-  const coordinator = new Coordinator({
-    id: threadId,
-    name: options.name ?? (isMainThread ? 'main' : `worker-${threadId}`),
-    internal: options.internal ?? false,
-  });
-  Object.defineProperty(globalThis, COORDINATOR_KEY, {
-    value: { protocol: THREADS_PROTOCOL, coordinator },
-  });
+  // Possibly another copy's Coordinator class: same protocol, so it is used as is.
+  if (found?.coordinator !== undefined) return found.coordinator as Coordinator;
+  // markers' own workers are internal from their first registration on, even
+  // when something imports markers in them before their entry module runs.
+  const internalName = internalThreadName();
+  const self: ThreadInfo =
+    internalName !== undefined
+      ? { id: threadId, name: internalName, internal: true }
+      : {
+          id: threadId,
+          name: options.name ?? defaultThreadName(),
+          internal: options.internal ?? false,
+        };
+  const joined = found?.membership;
+  let coordinator: Coordinator;
+  if (joined !== undefined && joined.self.internal === self.internal) {
+    coordinator = new Coordinator(joined.self, joined);
+  } else {
+    if (joined !== undefined) {
+      // Joined as an application thread at import (an inherited --import, say).
+      try {
+        joined.channel.postMessage({ type: 'bye', thread: joined.self });
+        joined.channel.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    coordinator = new Coordinator(self);
+  }
+  if (found !== undefined) {
+    (found as ThreadsHolder).membership = undefined;
+    (found as ThreadsHolder).coordinator = coordinator;
+  } else {
+    const holder: ThreadsHolder = {
+      protocol: THREADS_PROTOCOL,
+      membership: undefined,
+      coordinator,
+    };
+    Object.defineProperty(globalThis, THREADS_KEY, { value: holder });
+  }
   return coordinator;
 }

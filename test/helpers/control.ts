@@ -42,12 +42,14 @@ export function startApp(
     env?: NodeJS.ProcessEnv;
     nodeArgs?: string[];
     cwd?: string;
+    /** Another Node binary than the one running the tests. */
+    node?: string;
     /** Runs node through this command (runuser -u USER --, prlimit ...); the app is it or its child. */
     prefix?: readonly string[];
   } = {},
 ): Promise<App> {
   const nodeArgv = [
-    process.execPath,
+    options.node ?? process.execPath,
     ...(options.nodeArgs ?? ['--import', 'tsx', '--import', REGISTER]),
     options.script ?? APP,
     ...args,

@@ -1,9 +1,13 @@
 /** Every CLI command, in the order `markers --help` lists them. */
 import type { Command } from '../command.js';
 import { convertCommand } from './convert.js';
+import { count } from './count.js';
 import { disable, enable } from './enable.js';
+import { hist } from './hist.js';
+import { latency } from './latency.js';
 import { list } from './list.js';
 import { load } from './load.js';
+import { metrics } from './metrics.js';
 import { probes } from './probes.js';
 import { ps } from './ps.js';
 import { record } from './record.js';
@@ -24,6 +28,9 @@ export const COMMANDS: readonly Command[] = [
   tail,
   record,
   stats,
+  count,
+  hist,
+  latency,
   load,
   unload,
   probes,
@@ -31,4 +38,5 @@ export const COMMANDS: readonly Command[] = [
   run,
   viewCommand,
   convertCommand,
+  metrics,
 ];

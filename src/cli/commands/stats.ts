@@ -74,13 +74,25 @@ ${TARGET_HELP}`,
       context.stdout.write(
         table(
           context,
-          ['RECORDING', 'MODE', 'EVENTS', 'LOST', 'OVERWRITTEN', 'BYTES', 'BUFFER USE', 'PATTERNS'],
+          [
+            'RECORDING',
+            'MODE',
+            'EVENTS',
+            'LOST',
+            'OVERWRITTEN',
+            'SKIPPED MARKERS',
+            'BYTES',
+            'BUFFER USE',
+            'PATTERNS',
+          ],
           recordings.map((r) => [
             r.kind,
             r.stats.mode,
             String(r.stats.recorded),
             String(r.stats.discarded + r.stats.lost),
             String(r.stats.overwritten),
+            // Markers that matched but got no event id; their events are in LOST.
+            String(r.stats.skippedMarkers ?? 0),
             formatBytes(r.stats.bytes),
             `${Math.round(Math.max(0, ...r.stats.threads.map((t) => t.bufferUse)) * 100)}%`,
             r.patterns.join(' '),

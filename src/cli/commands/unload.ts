@@ -2,8 +2,9 @@ import { type Command, ExitCode } from '../command.js';
 import {
   moduleNameArgument,
   printJson,
-  TARGET_HELP,
   TARGET_OPTIONS,
+  TARGET_PID_HELP,
+  timeoutArgs,
   withTarget,
 } from '../target.js';
 
@@ -12,14 +13,20 @@ export const unload: Command = {
   summary: 'unload a probe module: disconnect, wait for quiescence in every thread, cleanup',
   usage: 'markers unload [-p PID] NAME',
   details: `Returns once no probe of module NAME can run again in any thread and its
-cleanup() has run, exactly once.
-${TARGET_HELP}`,
+cleanup() has run, exactly once. Calls of its probes still in flight (a promise
+that never settles) after --timeout are orphaned: the unload fails with
+ERR_PROBE_MODULE_TIMEOUT naming the threads, cleanup() runs without waiting for
+them, and the name is free for the next load. A cleanup() that does not settle
+within --timeout is given up the same way.
+${TARGET_PID_HELP}
+  --timeout MS       how long each thread may wait for calls in flight, then for
+                     cleanup() (default 10000)`,
   examples: ['markers unload -p 4242 latency'],
   options: TARGET_OPTIONS,
   async run(values, positionals, context) {
     const name = moduleNameArgument(positionals);
     const result = await withTarget(values, context, (client) =>
-      client.request('unload', { name }),
+      client.request('unload', { name, ...timeoutArgs(values) }),
     );
     if (context.json) printJson(context, result);
     else context.stdout.write(`unloaded ${name}\n`);

@@ -1,0 +1,134 @@
+/**
+ * Log-linear (HDR-style) buckets over every finite double.
+ *
+ * Algorithm: a bucket is named by the sign, the binary exponent and the top
+ * SUB_BITS bits of the mantissa of a value. Within one power of two the
+ * buckets are linear, 2^SUB_BITS of them, so each is at most 1/128 of its
+ * lower bound wide; a quantile reported as the middle of its bucket is within
+ * 1/256 (0.4 %) of any value in it. The bucket index is read straight from the
+ * IEEE 754 bits (one store into a Float64Array, one load of the high word):
+ * no logarithm, no loop.
+ *
+ * Subnormal values (below 2^-1022) have no implicit leading bit, so they are
+ * scaled by 2^64 first and get "virtual" exponents below the normal range;
+ * they keep the same relative precision. Zero (and -0) has a bucket of its
+ * own, negative values a table of their own, keyed by magnitude.
+ *
+ * Storage is sparse and two-level: a directory per sign, one slot per
+ * exponent, pointing at a 128-count chunk in a pool that grows by doubling.
+ * A value in an octave already seen allocates nothing.
+ */
+
+export const SUB_BITS = 7;
+const SUB = 1 << SUB_BITS;
+/** Virtual exponents of subnormals go down to -63; normal ones are 1..2046. */
+const EXP_OFFSET = 64;
+const DIR_SIZE = 2047 + EXP_OFFSET;
+const SCALE_UP = 2 ** 64;
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+// The high word holds sign, exponent and the top of the mantissa; which
+// element it is depends on the platform's byte order.
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/** Bucket number (exponent + EXP_OFFSET) * SUB + sub-bucket of |v|, v finite and non-zero. */
+export function bucketOf(v: number): number {
+  F64[0] = v;
+  let hi = U32[HI] as number;
+  let exp = (hi >>> 20) & 0x7ff;
+  if (exp === 0) {
+    F64[0] = v * SCALE_UP;
+    hi = U32[HI] as number;
+    exp = ((hi >>> 20) & 0x7ff) - 64;
+  }
+  return (exp + EXP_OFFSET) * SUB + ((hi >>> (20 - SUB_BITS)) & (SUB - 1));
+}
+
+/** Magnitude of bucket `b` at `at` sub-bucket steps from its lower bound (0 = lo, 1 = hi). */
+function bucketPoint(b: number, at: number): number {
+  const exp = Math.floor(b / SUB) - EXP_OFFSET;
+  const sub = b % SUB;
+  // 2^(exp-1023-7) underflows for subnormals: scale in two steps.
+  if (exp > 0) return (SUB + sub + at) * 2 ** (exp - 1023 - SUB_BITS);
+  return (SUB + sub + at) * 2 ** (exp - 1023 - SUB_BITS + 64) * 2 ** -64;
+}
+
+/**
+ * The magnitude range [lo, hi) of bucket `b`, rounded to doubles for
+ * subnormals; hi of the top bucket is Infinity (2^1024).
+ */
+export function bucketBounds(b: number): { lo: number; hi: number } {
+  return { lo: bucketPoint(b, 0), hi: bucketPoint(b, 1) };
+}
+
+/** The middle of bucket `b`, the estimate reported for a rank that falls in it. */
+export function bucketMiddle(b: number): number {
+  return bucketPoint(b, 0.5);
+}
+
+/** One sign's sparse table of counts. */
+export class BucketTable {
+  #dir: Int32Array | undefined;
+  #pool = new Float64Array(0);
+  #chunks = 0;
+
+  add(b: number, n: number): void {
+    const exp = b >>> SUB_BITS;
+    let dir = this.#dir;
+    if (dir === undefined) {
+      dir = new Int32Array(DIR_SIZE).fill(-1);
+      this.#dir = dir;
+    }
+    let chunk = dir[exp] as number;
+    if (chunk < 0) chunk = this.#newChunk(exp, dir);
+    const at = chunk * SUB + (b & (SUB - 1));
+    this.#pool[at] = (this.#pool[at] as number) + n;
+  }
+
+  #newChunk(exp: number, dir: Int32Array): number {
+    const chunk = this.#chunks++;
+    if (this.#chunks * SUB > this.#pool.length) {
+      const grown = new Float64Array(Math.max(SUB * 4, this.#pool.length * 2));
+      grown.set(this.#pool);
+      this.#pool = grown;
+    }
+    dir[exp] = chunk;
+    return chunk;
+  }
+
+  /** Non-empty buckets as a flat [bucket, count, bucket, count, ...] list, ascending. */
+  entries(): number[] {
+    const out: number[] = [];
+    const dir = this.#dir;
+    if (dir === undefined) return out;
+    for (let exp = 0; exp < DIR_SIZE; exp++) {
+      const chunk = dir[exp] as number;
+      if (chunk < 0) continue;
+      for (let sub = 0; sub < SUB; sub++) {
+        const n = this.#pool[chunk * SUB + sub] as number;
+        if (n > 0) out.push(exp * SUB + sub, n);
+      }
+    }
+    return out;
+  }
+
+  /** Approximate memory held, in bytes. */
+  get bytes(): number {
+    return (this.#dir === undefined ? 0 : DIR_SIZE * 4) + this.#pool.length * 8;
+  }
+}
+
+/** Log-linear counts of one group: zero, positive and negative values. */
+export class LogLinearCounts {
+  zero = 0;
+  readonly pos = new BucketTable();
+  readonly neg = new BucketTable();
+
+  /** `v` is finite; the caller counted it. */
+  add(v: number): void {
+    if (v > 0) this.pos.add(bucketOf(v), 1);
+    else if (v < 0) this.neg.add(bucketOf(v), 1);
+    else this.zero++;
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * The options of aggregate(), checked once where they are given, and the
+ * plain spec that crosses threads and the control socket (structured-cloned
+ * or JSON). Append-only: a field added here must have a default an older
+ * thread can do without.
+ */
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { compilePattern } from '../registry/pattern.js';
+import { type LinearLayout, linearBucketCount, MAX_LINEAR_BUCKETS } from './histogram/linear.js';
+import { parseWhere } from './where/parse.js';
+
+export interface AggregateOptions {
+  /** A marker name or glob, or a list of them. For latency: the start markers. */
+  readonly markers: string | readonly string[];
+  /** Group by these fields (`marker` means the marker's name unless it has a field of that name). */
+  readonly by?: readonly string[];
+  /** A numeric field to build a histogram of. */
+  readonly hist?: string;
+  /** Linear buckets instead of log-linear ones. */
+  readonly linear?: LinearLayout;
+  /**
+   * Upper bounds (inclusive, ascending) to count values at, besides the
+   * histogram: each group then reports `le`, the exact number of values <= each
+   * bound, as Prometheus' `le` buckets need. Needs hist or latency.
+   */
+  readonly bounds?: readonly number[];
+  /** A filter over the fields, e.g. `status >= 500 && path ~ "/api/*"`. */
+  readonly where?: string;
+  /** Distinct groups kept per thread (and after merging); the rest fold into `other`. Default 1,000. */
+  readonly maxGroups?: number;
+  /** Results per thread instead of merged. */
+  readonly perThread?: boolean;
+  /**
+   * Latency between a start and an end marker instead of a field: a histogram
+   * of milliseconds. `end` defaults to each start marker's name with `_start`
+   * replaced by `_end`.
+   */
+  readonly latency?: {
+    readonly end?: string;
+    /** A field in both markers that pairs them; without it, thread and nesting order do. */
+    readonly key?: string;
+    /** Unmatched starts kept per thread and pair; the oldest is evicted (counted) past it. Default 10,000. */
+    readonly maxPending?: number;
+  };
+}
+
+export const AggregateKind = { COUNT: 'count', HIST: 'hist', LATENCY: 'latency' } as const;
+export type AggregateKind = (typeof AggregateKind)[keyof typeof AggregateKind];
+
+/** What every thread receives. */
+export interface AggregateSpec {
+  readonly id: string;
+  readonly kind: AggregateKind;
+  readonly markers: readonly string[];
+  readonly by: readonly string[];
+  readonly hist: string | null;
+  readonly linear: LinearLayout | null;
+  /** Explicit `le` bounds, ascending; null without. */
+  readonly bounds: readonly number[] | null;
+  readonly where: string | null;
+  readonly maxGroups: number;
+  readonly perThread: boolean;
+  /** Latency only: the end pattern, or null for x_start -> x_end. */
+  readonly end: string | null;
+  readonly key: string | null;
+  readonly maxPending: number;
+}
+
+export const DEFAULT_MAX_GROUPS = 1000;
+export const DEFAULT_MAX_PENDING = 10_000;
+const LIMIT_GROUPS = 1_000_000;
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function invalid(message: string, details: Record<string, unknown> = {}): MarkersError {
+  return new MarkersError(ErrorCode.INVALID_ARGUMENT, `aggregate(): ${message}`, details);
+}
+
+function fieldName(value: unknown, option: string): string {
+  if (typeof value !== 'string' || !FIELD.test(value)) {
+    throw invalid(`${option} must be a field name, got ${JSON.stringify(value) ?? String(value)}`, {
+      option,
+    });
+  }
+  return value;
+}
+
+function count(value: unknown, option: string, fallback: number, limit: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > limit) {
+    throw invalid(`${option} must be an integer from 1 to ${limit}, got ${String(value)}`, {
+      option,
+    });
+  }
+  return value;
+}
+
+function linearLayout(value: unknown): LinearLayout {
+  const { min, max, step } = (value ?? {}) as Partial<LinearLayout>;
+  const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+  if (!finite(min) || !finite(max) || !finite(step) || !(max > min) || !(step > 0)) {
+    throw invalid('linear needs finite { min, max, step } with max > min and step > 0', {
+      option: 'linear',
+    });
+  }
+  const n = linearBucketCount({ min, max, step });
+  if (n > MAX_LINEAR_BUCKETS) {
+    throw invalid(`linear makes ${n} buckets; at most ${MAX_LINEAR_BUCKETS}`, {
+      option: 'linear',
+    });
+  }
+  return { min, max, step };
+}
+
+export const MAX_BOUNDS = 1000;
+
+function boundsList(value: unknown): number[] {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.length > MAX_BOUNDS ||
+    !value.every((b): b is number => typeof b === 'number' && Number.isFinite(b)) ||
+    value.some((b, i) => i > 0 && b <= (value[i - 1] as number))
+  ) {
+    throw invalid(`bounds must be 1 to ${MAX_BOUNDS} finite numbers, strictly ascending`, {
+      option: 'bounds',
+    });
+  }
+  return [...value];
+}
+
+/**
+ * Checks the options (patterns, field names, limits, the where syntax) and
+ * returns the spec. Throws ERR_INVALID_ARGUMENT, ERR_INVALID_PATTERN or
+ * ERR_WHERE_SYNTAX; field names are checked against markers by each thread.
+ */
+export function resolveSpec(options: AggregateOptions, id: string): AggregateSpec {
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
+  const raw = options.markers;
+  const markers = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? [...raw] : [];
+  if (markers.length === 0) throw invalid('markers must be a pattern or a non-empty list of them');
+  for (const pattern of markers) compilePattern(pattern);
+  const byRaw = options.by ?? [];
+  if (!Array.isArray(byRaw)) throw invalid('by must be a list of field names', { option: 'by' });
+  const by = byRaw.map((f) => fieldName(f, 'by'));
+  if (new Set(by).size !== by.length) throw invalid('by names a field twice', { option: 'by' });
+  const latency = options.latency;
+  const hist = options.hist === undefined ? null : fieldName(options.hist, 'hist');
+  if (latency !== undefined && hist !== null) {
+    throw invalid('hist and latency exclude each other: latency is a histogram of milliseconds');
+  }
+  if (latency !== undefined && (typeof latency !== 'object' || latency === null)) {
+    throw invalid('latency must be an object', { option: 'latency' });
+  }
+  const end = latency?.end === undefined ? null : latency.end;
+  if (end !== null) compilePattern(end);
+  if (latency !== undefined && end === null) {
+    for (const pattern of markers) {
+      if (!pattern.endsWith('_start')) {
+        throw invalid(
+          `latency without an end marker pairs x_start with x_end, and "${pattern}" does not end in _start`,
+          { pattern },
+        );
+      }
+    }
+  }
+  const linear = options.linear === undefined ? null : linearLayout(options.linear);
+  if (linear !== null && hist === null && latency === undefined) {
+    throw invalid('linear needs hist (or latency): it lays out histogram buckets');
+  }
+  const bounds = options.bounds === undefined ? null : boundsList(options.bounds);
+  if (bounds !== null && hist === null && latency === undefined) {
+    throw invalid('bounds needs hist (or latency): it counts values of that field');
+  }
+  const where = options.where === undefined ? null : options.where;
+  if (where !== null) {
+    if (typeof where !== 'string') throw invalid('where must be a string', { option: 'where' });
+    parseWhere(where);
+  }
+  if (options.perThread !== undefined && typeof options.perThread !== 'boolean') {
+    throw invalid('perThread must be a boolean', { option: 'perThread' });
+  }
+  return {
+    id,
+    kind:
+      latency !== undefined
+        ? AggregateKind.LATENCY
+        : hist !== null
+          ? AggregateKind.HIST
+          : AggregateKind.COUNT,
+    markers,
+    by,
+    hist,
+    linear,
+    bounds,
+    where,
+    maxGroups: count(options.maxGroups, 'maxGroups', DEFAULT_MAX_GROUPS, LIMIT_GROUPS),
+    perThread: options.perThread === true,
+    end,
+    key: latency?.key === undefined ? null : fieldName(latency.key, 'latency.key'),
+    maxPending: count(latency?.maxPending, 'latency.maxPending', DEFAULT_MAX_PENDING, LIMIT_GROUPS),
+  };
+}

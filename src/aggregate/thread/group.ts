@@ -1,0 +1,187 @@
+/**
+ * One group's accumulators and the table that finds a group by its key.
+ *
+ * Hot path: a group is found with one Map lookup per `by` field on the raw
+ * argument value (nested Maps for several fields), so an event of a known
+ * key allocates nothing. The first `maxGroups` keys get a group each; later
+ * keys share the `other` group, so memory is bounded by the cap.
+ */
+import { LinearCounts, type LinearLayout } from '../histogram/linear.js';
+import { LogLinearCounts } from '../histogram/log-linear.js';
+import type { GroupSnapshot, HistSnapshot, KeyValue } from '../snapshot/types.js';
+
+export class Group {
+  count = 0;
+  sum = 0;
+  comp = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  invalid = 0;
+  readonly key: readonly unknown[];
+  readonly log: LogLinearCounts | null;
+  readonly linear: LinearCounts | null;
+  /** Per-slot counts at the explicit bounds (the last slot is above them all). */
+  readonly le: Float64Array | null;
+  readonly #bounds: readonly number[] | null;
+
+  constructor(
+    key: readonly unknown[],
+    hist: boolean,
+    linear: LinearLayout | null,
+    bounds: readonly number[] | null = null,
+  ) {
+    this.key = key;
+    this.#bounds = bounds;
+    this.le = bounds === null ? null : new Float64Array(bounds.length + 1);
+    this.log = hist && linear === null ? new LogLinearCounts() : null;
+    this.linear = hist && linear !== null ? new LinearCounts(linear) : null;
+  }
+
+  /** A value of the histogram field (or a latency in ms). */
+  add(raw: unknown): void {
+    const v = typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : Number.NaN;
+    // v - v is 0 for finite numbers only: NaN and ±Infinity are invalid.
+    if (v - v !== 0) {
+      this.invalid++;
+      return;
+    }
+    this.count++;
+    // Neumaier summation: the rounding error of each addition is kept in comp,
+    // so the sum is exact for integers and as good as a double allows otherwise.
+    const sum = this.sum;
+    const t = sum + v;
+    if (Math.abs(sum) >= Math.abs(v)) this.comp += sum - t + v;
+    else this.comp += v - t + sum;
+    this.sum = t;
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+    if (this.log !== null) this.log.add(v);
+    else if (this.linear !== null) this.linear.add(v);
+    if (this.le !== null) this.#addLe(v);
+  }
+
+  /** The first slot whose bound is >= v, by binary search: no allocation. */
+  #addLe(v: number): void {
+    const bounds = this.#bounds as readonly number[];
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((bounds[mid] as number) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    const le = this.le as Float64Array;
+    le[lo] = (le[lo] as number) + 1;
+  }
+
+  snapshot(): GroupSnapshot {
+    let hist: HistSnapshot | null = null;
+    if (this.log !== null) {
+      hist = {
+        layout: 'log-linear',
+        zero: this.log.zero,
+        pos: this.log.pos.entries(),
+        neg: this.log.neg.entries(),
+      };
+    } else if (this.linear !== null) {
+      hist = { layout: 'linear', counts: this.linear.entries() };
+    }
+    const valued = this.log !== null || this.linear !== null;
+    return {
+      key: this.key.map(keyValue),
+      count: this.count,
+      sum: valued ? this.sum : 0,
+      comp: valued ? this.comp : 0,
+      min: valued && this.count > 0 ? this.min : null,
+      max: valued && this.count > 0 ? this.max : null,
+      invalid: this.invalid,
+      hist,
+      le: this.le === null ? null : Array.from(this.le),
+    };
+  }
+}
+
+/** A key value as plain data. */
+export function keyValue(v: unknown): KeyValue {
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : v.toString();
+  }
+  return String(v);
+}
+
+type Level = Map<unknown, Level | Group>;
+
+export class GroupTable {
+  readonly #hist: boolean;
+  readonly #linear: LinearLayout | null;
+  readonly #bounds: readonly number[] | null;
+  readonly #maxGroups: number;
+  readonly #depth: number;
+  readonly #root: Level = new Map();
+  /** The group of a table without `by`. */
+  readonly single: Group;
+  readonly groups: Group[] = [];
+  other: Group | null = null;
+
+  constructor(
+    depth: number,
+    hist: boolean,
+    linear: LinearLayout | null,
+    maxGroups: number,
+    bounds: readonly number[] | null = null,
+  ) {
+    this.#depth = depth;
+    this.#hist = hist;
+    this.#linear = linear;
+    this.#bounds = bounds;
+    this.#maxGroups = maxGroups;
+    this.single = new Group([], hist, linear, bounds);
+    if (depth === 0) this.groups.push(this.single);
+  }
+
+  /** The group of a one-field key. */
+  find1(k: unknown): Group {
+    const found = this.#root.get(k);
+    if (found !== undefined) return found as Group;
+    return this.#create(this.#root, k, [k]);
+  }
+
+  /** The group of a key of several fields, read from `s` by `read`. */
+  findN(s: readonly unknown[], read: readonly ((s: readonly unknown[]) => unknown)[]): Group {
+    let level = this.#root;
+    const last = this.#depth - 1;
+    for (let i = 0; i < last; i++) {
+      const k = (read[i] as (s: readonly unknown[]) => unknown)(s);
+      let next = level.get(k) as Level | undefined;
+      if (next === undefined) {
+        if (this.groups.length >= this.#maxGroups) return this.#otherGroup();
+        next = new Map();
+        level.set(k, next);
+      }
+      level = next;
+    }
+    const k = (read[last] as (s: readonly unknown[]) => unknown)(s);
+    const found = level.get(k);
+    if (found !== undefined) return found as Group;
+    return this.#create(
+      level,
+      k,
+      read.map((r) => r(s)),
+    );
+  }
+
+  #create(level: Level, k: unknown, key: unknown[]): Group {
+    if (this.groups.length >= this.#maxGroups) return this.#otherGroup();
+    const group = new Group(key, this.#hist, this.#linear, this.#bounds);
+    level.set(k, group);
+    this.groups.push(group);
+    return group;
+  }
+
+  #otherGroup(): Group {
+    this.other ??= new Group([], this.#hist, this.#linear, this.#bounds);
+    return this.other;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The commands every application thread answers for aggregations, through
+ * the thread coordinator (the same fan-out as recordings and probe modules):
+ *
+ *   aggregate:start {spec}  check the spec against this thread's markers, then
+ *                           attach; sticky, so threads started later run it too.
+ *                           -> { markers, skipped } | { started: false } (stopped id)
+ *   aggregate:read  {id}    -> PartSnapshot of this thread, or null
+ *   aggregate:stop  {id}    detach; -> the last PartSnapshot, or null
+ *
+ * Registering the handlers is cheap: the aggregation code itself is imported
+ * on the first start, so a process that never aggregates never loads it.
+ * A stopped id is remembered (boundedly), so a sticky start that reaches a
+ * thread after the stop attaches nothing.
+ */
+import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
+import { getRegistry } from '../../registry/global.js';
+import { getCoordinator } from '../../threads/coordinator.js';
+import type { PartSnapshot, SkippedMarker } from '../snapshot/types.js';
+import type { AggregateSpec } from '../spec.js';
+import type { ThreadAggregation } from './thread-aggregation.js';
+
+export const AggregateOp = {
+  START: 'aggregate:start',
+  READ: 'aggregate:read',
+  STOP: 'aggregate:stop',
+} as const;
+
+export type StartReply =
+  | {
+      readonly started: true;
+      readonly markers: readonly string[];
+      readonly skipped: readonly SkippedMarker[];
+    }
+  | { readonly started: false };
+
+/** Stopped ids remembered per thread; older ones are forgotten first. */
+const MAX_DEAD = 1024;
+
+interface ThreadState {
+  readonly running: Map<string, ThreadAggregation>;
+  readonly dead: Set<string>;
+}
+
+const STATE = Symbol.for('markers.aggregate.thread');
+const INSTALLED = Symbol.for('markers.aggregate.handlers');
+const COORDINATOR_KEY = Symbol.for('markers.threads');
+
+function state(): ThreadState {
+  const holder = globalThis as { [STATE]?: ThreadState };
+  let found = holder[STATE];
+  if (found === undefined) {
+    found = { running: new Map(), dead: new Set() };
+    Object.defineProperty(globalThis, STATE, { value: found });
+  }
+  return found;
+}
+
+function idOf(args: unknown): string {
+  const id = (args as { id?: unknown } | null)?.id;
+  if (typeof id !== 'string' || id === '') {
+    throw new MarkersError(ErrorCode.INVALID_ARGUMENT, 'aggregate command without an id');
+  }
+  return id;
+}
+
+const starting = new Map<string, Promise<StartReply>>();
+
+function start(args: unknown): Promise<StartReply> {
+  const id = idOf((args as { spec?: unknown } | null)?.spec);
+  let pending = starting.get(id);
+  if (pending === undefined) {
+    pending = startOnce(args).finally(() => starting.delete(id));
+    starting.set(id, pending);
+  }
+  return pending;
+}
+
+async function startOnce(args: unknown): Promise<StartReply> {
+  const spec = (args as { spec?: AggregateSpec } | null)?.spec;
+  if (typeof spec !== 'object' || spec === null) {
+    throw new MarkersError(ErrorCode.INVALID_ARGUMENT, 'aggregate:start without a spec');
+  }
+  const id = idOf(spec);
+  const { running, dead } = state();
+  if (dead.has(id)) return { started: false };
+  const existing = running.get(id);
+  if (existing === undefined) {
+    const { ThreadAggregation } = await import('./thread-aggregation.js');
+    // The import yielded: a stop may have come in meanwhile.
+    if (dead.has(id)) return { started: false };
+    const coordinator = getCoordinator();
+    const aggregation = new ThreadAggregation(spec, {
+      id: coordinator.self.id,
+      name: coordinator.self.name,
+    });
+    const registry = getRegistry();
+    aggregation.check(registry.entries());
+    registry.subscribe(aggregation);
+    running.set(id, aggregation);
+    const snapshot = aggregation.snapshot();
+    return { started: true, markers: snapshot.markers, skipped: snapshot.skipped };
+  }
+  const snapshot = existing.snapshot();
+  return { started: true, markers: snapshot.markers, skipped: snapshot.skipped };
+}
+
+function read(args: unknown): PartSnapshot | null {
+  return state().running.get(idOf(args))?.snapshot() ?? null;
+}
+
+function stop(args: unknown): PartSnapshot | null {
+  const id = idOf(args);
+  const { running, dead } = state();
+  dead.add(id);
+  if (dead.size > MAX_DEAD) {
+    for (const oldest of dead) {
+      dead.delete(oldest);
+      break;
+    }
+  }
+  const aggregation = running.get(id);
+  if (aggregation === undefined) return null;
+  running.delete(id);
+  getRegistry().unsubscribe(aggregation);
+  return aggregation.snapshot();
+}
+
+/** Makes this thread answer aggregation commands, now. Idempotent per thread. */
+export function installAggregateHandlers(): void {
+  const holder = globalThis as { [INSTALLED]?: boolean };
+  if (holder[INSTALLED] === true) return;
+  Object.defineProperty(globalThis, INSTALLED, { value: true });
+  const coordinator = getCoordinator();
+  if (coordinator.self.internal) return;
+  coordinator.handle(AggregateOp.START, start);
+  coordinator.handle(AggregateOp.READ, read);
+  coordinator.handle(AggregateOp.STOP, stop);
+}
+
+/**
+ * What importing markers does, as for probe modules: install now when the
+ * thread's coordinator exists, else at the end of this turn, so that an
+ * internal thread that imports markers before declaring itself internal is
+ * not made an application thread by the import.
+ */
+export function scheduleAggregateHandlers(): void {
+  if ((globalThis as { [COORDINATOR_KEY]?: unknown })[COORDINATOR_KEY] !== undefined) {
+    installAggregateHandlers();
+    return;
+  }
+  setImmediate(installAggregateHandlers).unref();
+}

@@ -1,0 +1,321 @@
+/**
+ * One aggregation in one thread: the subscription that puts a sink on every
+ * matching marker (a probe link, so it composes with probes and recorders
+ * and shows in `markers list` as call mode), the group table, and, for
+ * latency, the pending starts.
+ *
+ * Every field a marker's sink needs (by, hist, key, where) is resolved and
+ * type-checked when the sink is built, once per marker. check() builds them
+ * for the markers that exist now before anything is attached, so a bad
+ * field fails the whole start; a marker declared later that does not fit is
+ * skipped, and listed.
+ */
+import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
+import { type Field, FieldType } from '../../marker/format.js';
+import {
+  type Link,
+  LinkKind,
+  type LinkOwner,
+  type MarkerEntryView,
+  type Subscription,
+} from '../../registry/link.js';
+import { compilePattern, type Pattern } from '../../registry/pattern.js';
+import type { PartSnapshot, SkippedMarker, ThreadRef } from '../snapshot/types.js';
+import { AggregateKind, type AggregateSpec } from '../spec.js';
+import { compileWhere, findField, type Predicate } from '../where/compile.js';
+import { parseWhere, type WhereNode } from '../where/parse.js';
+import { type Group, GroupTable } from './group.js';
+import { PendingStarts } from './pending.js';
+import { makeShell, type Scratch, type Sink } from './shell.js';
+
+type Read = (s: Scratch) => unknown;
+
+function fieldError(marker: string, what: string, field: string): MarkersError {
+  return new MarkersError(ErrorCode.AGGREGATE_FIELD, `marker "${marker}" ${what}`, {
+    marker,
+    field,
+  });
+}
+
+function fieldList(fields: readonly Field[]): string {
+  return fields.map((f) => `${f.name} (%${f.spec})`).join(', ') || 'none';
+}
+
+/** A group key read from field `name`, normalised by the field's type so that keys compare by value. */
+function keyReader(entry: MarkerEntryView, name: string, role: string): Read {
+  const ref = findField(entry.fields, name);
+  if (ref === undefined) {
+    throw fieldError(
+      entry.name,
+      `has no field "${name}" for ${role} (fields: ${fieldList(entry.fields)})`,
+      name,
+    );
+  }
+  if (ref.kind === 'name') {
+    const constant = entry.name;
+    return () => constant;
+  }
+  const i = ref.index;
+  switch (ref.type) {
+    case FieldType.INT64:
+    case FieldType.UINT64:
+    case FieldType.FLOAT64:
+      return (s) => {
+        const v = s[i];
+        return typeof v === 'number' ? v : numberKey(v);
+      };
+    case FieldType.STRING:
+      return (s) => {
+        const v = s[i];
+        return typeof v === 'string' ? v : stringKey(v);
+      };
+    case FieldType.BOOL:
+      return (s) => s[i] === true;
+    default:
+      throw fieldError(
+        entry.name,
+        `field "${name}" is JSON (%j); ${role} needs a scalar field`,
+        name,
+      );
+  }
+}
+
+function numberKey(v: unknown): unknown {
+  if (typeof v === 'bigint') {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : v;
+  }
+  return typeof v === 'boolean' ? Number(v) : Number.NaN;
+}
+
+// No user code runs here (no toString of an object): the value came from the application.
+function stringKey(v: unknown): string {
+  switch (typeof v) {
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+    case 'undefined':
+      return String(v);
+    default:
+      return v === null ? 'null' : `[${typeof v}]`;
+  }
+}
+
+function numericIndex(entry: MarkerEntryView, name: string): number {
+  const index = entry.fields.findIndex((f) => f.name === name);
+  const field = entry.fields[index];
+  if (field === undefined) {
+    throw fieldError(
+      entry.name,
+      `has no field "${name}" to build a histogram of (fields: ${fieldList(entry.fields)})`,
+      name,
+    );
+  }
+  if (
+    field.type !== FieldType.INT64 &&
+    field.type !== FieldType.UINT64 &&
+    field.type !== FieldType.FLOAT64
+  ) {
+    throw fieldError(
+      entry.name,
+      `field "${name}" is %${field.spec}; a histogram needs a number (%d %i %u %x %f)`,
+      name,
+    );
+  }
+  return index;
+}
+
+/** `a_end` -> `a`, `a_start` -> `a`: what pairs an x_start with its x_end. */
+function pairName(name: string, suffix: string): string {
+  return name.endsWith(suffix) ? name.slice(0, -suffix.length) : name;
+}
+
+function union(patterns: readonly string[]): Pattern {
+  const compiled = patterns.map((p) => compilePattern(p));
+  return {
+    source: patterns.join(','),
+    exact: false,
+    matches: (name) => compiled.some((p) => p.matches(name)),
+  };
+}
+
+export class ThreadAggregation implements Subscription, LinkOwner {
+  readonly kind = LinkKind.PROBE;
+  seq = 0;
+  readonly spec: AggregateSpec;
+  readonly matcher: Pattern;
+  readonly #starts: Pattern;
+  readonly #ends: Pattern | undefined;
+  readonly #where: WhereNode | null;
+  readonly #table: GroupTable;
+  readonly #pairs = new Map<string, PendingStarts>();
+  readonly #thread: ThreadRef;
+  readonly #markers = new Set<string>();
+  readonly #skipped: SkippedMarker[] = [];
+  errors = 0;
+
+  constructor(spec: AggregateSpec, thread: ThreadRef) {
+    this.spec = spec;
+    this.#thread = thread;
+    this.#starts = union(spec.markers);
+    if (spec.kind === AggregateKind.LATENCY) {
+      const ends =
+        spec.end !== null ? [spec.end] : spec.markers.map((p) => `${pairName(p, '_start')}_end`);
+      this.#ends = union(ends);
+      this.matcher = union([...spec.markers, ...ends]);
+    } else {
+      this.#ends = undefined;
+      this.matcher = this.#starts;
+    }
+    this.#where = spec.where === null ? null : parseWhere(spec.where);
+    this.#table = new GroupTable(
+      spec.by.length,
+      spec.kind !== AggregateKind.COUNT,
+      spec.linear,
+      spec.maxGroups,
+      spec.bounds ?? null,
+    );
+  }
+
+  /** Builds the sinks of these markers without attaching anything; throws the first problem. */
+  check(entries: Iterable<MarkerEntryView>): void {
+    for (const entry of entries) {
+      if (this.matcher.matches(entry.name)) this.#sink(entry);
+    }
+  }
+
+  bind(entry: MarkerEntryView): Link | undefined {
+    let sink: Sink;
+    try {
+      sink = this.#sink(entry);
+    } catch (error) {
+      const e = error as { code?: unknown; message?: unknown };
+      this.#skipped.push({
+        marker: entry.name,
+        code: typeof e.code === 'string' ? e.code : 'ERR_HANDLER_FAILED',
+        message: String(e.message),
+      });
+      return undefined;
+    }
+    this.#markers.add(entry.name);
+    return {
+      kind: LinkKind.PROBE,
+      fn: makeShell(entry.fields.length, sink),
+      owner: this,
+      subscription: this,
+    };
+  }
+
+  settle(): void {
+    // Sinks return nothing: no promise to track.
+  }
+
+  fail(): void {
+    this.errors++;
+  }
+
+  #predicate(entry: MarkerEntryView): Predicate | null {
+    if (this.#where === null || this.spec.where === null) return null;
+    return compileWhere(this.#where, this.spec.where, entry.fields, entry.name);
+  }
+
+  #sink(entry: MarkerEntryView): Sink {
+    if (this.#ends !== undefined) {
+      // A marker matching both patterns is a start: one marker cannot pair with itself.
+      return this.#starts.matches(entry.name) ? this.#startSink(entry) : this.#endSink(entry);
+    }
+    const where = this.#predicate(entry);
+    const reads = this.spec.by.map((name) => keyReader(entry, name, 'by'));
+    const find = this.#finder(reads);
+    if (this.spec.hist === null) {
+      if (where === null) return (s) => void find(s).count++;
+      return (s) => {
+        if (where(s)) find(s).count++;
+      };
+    }
+    const h = numericIndex(entry, this.spec.hist);
+    if (where === null) return (s) => find(s).add(s[h]);
+    return (s) => {
+      if (where(s)) find(s).add(s[h]);
+    };
+  }
+
+  #finder(reads: readonly Read[]): (s: Scratch) => Group {
+    const table = this.#table;
+    if (reads.length === 0) {
+      const single = table.single;
+      return () => single;
+    }
+    if (reads.length === 1) {
+      const r0 = reads[0] as Read;
+      return (s) => table.find1(r0(s));
+    }
+    return (s) => table.findN(s, reads);
+  }
+
+  #pair(id: string): PendingStarts {
+    let pair = this.#pairs.get(id);
+    if (pair === undefined) {
+      pair = new PendingStarts(this.spec.maxPending, this.spec.key !== null);
+      this.#pairs.set(id, pair);
+    }
+    return pair;
+  }
+
+  #pairId(name: string, suffix: string): string {
+    return this.spec.end === null ? pairName(name, suffix) : '';
+  }
+
+  #startSink(entry: MarkerEntryView): Sink {
+    const pair = this.#pair(this.#pairId(entry.name, '_start'));
+    if (this.spec.key === null) return () => pair.push(performance.now());
+    const key = keyReader(entry, this.spec.key, 'the latency key');
+    return (s) => pair.startKey(key(s), performance.now());
+  }
+
+  #endSink(entry: MarkerEntryView): Sink {
+    const pair = this.#pair(this.#pairId(entry.name, '_end'));
+    const where = this.#predicate(entry);
+    const find = this.#finder(this.spec.by.map((name) => keyReader(entry, name, 'by')));
+    if (this.spec.key === null) {
+      return (s) => {
+        const now = performance.now();
+        const t = pair.pop();
+        if (t < 0 || (where !== null && !where(s))) return;
+        find(s).add(now - t);
+      };
+    }
+    const key = keyReader(entry, this.spec.key, 'the latency key');
+    return (s) => {
+      const now = performance.now();
+      const t = pair.endKey(key(s));
+      if (t < 0 || (where !== null && !where(s))) return;
+      find(s).add(now - t);
+    };
+  }
+
+  snapshot(): PartSnapshot {
+    let latency: PartSnapshot['latency'] = null;
+    if (this.#ends !== undefined) {
+      let pending = 0;
+      let evicted = 0;
+      let unmatchedEnds = 0;
+      for (const pair of this.#pairs.values()) {
+        pending += pair.pending;
+        evicted += pair.evicted;
+        unmatchedEnds += pair.unmatchedEnds;
+      }
+      latency = { pending, evicted, unmatchedEnds };
+    }
+    const groups = this.#table.groups.filter((g) => g.count > 0 || g.invalid > 0);
+    return {
+      thread: this.#thread,
+      groups: groups.map((g) => g.snapshot()),
+      other: this.#table.other === null ? null : this.#table.other.snapshot(),
+      errors: this.errors,
+      markers: [...this.#markers],
+      skipped: [...this.#skipped],
+      latency,
+    };
+  }
+}

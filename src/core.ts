@@ -1,0 +1,23 @@
+/**
+ * The core: what instruments code (`marker`) and what uses markers inside the
+ * process (`connect`, `listMarkers`), with their errors and types. It is
+ * declaration and registry code only, imports no Node built-in and creates
+ * nothing at import, so it runs unchanged in browsers and edge workers (the
+ * `browser` and `worker` conditions of package.json reach it through
+ * browser.ts) and it is what index.ts loads eagerly on Node, Bun and Deno.
+ */
+export { ErrorCode, isMarkersError, MarkersError } from './errors/markers-error.js';
+export type {
+  CheckArgs,
+  CheckFormat,
+  CheckName,
+  Conversion,
+  Field,
+  FormatArgs,
+} from './marker/format.js';
+export { FieldType } from './marker/format.js';
+export { type Marker, marker } from './marker/marker.js';
+export { connect, listMarkers } from './registry/api.js';
+export type { ConnectOptions, Probe, SkippedMarker } from './registry/probe.js';
+export { type MarkerInfo, MarkerMode } from './registry/registry.js';
+export { VERSION } from './version.js';
