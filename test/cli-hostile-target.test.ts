@@ -70,6 +70,7 @@ for (const scenario of [
   'event-name-injection',
   'event-classes-huge',
   'events-count-huge',
+  'events-from-lie',
   'frame-huge-length',
   'frame-header-not-json',
   'trace-bad-clock',
@@ -82,7 +83,7 @@ for (const scenario of [
         'record',
         '-p',
         String(app.pid),
-        '*',
+        'app:tick',
         '-o',
         where.out,
         '--duration',
@@ -106,7 +107,7 @@ for (const scenario of ['thread-name-traversal', 'thread-name-absolute']) {
         'record',
         '-p',
         String(app.pid),
-        '*',
+        'app:tick',
         '-o',
         where.out,
         '--duration',
@@ -152,6 +153,24 @@ test('ps: a target whose info has the wrong shape is a row with ERR_PROTOCOL, th
   } finally {
     await bad.stop();
     await good.stop();
+  }
+});
+
+test('count: an aggregation result of the wrong shape gets one ERR_PROTOCOL line and exit 1', async () => {
+  const app = await startHostile('aggregate-wrong-shape');
+  try {
+    const result = await cli(sockets.dir, [
+      'count',
+      '-p',
+      String(app.pid),
+      'app:tick',
+      '--duration',
+      '1s',
+    ]);
+    assert.equal(result.code, 1, result.stderr);
+    assertOneProtocolLine(result.stderr);
+  } finally {
+    await app.stop();
   }
 });
 

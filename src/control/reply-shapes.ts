@@ -118,16 +118,21 @@ export const wireTrace: Check<WireTrace> = (value, where) => {
 
 /** The JSON header of a trace frame, checked against its payload's length. */
 export function traceFrameHeader(value: unknown, payloadLength: number): TraceFrameHeader {
-  const { type } = object({ type: oneOf('packet', 'trace') })(value, 'frame header');
+  const { type } = object({ type: oneOf('packet', 'trace', 'begin') })(value, 'frame header');
   const header = value as Record<string, unknown>;
-  if (type === 'trace') {
-    if (payloadLength !== 0) throw new WireShapeError('a "trace" frame carries no payload');
+  if (type === 'trace' || type === 'begin') {
+    if (payloadLength !== 0) throw new WireShapeError(`a "${type}" frame carries no payload`);
     return { type, trace: wireTrace(header.trace, 'frame header.trace') };
   }
+  const eventsFrom = optional(int(0, MAX_EVENT_CLASSES))(
+    header.eventsFrom,
+    'frame header.eventsFrom',
+  );
   // An event takes at least its 10-byte header: a count beyond that is a lie.
   const events = int(0, Math.floor(payloadLength / 10))(header.events, 'frame header.events');
   if (payloadLength === 0) throw new WireShapeError('a "packet" frame needs a payload');
-  return { type, stream: streamDescription(header.stream, 'frame header.stream'), events };
+  const stream = streamDescription(header.stream, 'frame header.stream');
+  return eventsFrom === undefined ? { type, stream, events } : { type, stream, events, eventsFrom };
 }
 
 const processInfo = object({
@@ -171,6 +176,44 @@ const startedSummary = {
   errors: list(wireError, 10_000),
 };
 
+const anyNumber = num(-Number.MAX_VALUE);
+const keyValue = either(either(str(4096), anyNumber, 'a string or a number'), bool, 'a scalar');
+const bucket = object({ lo: nullable(anyNumber), hi: nullable(anyNumber), count });
+const aggregateGroup = object({
+  key: dictionary(keyValue, 1000),
+  thread: optional(object({ id: int(0, U32), name: str(256) })),
+  count,
+  sum: nullable(anyNumber),
+  min: nullable(anyNumber),
+  max: nullable(anyNumber),
+  mean: nullable(anyNumber),
+  invalid: count,
+  p50: optional(nullable(anyNumber)),
+  p90: optional(nullable(anyNumber)),
+  p99: optional(nullable(anyNumber)),
+  p999: optional(nullable(anyNumber)),
+  buckets: optional(list(bucket, 100_000)),
+  le: optional(list(count, 100_000)),
+});
+const aggregateResult = object({
+  time: count,
+  kind: str(32),
+  groups: list(aggregateGroup, 1_000_000),
+  other: nullable(aggregateGroup),
+  otherCount: count,
+  dropped: count,
+  invalid: count,
+  errors: count,
+  markers: list(str(1024), 1_000_000),
+  skipped: list(
+    object({ marker: str(1024), code: str(80, CODE), message: str(64 * 1024) }),
+    1_000_000,
+  ),
+  latency: nullable(object({ pending: count, evicted: count, unmatchedEnds: count })),
+});
+/** aggregate-read and -stop: `result` for the CLI's views, `counts` for the metrics agent (checked there). */
+const aggregateReading = object({ result: optional(aggregateResult), counts: optional(anything) });
+
 /** The result of each command the CLI sends, as it may use it. */
 export const REPLY_SHAPES: Readonly<Record<string, Check<unknown>>> = {
   info: processInfo,
@@ -198,6 +241,15 @@ export const REPLY_SHAPES: Readonly<Record<string, Check<unknown>>> = {
     threads: list(object({ thread, report: anything, error: optional(wireError) }), MAX_STREAMS),
   }),
   resume: anything,
+  aggregate: object({
+    id: str(256),
+    markers: optional(list(str(1024), 1_000_000)),
+    problems: optional(
+      list(object({ thread, code: str(80, CODE), message: str(64 * 1024) }), MAX_STREAMS),
+    ),
+  }),
+  'aggregate-read': aggregateReading,
+  'aggregate-stop': aggregateReading,
 };
 
 /** A reply line: a result or an error for request `id` (null: for no request in particular). */
