@@ -49,6 +49,10 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
     // The server starts anyway (in a fallback directory); the user is told why and what to do.
     process.emitWarning(`markers control socket: ${warning}`, { code: 'ERR_UNSAFE_SOCKET_DIR' });
   }
+  // Node's own channels as markers, in this thread and every other one, listed
+  // from the server's first answer on (and before a held `run --record` starts).
+  const { installCatalogueEverywhere } = await import('../channels/thread-handlers.js');
+  await installCatalogueEverywhere();
   const path = join(dir, `${process.pid}.sock`);
   const worker: Worker = spawnInternalWorker(workerUrl(), 'markers-control', {
     path,

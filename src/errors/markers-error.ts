@@ -116,6 +116,8 @@ export const ErrorCode = {
   HANDLER_FAILED: 'ERR_HANDLER_FAILED',
   /** As many streaming recordings as a process allows are running; stop one first. */
   TOO_MANY_RECORDINGS: 'ERR_TOO_MANY_RECORDINGS',
+  /** A channel marker's `pick` threw or returned no argument list (counted; reported once per channel). */
+  CHANNEL_PICK: 'ERR_CHANNEL_PICK',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -206,10 +206,12 @@ export async function waitUntil<T>(
   }
 }
 
-/** True once DIR holds a stream file with at least one packet. */
-export function hasStreamData(dir: string): true | undefined {
+/** True once DIR holds a stream file (whose name starts with `prefix`, when given) with at least one packet. */
+export function hasStreamData(dir: string, prefix = ''): true | undefined {
   try {
-    return readdirSync(dir).some((f) => f !== 'metadata' && statSync(join(dir, f)).size > 0)
+    return readdirSync(dir).some(
+      (f) => f !== 'metadata' && f.startsWith(prefix) && statSync(join(dir, f)).size > 0,
+    )
       ? true
       : undefined;
   } catch {

@@ -118,6 +118,32 @@ interface Started {
   }[];
 }
 
+/** What a target sends is checked before it is drawn: a broken reply is an error, not a crash. */
+function checked(reply: unknown): AggregateResult {
+  const result = (reply as { result?: unknown } | null)?.result as AggregateResult | undefined;
+  if (
+    typeof result !== 'object' ||
+    result === null ||
+    !Array.isArray(result.groups) ||
+    typeof result.time !== 'number' ||
+    !result.groups.every(
+      (g) =>
+        typeof g === 'object' &&
+        g !== null &&
+        typeof g.count === 'number' &&
+        typeof g.key === 'object' &&
+        g.key !== null &&
+        (g.buckets === undefined || Array.isArray(g.buckets)),
+    )
+  ) {
+    throw new MarkersError(
+      ErrorCode.PROTOCOL,
+      'the target sent an aggregation result of the wrong shape',
+    );
+  }
+  return result;
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) {
@@ -156,6 +182,9 @@ export async function runAggregation(
   };
   return withTarget(values, context, async (client) => {
     const started = await client.request<Started>('aggregate', { options, ...timeoutArgs(values) });
+    if (typeof started?.id !== 'string' || !Array.isArray(started.problems)) {
+      throw new MarkersError(ErrorCode.PROTOCOL, 'the target sent no aggregation id');
+    }
     for (const p of started.problems) {
       context.stderr.write(
         `markers: thread ${p.thread.name} (id ${p.thread.id}): ${p.code}: ${p.message}\n`,
@@ -172,9 +201,7 @@ export async function runAggregation(
     while (!stop.aborted && Date.now() < deadline) {
       await sleep(Math.min(intervalMs, deadline - Date.now()), stop);
       if (stop.aborted || Date.now() >= deadline) break;
-      const { result } = await client.request<{ result: AggregateResult }>('aggregate-read', {
-        id: started.id,
-      });
+      const result = checked(await client.request('aggregate-read', { id: started.id }));
       last = result;
       show(result, Date.now() - begin, false);
     }
@@ -185,9 +212,7 @@ export async function runAggregation(
         'the target exited; the aggregation ends with it',
       );
     }
-    const { result } = await client.request<{ result: AggregateResult }>('aggregate-stop', {
-      id: started.id,
-    });
+    const result = checked(await client.request('aggregate-stop', { id: started.id }));
     show(result, Date.now() - begin, true);
     return ExitCode.OK;
   });

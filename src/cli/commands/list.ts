@@ -22,10 +22,13 @@ export const list: Command = {
 by name. PATTERN is a marker name or a glob ("http:*"). A thread that does not
 answer in time (a blocked event loop) is reported on stderr; the others are listed.
 A PATTERN that matches no marker exits 1 (ERR_NO_MATCH) with the closest names.
+Node's own diagnostics channels appear as markers too (node:*, undici:*, and those
+of installed libraries such as fastify:* or ioredis:*), declared at their channel.
 ${TARGET_HELP}`,
   examples: [
     'markers list                  # every marker of the only instrumented process',
     "markers list -p 4242 'http:*'  # the http markers of process 4242",
+    "markers list 'node:http.*'     # Node's HTTP server and client, as markers",
   ],
   options: TARGET_OPTIONS,
   async run(values, positionals, context) {
