@@ -90,12 +90,17 @@ export async function main(
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
-    const hint = didYouMean(
-      closest(
-        name,
-        COMMANDS.map((c) => c.name),
-      ),
-    );
+    // `markers -p 42 list`: the command is there, after an option that belongs to it.
+    const later = name.startsWith('-') ? COMMANDS.find((c) => rest.includes(c.name)) : undefined;
+    const hint =
+      later !== undefined
+        ? `; options go after the command: markers ${later.name} ${argv.filter((a) => a !== later.name).join(' ')}.`
+        : didYouMean(
+            closest(
+              name,
+              COMMANDS.map((c) => c.name),
+            ),
+          );
     io.stderr.write(
       `markers: unknown command "${name}"${hint || '.'} Run 'markers --help' for the list.\n`,
     );

@@ -20,7 +20,7 @@ export const TARGET_PID_HELP = `  -p, --pid PID|NAME  the target process: a PID,
                       ("server", "server.js"; see markers ps). Default: the only one running`;
 
 export const TARGET_HELP = `${TARGET_PID_HELP}
-  --timeout MS       how long each thread of the target may take to answer (default 2000)`;
+  --timeout MS        how long each thread of the target may take to answer (default 2000)`;
 
 /** What -p chose: nothing, a PID, or a name to find among the targets. */
 export type TargetChoice =

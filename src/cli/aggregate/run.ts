@@ -8,6 +8,7 @@
 import type { AggregateResult } from '../../aggregate/snapshot/summarize.js';
 import type { AggregateOptions } from '../../aggregate/spec.js';
 import { parseWhere } from '../../aggregate/where/parse.js';
+import type { ControlClient } from '../../control/client.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../../errors/markers-error.js';
 import {
   type CommandContext,
@@ -17,6 +18,8 @@ import {
   type Values,
 } from '../command.js';
 import { parseDuration } from '../format.js';
+import { listAll, suggestPatterns } from '../patterns.js';
+import { didYouMean } from '../suggest.js';
 import { pidOf, TARGET_HELP, TARGET_OPTIONS, timeoutArgs, withTarget } from '../target.js';
 import { newViewState, REDRAW, renderResult } from './view.js';
 
@@ -28,6 +31,7 @@ export const AGGREGATE_OPTIONS: Options = {
   duration: { type: 'string', short: 'd' },
   'per-thread': { type: 'boolean' },
   'max-groups': { type: 'string' },
+  later: { type: 'boolean' },
 };
 
 export const AGGREGATE_HELP = `  --by FIELD          group by this field (repeat for several); "marker" is the marker's name
@@ -37,6 +41,8 @@ export const AGGREGATE_HELP = `  --by FIELD          group by this field (repeat
   -d, --duration T    stop after T, e.g. 30s (default: until Ctrl-C)
   --per-thread        one row per thread instead of merged
   --max-groups N      distinct groups kept (default 1000); the rest are counted as "other"
+  --later             a PATTERN that matches no marker yet is not an error: wait for
+                      markers declared later (ERR_UNKNOWN_MARKER otherwise)
   --json              one JSON object per interval, in the read() shape, with its time
 ${TARGET_HELP}
 On a TTY the view redraws every interval, like top; otherwise a table is
@@ -160,6 +166,25 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** ERR_UNKNOWN_MARKER from the target, with the closest marker names the target has. */
+async function withSuggestions(
+  error: unknown,
+  client: ControlClient,
+  values: Values,
+): Promise<never> {
+  const patterns = isMarkersError(error, ErrorCode.UNKNOWN_MARKER)
+    ? error.details.patterns
+    : undefined;
+  if (!Array.isArray(patterns)) throw error;
+  const names = (await listAll(client, values)).markers.map((m) => m.name);
+  const hints = patterns.flatMap((p) => (typeof p === 'string' ? suggestPatterns(p, names) : []));
+  throw new MarkersError(
+    ErrorCode.UNKNOWN_MARKER,
+    `${(error as Error).message}${didYouMean([...new Set(hints)])}`,
+    { ...(error as { details: Record<string, unknown> }).details, suggestions: hints },
+  );
+}
+
 export async function runAggregation(
   values: Values,
   context: CommandContext,
@@ -181,7 +206,13 @@ export async function runAggregation(
     context.stdout.write(tty ? `${REDRAW}${text}` : text);
   };
   return withTarget(values, context, async (client) => {
-    const started = await client.request<Started>('aggregate', { options, ...timeoutArgs(values) });
+    const started = await client
+      .request<Started>('aggregate', {
+        options,
+        ...timeoutArgs(values),
+        ...(values.later === true ? { later: true } : {}),
+      })
+      .catch((error: unknown) => withSuggestions(error, client, values));
     if (typeof started?.id !== 'string' || !Array.isArray(started.problems)) {
       throw new MarkersError(ErrorCode.PROTOCOL, 'the target sent no aggregation id');
     }

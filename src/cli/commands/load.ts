@@ -26,7 +26,7 @@ copy. This runs the module's code inside the target, as a debugger would. A
 worker that exits during the load is left out; the load still succeeds.
   --threads main|all  the main thread only, or every application thread
 ${TARGET_PID_HELP}
-  --timeout MS       how long each thread may take to import and init (default 10000)`,
+  --timeout MS        how long each thread may take to import and init (default 10000)`,
   examples: [
     'markers load -p 4242 ./latency.mjs           # every thread',
     'markers load ./latency.ts --threads main     # the main thread only',
