@@ -14,6 +14,7 @@ import {
   UsageError,
 } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { printable } from './format.js';
 import { closest, didYouMean } from './suggest.js';
 
 const COMMON_OPTIONS: Options = {
@@ -147,7 +148,7 @@ export async function main(
     const code = isMarkersError(error) ? error.code : 'ERR_UNEXPECTED';
     const message = error instanceof Error ? error.message : String(error);
     if (json) io.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
-    io.stderr.write(`markers: ${code}: ${message.replaceAll('\n', ' ')}\n`);
+    io.stderr.write(`markers: ${printable(code)}: ${printable(message.replaceAll('\n', ' '))}\n`);
     return ExitCode.ERROR;
   } finally {
     process.off('SIGINT', onSignal);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import type { ProbeModuleInfo } from '../../probe/manager.js';
 import { type Command, ExitCode, UsageError } from '../command.js';
+import { printable } from '../format.js';
 import {
   printJson,
   rejectExtraArguments,
@@ -57,7 +58,7 @@ ${TARGET_PID_HELP}
     }
     const markers = new Set(info.threads.flatMap((t) => t.probes.flatMap((p) => p.markers)));
     context.stdout.write(
-      `loaded ${info.name} from ${info.path} in ${info.threads.length} thread(s); ${markers.size} marker(s) connected\n`,
+      `${printable(`loaded ${info.name} from ${info.path} in ${info.threads.length} thread(s); ${markers.size} marker(s) connected`)}\n`,
     );
     return ExitCode.OK;
   },
