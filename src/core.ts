@@ -7,7 +7,14 @@
  * browser.ts) and it is what index.ts loads eagerly on Node, Bun and Deno.
  */
 export { ErrorCode, isMarkersError, MarkersError } from './errors/markers-error.js';
-export type { CheckFormat, CheckName, Conversion, Field, FormatArgs } from './marker/format.js';
+export type {
+  CheckArgs,
+  CheckFormat,
+  CheckName,
+  Conversion,
+  Field,
+  FormatArgs,
+} from './marker/format.js';
 export { FieldType } from './marker/format.js';
 export { type Marker, marker } from './marker/marker.js';
 export { connect, listMarkers } from './registry/api.js';

@@ -9,11 +9,12 @@
  * and its types with `export type` (erased, so they load nothing).
  */
 import { resolve } from 'node:path';
-import { loadOnce, onFirstCall } from './lazy.js';
-import type { ProbeModule } from './probe/module-shape.js';
 import type { PendingAggregation } from './aggregate/aggregate.js';
 import { StartingAggregation } from './aggregate/pending.js';
 import type { AggregateOptions } from './aggregate/spec.js';
+import type { CatalogueOptions } from './channels/install.js';
+import { loadOnce, onFirstCall } from './lazy.js';
+import type { ProbeModule } from './probe/module-shape.js';
 import { type PendingRecording, type RecordOptions, StartingRecording } from './record/pending.js';
 import { joinThreads } from './threads/join.js';
 
@@ -36,8 +37,21 @@ export type {
   PartSnapshot,
 } from './aggregate/snapshot/types.js';
 export type { AggregateOptions, AggregateSpec } from './aggregate/spec.js';
+// Channel markers are declarations, like marker(): they load with the root,
+// and subscribe to their channel only while enabled.
+export { channelStats } from './channels/bind.js';
+export {
+  channelMarker,
+  type EndFormat,
+  type TracingChannelMarkers,
+  tracingChannelMarker,
+} from './channels/channel-marker.js';
+
+export type { CatalogueOptions } from './channels/install.js';
+export type { ChannelLike, ChannelSourceInfo, TracingChannelLike } from './channels/source.js';
 export type { ControlHandle, ListenOptions } from './control/listen.js';
 export {
+  type CheckArgs,
   type CheckFormat,
   type CheckName,
   type ConnectOptions,
@@ -90,6 +104,16 @@ export type { TraceDirectorySink } from './trace/writer.js';
  * ERR_UNSAFE_SOCKET_DIR or ERR_CONTROL_SERVER (see control/listen.ts).
  */
 export const listen = onFirstCall(() => import('./control/listen.js'), 'listen');
+
+/**
+ * Declares the catalogue's markers for Node's and the installed libraries'
+ * diagnostics channels in this thread (see channels/install.ts); resolves to
+ * their names. The control server does it in every thread by itself.
+ */
+export async function installCatalogue(options?: CatalogueOptions): Promise<readonly string[]> {
+  return (await loadCatalogue()).installCatalogue(options);
+}
+const loadCatalogue = loadOnce(() => import('./channels/install.js'));
 
 /** Loads a probe module into this thread only (see probe/load.ts). */
 export const loadProbeModule = onFirstCall(() => import('./probe/load.js'), 'loadProbeModule');

@@ -28,7 +28,10 @@ test('bad targets: none, unknown PID, dead PID, uninstrumented PID, several, mal
       assert.deepEqual([several.code, code(several.stderr)], [1, 'ERR_AMBIGUOUS_TARGET']);
       assert.match(several.stderr, new RegExp(`${a.pid}.*${b.pid}|${b.pid}.*${a.pid}`));
 
-      const usage = await cli(sockets.dir, ['list', '-p', 'abc']);
+      // -p takes names too: one that names no process is a bad target, not bad usage.
+      const unnamed = await cli(sockets.dir, ['list', '-p', 'abc']);
+      assert.deepEqual([unnamed.code, code(unnamed.stderr)], [1, 'ERR_NO_TARGET']);
+      const usage = await cli(sockets.dir, ['list', '-p', '0']);
       assert.equal(usage.code, 2);
 
       const chosen = await cli(sockets.dir, ['list', '-p', String(b.pid), '--json']);

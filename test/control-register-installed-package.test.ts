@@ -50,13 +50,16 @@ test('the installed package starts one control server per process, workers inclu
       );
       assert.equal(ps.processes.length, 1);
       assert.equal(ps.processes[0]?.info.threads.length, 2);
-      const list = lastJson<{ markers: { name: string }[] }>(
+      const list = lastJson<{ markers: { name: string; locations: string[] }[] }>(
         await cli(sockets, ['list', '--json']),
       );
       assert.deepEqual(
-        list.markers.map((m) => m.name),
+        list.markers
+          .filter((m) => !m.locations[0]?.startsWith('diagnostics_channel:'))
+          .map((m) => m.name),
         ['app:main', 'app:worker'],
       );
+      assert.ok(list.markers.some((m) => m.name === 'node:http.server_start'));
     } finally {
       assert.equal(await target.stop(), 0);
     }

@@ -1,7 +1,8 @@
 // The Perfetto output, decoded by protobufjs from a .proto written from
 // Perfetto's documented field numbers, passes the shared conformance suite;
 // it has a process track, one thread track per thread, and slices for
-// _start/_end and _begin/_end pairs, properly nested, an unmatched end
+// _start/_end and _begin/_end pairs on async lanes of their thread, an end
+// closing its own start even when operations overlap, an unmatched end
 // staying an instant.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -45,7 +46,7 @@ test('perfetto: a process track and one thread track per thread', async () => {
   assert.equal(packets[0]?.sequenceFlags, 1);
 });
 
-test('perfetto: slices nest, and an end without its begin stays an instant', async () => {
+test('perfetto: an end closes an open start of its name in any order; without one it stays an instant', async () => {
   const { dir } = writeTrace({
     streams: [
       {
@@ -63,10 +64,10 @@ test('perfetto: slices nest, and an end without its begin stays an instant', asy
             events: [
               { name: 'a:x_start', ts: 1n },
               { name: 'a:y_begin', ts: 2n },
-              { name: 'a:x_end', ts: 3n }, // not the innermost: an instant
+              { name: 'a:x_end', ts: 3n }, // not the innermost: still closes a:x
               { name: 'a:y_end', ts: 4n },
               { name: 'b:x_end', ts: 5n }, // other provider: an instant
-              { name: 'a:x_end', ts: 6n },
+              { name: 'a:x_end', ts: 6n }, // nothing open any more: an instant
             ],
           },
         ],
@@ -76,5 +77,5 @@ test('perfetto: slices nest, and an end without its begin stays an instant', asy
   const names = decodePerfetto((await convertToBuffer(dir, 'perfetto')).bytes).events.map(
     (e) => e.name,
   );
-  assert.deepEqual(names, ['B:a:x', 'B:a:y', 'I:a:x_end', 'E:a:y', 'I:b:x_end', 'E:a:x']);
+  assert.deepEqual(names, ['B:a:x', 'B:a:y', 'E:a:x', 'E:a:y', 'I:b:x_end', 'I:a:x_end']);
 });

@@ -43,7 +43,17 @@ export interface Command {
   run(values: Values, positionals: string[], context: CommandContext): Promise<number>;
 }
 
-/** Thrown by commands for a wrong command line; main prints it with the usage and exits 2. */
+/**
+ * Thrown by commands for a wrong command line; main prints it with the usage
+ * and exits 2. `code` is set when the mistake has a stable ERR_* code of its
+ * own (an invalid pattern is ERR_INVALID_PATTERN), printed before the message.
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly code: string | undefined;
+
+  constructor(message: string, code?: string) {
+    super(message);
+    this.code = code;
+  }
 }

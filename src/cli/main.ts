@@ -4,7 +4,7 @@
  * (`markers: ERR_CODE: message`), or as JSON with --json.
  */
 import { parseArgs } from 'node:util';
-import { isMarkersError } from '../errors/markers-error.js';
+import { ErrorCode, isMarkersError } from '../errors/markers-error.js';
 import { VERSION } from '../version.js';
 import {
   type Command,
@@ -14,6 +14,7 @@ import {
   UsageError,
 } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { closest, didYouMean } from './suggest.js';
 
 const COMMON_OPTIONS: Options = {
   help: { type: 'boolean', short: 'h' },
@@ -52,6 +53,27 @@ ${examples}
 `;
 }
 
+/**
+ * The UsageError for what parseArgs refused; an unknown option gets the
+ * closest option of the command ("--jsn": did you mean "--json"?).
+ */
+function argumentError(error: unknown, command: Command): UsageError {
+  const message = (error as Error).message;
+  const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
+  if ((error as { code?: unknown }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || !unknown) {
+    return new UsageError(message);
+  }
+  const options = { ...COMMON_OPTIONS, ...command.options };
+  const names = Object.entries(options).flatMap(([long, o]) => [
+    `--${long}`,
+    ...(o.short === undefined ? [] : [`-${o.short}`]),
+  ]);
+  const hint = didYouMean(closest(unknown, names));
+  return new UsageError(
+    `unknown option ${unknown}${hint || `; ${command.name} takes ${names.filter((n) => n.startsWith('--')).join(', ')}`}`,
+  );
+}
+
 export async function main(
   argv: string[],
   io: Pick<CommandContext, 'stdout' | 'stderr' | 'env'> = process,
@@ -67,7 +89,20 @@ export async function main(
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
-    io.stderr.write(`markers: unknown command "${name}". Run 'markers --help' for the list.\n`);
+    // `markers -p 42 list`: the command is there, after an option that belongs to it.
+    const later = name.startsWith('-') ? COMMANDS.find((c) => rest.includes(c.name)) : undefined;
+    const hint =
+      later !== undefined
+        ? `; options go after the command: markers ${later.name} ${argv.filter((a) => a !== later.name).join(' ')}.`
+        : didYouMean(
+            closest(
+              name,
+              COMMANDS.map((c) => c.name),
+            ),
+          );
+    io.stderr.write(
+      `markers: unknown command "${name}"${hint || '.'} Run 'markers --help' for the list.\n`,
+    );
     return ExitCode.USAGE;
   }
   const json = rest.includes('--json');
@@ -85,7 +120,7 @@ export async function main(
         strict: true,
       });
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw argumentError(error, command);
     }
     if (parsed.values.help === true) {
       io.stdout.write(commandHelp(command));
@@ -101,8 +136,12 @@ export async function main(
     };
     return await command.run(parsed.values, parsed.positionals, context);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`markers ${command.name}: ${error.message}\nUsage: ${command.usage}\n`);
+    if (error instanceof UsageError || isMarkersError(error, ErrorCode.INVALID_PATTERN)) {
+      // An invalid pattern is a wrong command line wherever it is found, here or in the target.
+      const code = error.code;
+      io.stderr.write(
+        `markers ${command.name}: ${code === undefined ? '' : `${code}: `}${error.message}\nUsage: ${command.usage}\n`,
+      );
       return ExitCode.USAGE;
     }
     const code = isMarkersError(error) ? error.code : 'ERR_UNEXPECTED';

@@ -2,7 +2,10 @@
  * Draws a probe module's report in the terminal. Reports are plain data of
  * the module's choosing; two shapes are drawn as bar charts:
  *   - { buckets: [{ le | label | range | low+high, count }], ...summary }  a histogram
- *   - { [key]: number, ... } with only numbers                              a count table
+ *   - { [key]: count, ... } with only counts (integers >= 0)               a count table
+ * A flat object that also holds measurements (an average, a p99, a float)
+ * is printed as `key: value` lines: bars on one scale would mix counts with
+ * milliseconds.
  * A report holding either under a top-level key, or a list of histograms
  * under one (`{ histograms: [{ marker, buckets }, ...] }`), is drawn per key
  * and per item. Anything else is printed as indented JSON.
@@ -47,11 +50,25 @@ function titleOf(item: Record<string, unknown>, index: number): string {
   return typeof name === 'string' ? name : `#${index}`;
 }
 
+/** Keys that name a measurement or a statistic, never a count. */
+const MEASUREMENT =
+  /^(avg|average|mean|median|min|max|p\d+(\.\d+)?|stddev|std|rate|ratio|sum)$|ms$|_ms|seconds|bytes/i;
+
 function countsOf(value: unknown): Bucket[] | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const entries = Object.entries(value);
-  if (entries.length === 0 || !entries.every(([, v]) => typeof v === 'number')) return undefined;
+  const isCount = ([key, v]: [string, unknown]): boolean =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && !MEASUREMENT.test(key);
+  if (entries.length === 0 || !entries.every(isCount)) return undefined;
   return entries.map(([label, count]) => ({ label, count: count as number }));
+}
+
+/** A flat object of numbers that are not all counts: one aligned line each. */
+function measurementsOf(value: unknown): [string, number][] | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  if (entries.length === 0 || !entries.every(([, v]) => typeof v === 'number')) return undefined;
+  return entries as [string, number][];
 }
 
 function bars(buckets: readonly Bucket[], columns: number, indent: string): string {
@@ -88,6 +105,13 @@ export function renderReport(report: unknown, columns: number, indent = '  '): s
   if (report === null || report === undefined) return `${indent}(no report)\n`;
   const direct = bucketsOf(report) ?? countsOf(report);
   if (direct !== undefined) return bars(direct, columns, indent);
+  const measurements = measurementsOf(report);
+  if (measurements !== undefined) {
+    const width = Math.max(...measurements.map(([key]) => key.length));
+    return measurements
+      .map(([key, value]) => `${indent}${`${key}:`.padEnd(width + 1)} ${scalar(value)}\n`)
+      .join('');
+  }
   if (typeof report === 'object' && !Array.isArray(report)) {
     const record = report as Record<string, unknown>;
     const buckets = bucketsOf(record.buckets);

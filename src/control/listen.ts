@@ -44,6 +44,10 @@ function workerUrl(): URL {
 
 async function start(options: ListenOptions): Promise<ControlHandle> {
   ensureSocketDirectory();
+  // Node's own channels as markers, in this thread and every other one, listed
+  // from the server's first answer on (and before a held `run --record` starts).
+  const { installCatalogueEverywhere } = await import('../channels/thread-handlers.js');
+  await installCatalogueEverywhere();
   const path = socketPath(process.pid);
   const worker: Worker = spawnInternalWorker(workerUrl(), 'markers-control', {
     path,

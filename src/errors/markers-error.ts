@@ -101,8 +101,12 @@ export const ErrorCode = {
    * within the timeout. Its probes are disconnected all the same and its name is free.
    */
   PROBE_MODULE_TIMEOUT: 'ERR_PROBE_MODULE_TIMEOUT',
+  /** A pattern given to the CLI matches no marker in any thread of the target (and --later was not given). */
+  NO_MATCH: 'ERR_NO_MATCH',
   /** The trace directory (or a stream file in it) was deleted or replaced while recording. */
   TRACE_DIR_GONE: 'ERR_TRACE_DIR_GONE',
+  /** A channel marker's `pick` threw or returned no argument list (counted; reported once per channel). */
+  CHANNEL_PICK: 'ERR_CHANNEL_PICK',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -70,6 +70,37 @@ type ParseArgs<F extends string> = F extends `${string}%${infer C}${infer Rest}`
  */
 export type FormatArgs<F extends string> = string extends F ? unknown[] : ParseArgs<F>;
 
+/** The conversion letters of a format, in argument order (`%%` skipped). */
+type FormatSpecs<F extends string> = F extends `${string}%${infer C}${infer Rest}`
+  ? C extends '%'
+    ? FormatSpecs<Rest>
+    : [C, ...FormatSpecs<Rest>]
+  : [];
+
+type IsNegativeLiteral<T> = T extends number | bigint
+  ? `${T}` extends `-${string}`
+    ? true
+    : false
+  : false;
+
+/**
+ * The arguments `fire` was called with, where a negative literal given for a
+ * `%u` becomes a message type, so the call does not compile. A negative value
+ * only known at run time (a `number` variable) still compiles, and is clamped
+ * to 0 as the coercion table says.
+ */
+export type CheckArgs<A extends readonly unknown[], F extends string> = string extends F
+  ? A
+  : {
+      [K in keyof A]: K extends keyof FormatSpecs<F>
+        ? FormatSpecs<F>[K] extends 'u'
+          ? IsNegativeLiteral<A[K]> extends true
+            ? `%u takes no negative number, got ${A[K] & (number | bigint)}`
+            : A[K]
+          : A[K]
+        : A[K];
+    };
+
 /** `F` when it parses, otherwise a message that makes the call fail to compile. */
 export type CheckFormat<F extends string> = string extends F
   ? F

@@ -5,8 +5,18 @@
  * arguments.
  */
 import { getRegistry } from '../registry/global.js';
-import type { CheckFormat, CheckName, Field, FormatArgs } from './format.js';
+import type { CheckArgs, CheckFormat, CheckName, Field, FormatArgs } from './format.js';
 import { callerLocation } from './location.js';
+
+/**
+ * The type of `fire`. With a `%u` in the format it is generic over its
+ * arguments, only so that a negative literal for the `%u` is caught at
+ * compile time (CheckArgs); without one it stays a plain signature, which
+ * editors show more simply. Both accept exactly FormatArgs<F>.
+ */
+export type Fire<F extends string> = F extends `${string}%u${string}`
+  ? <const A extends FormatArgs<F>>(...args: CheckArgs<A, F>) => void
+  : (...args: FormatArgs<F>) => void;
 
 export interface Marker<F extends string = string> {
   /** `provider:event`. */
@@ -20,7 +30,7 @@ export interface Marker<F extends string = string> {
    * Undefined while the marker is disabled; call it as `m.fire?.(...)`.
    * While enabled, it calls the connected probes and the recorder.
    */
-  readonly fire: ((...args: FormatArgs<F>) => void) | undefined;
+  readonly fire: Fire<F> | undefined;
 }
 
 /**

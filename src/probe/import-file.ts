@@ -11,14 +11,20 @@
  * absolute and built-in imports resolve. An imported module is never freed by
  * V8: each load of a file costs its code's memory until the thread exits.
  *
+ * A probe module kept outside the application (in ~/probes, say) has no
+ * `markers` to import from its directory. Its imports of `markers` are then
+ * pointed at the copy of markers running in the target, and it is imported
+ * from a sibling too: it shares the registry its markers live in.
+ *
  * Node 20's SyntaxError for an ES module carries no line, so on that path the
  * file is checked once more with `node --check`, whose output has it.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { isTypeScriptPath, transpileProbeModule } from './transpile.js';
@@ -55,7 +61,7 @@ export async function resolveProbeFile(path: unknown, base = process.cwd()): Pro
   if (!isFile) {
     throw new MarkersError(
       ErrorCode.PROBE_MODULE_NOT_FOUND,
-      `probe module ${file} does not exist or is not a file (paths are resolved from ${base})`,
+      `probe module ${file} does not exist or is not a file${isAbsolute(path) ? '' : ` ("${path}" was resolved from ${base})`}`,
       { file },
     );
   }
@@ -75,12 +81,19 @@ export interface ImportOptions {
  *   ERR_PROBE_MODULE_TRANSPILER
  */
 export async function importProbeFile(file: string, options: ImportOptions = {}): Promise<unknown> {
-  if (!isTypeScriptPath(file)) {
+  const typescript = isTypeScriptPath(file);
+  let source = typescript ? (options.source ?? (await transpileProbeModule(file))) : undefined;
+  if (!resolvesMarkers(file)) {
+    // Kept outside the application: its `markers` is the copy running here.
+    const original = source ?? (await readFile(file, 'utf8'));
+    const pointed = pointAtOwnCopy(original);
+    if (pointed !== original) source = pointed;
+  }
+  if (source === undefined) {
     const url = `${pathToFileURL(file).href}?markers-load=${randomUUID()}`;
     return importOrExplain(url, file, file);
   }
-  const source = options.source ?? (await transpileProbeModule(file));
-  const sibling = await writeSibling(file, source);
+  const sibling = await writeSibling(file, source, typescript ? '.mjs' : extname(file));
   try {
     return await importOrExplain(pathToFileURL(sibling).href, file, sibling);
   } finally {
@@ -88,8 +101,63 @@ export async function importProbeFile(file: string, options: ImportOptions = {})
   }
 }
 
-async function writeSibling(file: string, source: string): Promise<string> {
-  const name = `.${basename(file)}.markers-${process.pid}-${randomUUID().slice(0, 8)}.mjs`;
+/**
+ * The package's entry points, as its package.json `exports` names them,
+ * relative to the directory this file runs from (dist/ when installed, src/
+ * from the sources).
+ */
+const OWN_ENTRIES: Readonly<Record<string, string>> = {
+  '': 'index',
+  '/trace': 'trace/index',
+  '/register': 'register',
+};
+
+/** ESM import forms naming `markers` or one of its subpaths. */
+const MARKERS_SPECIFIER =
+  /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])markers(\/[A-Za-z0-9_./-]*)?\2/g;
+
+/** True when `markers` resolves from the probe file's directory (the file is in a project that has it). */
+function resolvesMarkers(file: string): boolean {
+  try {
+    createRequire(file).resolve('markers/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The source with every import of `markers` pointed at the copy of markers running this code. */
+export function pointAtOwnCopy(source: string): string {
+  const here = import.meta.url;
+  const extension = here.endsWith('.ts') ? '.ts' : '.js';
+  return source.replace(MARKERS_SPECIFIER, (whole, lead: string, quote: string, sub?: string) => {
+    const entry = OWN_ENTRIES[sub ?? ''];
+    if (entry === undefined) return whole;
+    return `${lead}${quote}${new URL(`../${entry}${extension}`, here).href}${quote}`;
+  });
+}
+
+/** The hidden name a transpiled copy of `file` is imported under (see writeSibling). */
+function siblingPrefix(file: string): string {
+  return `.${basename(file)}.markers-`;
+}
+
+/**
+ * True when a marker's declaring `location` (file:line:column) is in `file`,
+ * or in a transpiled copy of it: markers that a load of `file` declared.
+ */
+export function isInProbeFile(file: string, location: string): boolean {
+  const path = location.replace(/:\d+:\d+$/, '');
+  if (path === file) return true;
+  const name = basename(path);
+  return (
+    name.startsWith(siblingPrefix(file)) &&
+    (dirname(path) === dirname(file) || dirname(path) === tmpdir())
+  );
+}
+
+async function writeSibling(file: string, source: string, extension: string): Promise<string> {
+  const name = `${siblingPrefix(file)}${process.pid}-${randomUUID().slice(0, 8)}${extension}`;
   const besides = join(dirname(file), name);
   try {
     await writeFile(besides, source, { flag: 'wx', mode: 0o600 });

@@ -20,7 +20,7 @@ import { getRegistry } from '../registry/global.js';
 import { compilePattern } from '../registry/pattern.js';
 import { connectProbe, type Probe, type SkippedMarker } from '../registry/probe.js';
 import { getCoordinator, type ThreadInfo } from '../threads/coordinator.js';
-import { importProbeFile } from './import-file.js';
+import { importProbeFile, isInProbeFile } from './import-file.js';
 import { type ProbeContext, type ValidatedModule, validateProbeModule } from './module-shape.js';
 import { toPlainData } from './plain-data.js';
 
@@ -127,6 +127,7 @@ export class LocalModule {
       }
     } catch (error) {
       this.#drop();
+      forgetMarkersOf(this.path, this.loadId);
       throw error;
     }
     try {
@@ -156,6 +157,7 @@ export class LocalModule {
     } catch (error) {
       await this.disconnect();
       await this.cleanup().catch(() => {});
+      forgetMarkersOf(this.path, this.loadId);
       throw error;
     }
   }
@@ -325,6 +327,23 @@ export class LocalModule {
 }
 
 /**
+ * A refused load leaves nothing behind: the markers its file declared in this
+ * thread, and that nothing is connected to, are forgotten, unless another
+ * load of the same file is alive here (it declared them too).
+ */
+export function forgetMarkersOf(file: string, loadId: string): void {
+  const table = threadTable();
+  for (const [id, module] of table.modules) {
+    if (id !== loadId && module.path === file) return;
+  }
+  const registry = getRegistry() as { forget?: (isGone: (location: string) => boolean) => unknown };
+  // A registry made by an older copy of markers may not have forget().
+  if (typeof registry.forget === 'function') {
+    registry.forget((location) => isInProbeFile(file, location));
+  }
+}
+
+/**
  * Imports and validates `file` in this thread and reserves its name: the
  * first step of a load, which runs none of the module's hooks.
  *
@@ -335,6 +354,19 @@ export async function prepareModule(
   file: string,
   loadId: string,
   source?: string,
+): Promise<LocalModule> {
+  try {
+    return await prepareOrThrow(file, loadId, source);
+  } catch (error) {
+    forgetMarkersOf(file, loadId);
+    throw error;
+  }
+}
+
+async function prepareOrThrow(
+  file: string,
+  loadId: string,
+  source: string | undefined,
 ): Promise<LocalModule> {
   const namespace = await importProbeFile(file, { source });
   const spec = validateProbeModule(namespace, file);

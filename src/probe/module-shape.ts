@@ -38,7 +38,8 @@ export interface ProbeContext {
 /** The default export of a probe module. */
 export interface ProbeModule {
   readonly name: string;
-  readonly probes: Readonly<Record<string, ProbeModuleEntry>>;
+  /** May be empty, or left out, when `init` does the work. */
+  readonly probes?: Readonly<Record<string, ProbeModuleEntry>>;
   init?(ctx: ProbeContext): unknown;
   cleanup?(ctx: ProbeContext): unknown;
   report?(): unknown;
@@ -103,7 +104,8 @@ export function validateProbeModule(namespace: unknown, path: string): Validated
       });
     }
   }
-  const probes = module.probes;
+  // A module whose init does all the work (it subscribes to channels, say) needs no probes.
+  const probes = module.probes === undefined && module.init !== undefined ? {} : module.probes;
   if (typeof probes !== 'object' || probes === null || Array.isArray(probes)) {
     shapeError(path, `"probes" must be an object of pattern -> probe, got ${typeName(probes)}`, {
       module: name,
@@ -151,6 +153,8 @@ export function validateProbeModule(namespace: unknown, path: string): Validated
     }
     specs.push({ pattern, format, fn: probe as ProbeModuleFunction });
   }
-  if (specs.length === 0) shapeError(path, '"probes" is empty', { module: name });
+  if (specs.length === 0 && module.init === undefined) {
+    shapeError(path, '"probes" is empty and there is no init() to do the work', { module: name });
+  }
   return { name, path, probes: specs, module: exported as ProbeModule };
 }

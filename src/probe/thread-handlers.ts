@@ -25,6 +25,7 @@ import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import {
   currentThread,
+  forgetMarkersOf,
   type LocalModule,
   prepareModule,
   type ThreadModuleInfo,
@@ -124,6 +125,7 @@ async function abort(args: unknown): Promise<StateReply> {
     // A prepared module ran nothing: dropping it is enough. An active one is unloaded.
     if (module.state === 'prepared') threadTable().modules.delete(loadId);
     else await module.unload().catch(() => {});
+    forgetMarkersOf(module.path, loadId);
   }
   return { loaded: false };
 }

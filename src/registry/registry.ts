@@ -66,6 +66,17 @@ export interface MarkerEntry extends MarkerEntryView {
 
 export type DeclareListener = (entry: MarkerEntry) => void;
 
+/**
+ * Told when a marker name gains its first link in this thread (0 -> 1: a
+ * probe or a recorder now wants its events) and loses its last (1 -> 0).
+ * Channel markers subscribe to their diagnostics channel only in between.
+ * Both run inside the registry's update and must not throw (they are guarded).
+ */
+export interface ActivityHook {
+  activate(): void;
+  deactivate(): void;
+}
+
 /** The prototype shared by every marker object: only what is the same for all. */
 const MarkerPrototype = Object.create(Object.prototype, {
   [Symbol.toStringTag]: { value: 'Marker' },
@@ -102,7 +113,11 @@ export class Registry {
   readonly #siteObjects = new WeakMap<object, MarkerEntry>();
   readonly #subscriptions: Subscription[] = [];
   readonly #declareListeners = new Set<DeclareListener>();
+  /** By marker name; may be set before the name is declared. */
+  readonly #activity = new Map<string, ActivityHook>();
   #nextSeq = 1;
+  /** Entry ids are event ids in traces: never reused, even after forget(). */
+  #nextId = 0;
 
   constructor(abi: number, version: string) {
     this.abi = abi;
@@ -130,7 +145,7 @@ export class Registry {
     } else {
       const fields = Object.freeze(parseFormat(format, name).map((f) => Object.freeze(f)));
       entry = {
-        id: this.#entries.size,
+        id: this.#nextId++,
         name,
         format,
         fields,
@@ -197,6 +212,30 @@ export class Registry {
   }
 
   /**
+   * Calls `hook.activate()` whenever marker `name` goes from no link to one in
+   * this thread, and `hook.deactivate()` on the way back; at once if it is
+   * active already. One hook per name. Returns a function that removes it
+   * (without calling deactivate: the caller undoes its own side).
+   */
+  onActivity(name: string, hook: ActivityHook): () => void {
+    this.#activity.set(name, hook);
+    const entry = this.#entries.get(name);
+    if (entry !== undefined && entry.links.length > 0) this.#notify(hook, true);
+    return () => {
+      if (this.#activity.get(name) === hook) this.#activity.delete(name);
+    };
+  }
+
+  #notify(hook: ActivityHook, active: boolean): void {
+    try {
+      if (active) hook.activate();
+      else hook.deactivate();
+    } catch {
+      // The hook is our own code (channels); it must not break enable/disable.
+    }
+  }
+
+  /**
    * Attaches a subscription to every matching marker, now and later. The
    * caller has checked everything that could fail: bind does not throw.
    */
@@ -221,6 +260,23 @@ export class Registry {
         );
       }
     }
+  }
+
+  /**
+   * Forgets the markers declared only at sites `isGone` accepts and connected
+   * to nothing: what a refused probe module declared. Their objects stay
+   * usable (`fire` stays undefined); they are no longer listed or connected.
+   * A marker with links is kept, since a probe or recording holds it.
+   * Returns the names forgotten.
+   */
+  forget(isGone: (location: string) => boolean): string[] {
+    const forgotten: string[] = [];
+    for (const entry of this.#entries.values()) {
+      if (entry.links.length > 0 || !entry.sites.every((site) => isGone(site.location))) continue;
+      this.#entries.delete(entry.name);
+      forgotten.push(entry.name);
+    }
+    return forgotten;
   }
 
   /** Markers whose name matches `pattern` (all when omitted), in declaration order. */
@@ -263,8 +319,15 @@ export class Registry {
   }
 
   #setLinks(entry: MarkerEntry, links: readonly Link[]): void {
+    const was = entry.links.length > 0;
     entry.links = Object.freeze(links);
     for (const site of entry.sites) this.#install(entry, site);
+    const is = links.length > 0;
+    if (was !== is) {
+      /* 0 -> 1 or 1 -> 0 links: the activity hook, after the fire slots are in place */
+      const hook = this.#activity.get(entry.name);
+      if (hook !== undefined) this.#notify(hook, is);
+    }
   }
 
   #install(entry: MarkerEntry, site: Site): void {

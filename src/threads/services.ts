@@ -6,6 +6,7 @@
  * installer here; each installer is idempotent per thread.
  */
 import { installAggregateHandlers } from '../aggregate/thread/handlers.js';
+import { installChannelHandlers } from '../channels/thread-handlers.js';
 import { installThreadHandlers } from '../control/thread-handlers.js';
 import { installProbeHandlers } from '../probe/thread-handlers.js';
 import { installRecordHandlers } from '../record/thread-handlers.js';
@@ -13,4 +14,5 @@ import { installRecordHandlers } from '../record/thread-handlers.js';
 installRecordHandlers();
 installAggregateHandlers();
 installProbeHandlers();
+installChannelHandlers();
 installThreadHandlers();

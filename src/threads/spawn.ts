@@ -46,4 +46,3 @@ export function spawnInternalWorker(
     workerData: { ...data, [INTERNAL_KEY]: name },
   });
 }
-

@@ -37,10 +37,17 @@ export interface App {
 export function startApp(
   socketDir: string,
   args: readonly string[] = [],
-  options: { script?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string } = {},
+  options: {
+    script?: string;
+    env?: NodeJS.ProcessEnv;
+    nodeArgs?: string[];
+    cwd?: string;
+    /** Another Node binary than the one running the tests. */
+    node?: string;
+  } = {},
 ): Promise<App> {
   const child = spawn(
-    process.execPath,
+    options.node ?? process.execPath,
     [
       ...(options.nodeArgs ?? ['--import', 'tsx', '--import', REGISTER]),
       options.script ?? APP,
@@ -164,10 +171,12 @@ export async function waitUntil<T>(
   }
 }
 
-/** True once DIR holds a stream file with at least one packet. */
-export function hasStreamData(dir: string): true | undefined {
+/** True once DIR holds a stream file (whose name starts with `prefix`, when given) with at least one packet. */
+export function hasStreamData(dir: string, prefix = ''): true | undefined {
   try {
-    return readdirSync(dir).some((f) => f !== 'metadata' && statSync(join(dir, f)).size > 0)
+    return readdirSync(dir).some(
+      (f) => f !== 'metadata' && f.startsWith(prefix) && statSync(join(dir, f)).size > 0,
+    )
       ? true
       : undefined;
   } catch {

@@ -144,6 +144,7 @@ export interface PerfettoPacket {
   trackDescriptor?: {
     uuid: string;
     name?: string;
+    parentUuid?: string;
     process?: { pid: number; processName?: string };
     thread?: { pid: number; tid: string; threadName?: string };
   };
@@ -191,6 +192,10 @@ export function decodePerfetto(bytes: Buffer): Decoded {
   for (const p of perfettoPackets(bytes)) {
     if (p.trackDescriptor?.thread !== undefined) {
       threads.set(p.trackDescriptor.uuid, p.trackDescriptor.thread.threadName ?? '');
+    } else if (p.trackDescriptor?.parentUuid !== undefined) {
+      // An async lane: its events belong to the thread of its parent track.
+      const parent = threads.get(p.trackDescriptor.parentUuid);
+      if (parent !== undefined) threads.set(p.trackDescriptor.uuid, parent);
     }
     const e = p.trackEvent;
     if (e === undefined) continue;

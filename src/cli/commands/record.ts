@@ -4,16 +4,10 @@ import { createTraceDirectory } from '../../trace/writer.js';
 import type { CommandContext } from '../command.js';
 import { type Command, ExitCode, UsageError, type Values } from '../command.js';
 import { formatBytes, parseDuration } from '../format.js';
+import { LATER_HELP, LATER_OPTION, parsePatterns, requireMatches } from '../patterns.js';
 import { Progress } from '../progress.js';
 import { type StreamResult, streamRecording } from '../stream-recording.js';
-import {
-  pidOf,
-  printJson,
-  TARGET_HELP,
-  TARGET_OPTIONS,
-  timeoutArgs,
-  withTarget,
-} from '../target.js';
+import { printJson, TARGET_HELP, TARGET_OPTIONS, timeoutArgs, withTarget } from '../target.js';
 
 export const RECORD_OPTIONS = {
   output: { type: 'string', short: 'o' },
@@ -147,11 +141,11 @@ export function reportRecording(
         ? 'it never reported its counters'
         : `its last report was ${Math.round(result.statsAgeMs)} ms before it died`;
     context.stderr.write(
-      `markers: process ${pid ?? ''} died during the recording; the trace holds what arrived, and the loss is a lower bound (${age}; what it did after that is unknown)\n`,
+      `markers: process ${pid ?? '(unknown PID)'} died during the recording; the trace holds what arrived, and the loss is a lower bound (${age}; what it did after that is unknown)\n`,
     );
   } else if (result.exited) {
     context.stderr.write(
-      `markers: process ${pid ?? ''} exited during the recording; it delivered everything it recorded, and the counts are exact\n`,
+      `markers: process ${pid ?? '(unknown PID)'} exited during the recording; it delivered everything it recorded, and the counts are exact\n`,
     );
   }
 }
@@ -160,7 +154,7 @@ export const record: Command = {
   name: 'record',
   summary: 'record markers of a running process into a trace directory (CTF)',
   usage:
-    'markers record [-p PID] PATTERN... -o DIR [--duration 30s] [--mode discard|overwrite] [--buffer-size BYTES]',
+    'markers record [-p PID] PATTERN... -o DIR [--duration 30s] [--mode discard|overwrite] [--buffer-size BYTES] [--later]',
   details: `Starts recording PATTERNs (names or globs) in every thread of the target,
 workers started later included, and streams the packets over the control socket;
 this command writes the trace directory (CTF 1.8: metadata + one stream per thread).
@@ -176,16 +170,17 @@ the target stops the recording by itself. Several recordings may run at once.
   --mode MODE          discard (default: a full buffer drops new events, counted)
                        or overwrite (keep the newest; written when stopped)
   --buffer-size BYTES  ring buffer per thread (default 4 MiB)
+${LATER_HELP}
 ${TARGET_HELP}`,
   examples: [
     "markers record -p 4242 'http:*' -o ./trace --duration 30s   # then: babeltrace2 ./trace",
     "markers record '*' -o ./all                                 # until Ctrl-C",
   ],
-  options: { ...TARGET_OPTIONS, ...RECORD_OPTIONS },
+  options: { ...TARGET_OPTIONS, ...LATER_OPTION, ...RECORD_OPTIONS },
   async run(values, positionals, context) {
     if (positionals.length === 0) throw new UsageError('which markers? give one or more PATTERNs');
+    parsePatterns(positionals);
     const settings = recordSettings(values);
-    const sink = createTraceDirectory(settings.dir);
     const progress = new Progress(context);
     // SIGHUP (the terminal or ssh session went away) ends the recording as Ctrl-C does.
     // (One controller for both rather than AbortSignal.any, which Node 20.0-20.2 lack.)
@@ -195,8 +190,15 @@ ${TARGET_HELP}`,
     if (context.signal.aborted) stopping.abort();
     else context.signal.addEventListener('abort', onHangup, { once: true });
     const signal = stopping.signal;
-    const result = await withTarget(values, context, (client) =>
-      streamRecording(client, sink, {
+    let pid: number | undefined;
+    let sink: ReturnType<typeof createTraceDirectory> | undefined;
+    const result = await withTarget(values, context, async (client) => {
+      pid = client.pid;
+      await requireMatches(client, positionals, values, context);
+      // Only now, with a target that has these markers, is the directory made.
+      const trace = createTraceDirectory(settings.dir);
+      sink = trace;
+      return streamRecording(client, trace, {
         patterns: positionals,
         mode: settings.mode,
         ...(settings.bufferSize === undefined ? {} : { bufferSize: settings.bufferSize }),
@@ -208,18 +210,18 @@ ${TARGET_HELP}`,
             context.stderr.write(`markers: ${e.code}: ${e.message}\n`);
         },
         onProgress: (stats, received) => progress.update(stats, received),
-      }).finally(() => progress.clear()),
-    ).finally(() => {
+      }).finally(() => progress.clear());
+    }).finally(() => {
       process.off('SIGHUP', onHangup);
       context.signal.removeEventListener('abort', onHangup);
     });
-    reportRecording(context, settings, result, pidOf(values), sink.lostEvents);
+    reportRecording(context, settings, result, pid, sink?.lostEvents ?? 0);
     // The trace on disk is not what was recorded: say why, with its code, and fail.
-    if (sink.error !== undefined) throw sink.error;
+    if (sink?.error !== undefined) throw sink.error;
     if (result.exited) {
       throw new MarkersError(
         ErrorCode.TARGET_EXITED,
-        `the target exited during the recording; ${settings.dir} holds the ${result.receiver.events} events that arrived`,
+        `process ${pid ?? '(unknown PID)'} exited during the recording; ${settings.dir} holds the ${result.receiver.events} events that arrived`,
         { dir: settings.dir },
       );
     }

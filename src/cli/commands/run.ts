@@ -4,6 +4,7 @@ import { socketPath } from '../../control/socket-dir.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../../errors/markers-error.js';
 import { createTraceDirectory } from '../../trace/writer.js';
 import { type Command, type CommandContext, ExitCode, UsageError } from '../command.js';
+import { parsePatterns } from '../patterns.js';
 import { Progress } from '../progress.js';
 import { streamRecording } from '../stream-recording.js';
 import { supervise } from '../supervise.js';
@@ -203,6 +204,7 @@ exits 1 once it has.
       throw new UsageError('what should run? give it after --, e.g. -- node app.js');
     refuseOtherRuntimes(positionals[0] as string);
     const patterns = (values.record as string[] | undefined) ?? [];
+    parsePatterns(patterns);
     if (patterns.length > 0) return runAndRecord(patterns, positionals, values, context);
     if (values.output !== undefined) throw new UsageError('-o needs --record PATTERN');
     const env = {

@@ -5,6 +5,7 @@ import { TextFormatter } from '../../trace/convert/text.js';
 import { type Command, ExitCode, UsageError } from '../command.js';
 import { parseDuration } from '../format.js';
 import { LiveDecoder } from '../live-decoder.js';
+import { LATER_HELP, LATER_OPTION, parsePatterns, requireMatches } from '../patterns.js';
 import { streamRecording } from '../stream-recording.js';
 import { TARGET_HELP, TARGET_OPTIONS, timeoutArgs, withTarget } from '../target.js';
 import { TimeOrderedQueue } from '../time-order.js';
@@ -12,18 +13,20 @@ import { TimeOrderedQueue } from '../time-order.js';
 export const tail: Command = {
   name: 'tail',
   summary: 'print live events of a running process until Ctrl-C',
-  usage: 'markers tail [-p PID] PATTERN... [--duration TIME]',
+  usage: 'markers tail [-p PID] PATTERN... [--duration TIME] [--later]',
   details: `Records PATTERNs in every thread and prints each event as it arrives, one
 line per event in the style of babeltrace2 (JSON lines with --json). Events of
 all threads are printed in time order, within about 250 ms of firing (each is
 held briefly so that a later packet of another thread can fall into place). Lost
 events are printed in place as WARNING lines.
   -d, --duration TIME  stop after e.g. 10s (default: until Ctrl-C)
+${LATER_HELP}
 ${TARGET_HELP}`,
   examples: ["markers tail -p 4242 'http:*'", "markers tail 'db:query' --json | jq .fields.ms"],
-  options: { ...TARGET_OPTIONS, duration: { type: 'string', short: 'd' } },
+  options: { ...TARGET_OPTIONS, ...LATER_OPTION, duration: { type: 'string', short: 'd' } },
   async run(values, positionals, context) {
     if (positionals.length === 0) throw new UsageError('which markers? give one or more PATTERNs');
+    parsePatterns(positionals);
     let durationMs: number | undefined;
     if (values.duration !== undefined) {
       durationMs = parseDuration(String(values.duration));
@@ -38,8 +41,9 @@ ${TARGET_HELP}`,
     });
     const decoder = new LiveDecoder((record) => ordered.push(record));
     try {
-      const result = await withTarget(values, context, (client) =>
-        streamRecording(client, decoder, {
+      const result = await withTarget(values, context, async (client) => {
+        await requireMatches(client, positionals, values, context);
+        return streamRecording(client, decoder, {
           patterns: positionals,
           mode: 'discard',
           ...timeoutArgs(values),
@@ -50,8 +54,8 @@ ${TARGET_HELP}`,
             for (const e of started.errors)
               context.stderr.write(`markers: ${e.code}: ${e.message}\n`);
           },
-        }),
-      );
+        });
+      });
       if (result.exited) {
         throw new MarkersError(ErrorCode.TARGET_EXITED, 'the target exited; tail stops');
       }

@@ -13,9 +13,14 @@
  *   `%x` -> pointer_value (shown as hex), float -> double_value, string ->
  *   string_value, bool -> bool_value, `%j` -> legacy_json_value).
  * - Pairs become slices: on one thread, `provider:x_start` or
- *   `provider:x_begin` opens a slice named `provider:x`, and
- *   `provider:x_end` closes it when it is the innermost open slice. An end
- *   with no matching innermost begin stays an instant event.
+ *   `provider:x_begin` opens a slice named `provider:x`, and the
+ *   `provider:x_end` that pairing.ts matches to it closes it (by an `id` or
+ *   `key` field, or by its `ms`), whatever order overlapping operations end
+ *   in. Each slice goes on an async track, a child of its thread's track
+ *   named after the slice: one lane per operation open at the same time,
+ *   reused once free, so every track holds properly nested slices (what
+ *   Perfetto requires of a track) and overlapping requests show side by
+ *   side. An end with no open start stays an instant event.
  * - Lost events are instant events `markers:discarded` with counts.
  *
  * Field numbers are from perfetto's protos/perfetto/trace/ (trace.proto,
@@ -25,6 +30,7 @@
  */
 import type { FieldModel, FieldValue, Trace, TraceRecord } from '../reader/reader.js';
 import type { Formatter } from './formatter.js';
+import { type Fields, SlicePairer, sliceClosing, sliceOpening } from './pairing.js';
 import { ProtoWriter } from './protobuf.js';
 
 export const TraceProto = { PACKET: 1 } as const;
@@ -35,7 +41,7 @@ export const TracePacket = {
   SEQUENCE_FLAGS: 13,
   TRACK_DESCRIPTOR: 60,
 } as const;
-export const TrackDescriptor = { UUID: 1, NAME: 2, PROCESS: 3, THREAD: 4 } as const;
+export const TrackDescriptor = { UUID: 1, NAME: 2, PROCESS: 3, THREAD: 4, PARENT_UUID: 5 } as const;
 export const ProcessDescriptor = { PID: 1, PROCESS_NAME: 6 } as const;
 export const ThreadDescriptor = { PID: 1, TID: 2, THREAD_NAME: 5 } as const;
 export const TrackEvent = {
@@ -59,14 +65,19 @@ export const DebugAnnotation = {
 const SEQ_INCREMENTAL_STATE_CLEARED = 1;
 const SEQUENCE_ID = 1;
 const PROCESS_TRACK_UUID = 1;
+/** Async lane tracks get uuids from here on, clear of the thread tracks' (1 + stream id). */
+const LANE_UUID_BASE = 2 ** 32;
 
-const SLICE_OPEN = /^(.+)_(start|begin)$/;
-const SLICE_CLOSE = /^(.+)_end$/;
+interface Lane {
+  readonly uuid: number;
+  busy: boolean;
+}
 
 interface ThreadTrack {
   readonly uuid: number;
-  /** Names of the open slices, innermost last. */
-  readonly open: string[];
+  readonly pairer: SlicePairer<Lane>;
+  /** Lanes by slice name. */
+  readonly lanes: Map<string, Lane[]>;
 }
 
 /** Writes one DebugAnnotation (field `field` of TrackEvent) for a marker field. */
@@ -103,6 +114,7 @@ export class PerfettoFormatter implements Formatter {
   /** One writer for the whole conversion: packets are written, taken, and the buffer reused. */
   private readonly w = new ProtoWriter();
   private first = true;
+  private nextLane = LANE_UUID_BASE;
 
   constructor(trace: Trace) {
     const { pid, argv0 } = trace.model.env;
@@ -138,11 +150,38 @@ export class PerfettoFormatter implements Formatter {
     return this.w.take();
   }
 
+  /** A free lane for slice `name` under `track`, its descriptor written first when new. */
+  private lane(track: ThreadTrack, name: string): Lane {
+    let lanes = track.lanes.get(name);
+    if (lanes === undefined) {
+      lanes = [];
+      track.lanes.set(name, lanes);
+    }
+    let lane = lanes.find((l) => !l.busy);
+    if (lane === undefined) {
+      lane = { uuid: this.nextLane++, busy: false };
+      lanes.push(lane);
+      this.beginPacket()
+        .begin(TracePacket.TRACK_DESCRIPTOR)
+        .varint(TrackDescriptor.UUID, lane.uuid)
+        .varint(TrackDescriptor.PARENT_UUID, track.uuid)
+        .string(TrackDescriptor.NAME, name)
+        .end();
+      this.endPacket();
+    }
+    lane.busy = true;
+    return lane;
+  }
+
   record(record: TraceRecord): Uint8Array {
     const w = this.w;
     let track = this.tracks.get(record.streamId);
     if (track === undefined) {
-      track = { uuid: PROCESS_TRACK_UUID + 1 + record.streamId, open: [] };
+      track = {
+        uuid: PROCESS_TRACK_UUID + 1 + record.streamId,
+        pairer: new SlicePairer<Lane>(),
+        lanes: new Map(),
+      };
       this.tracks.set(record.streamId, track);
       this.beginPacket()
         .begin(TracePacket.TRACK_DESCRIPTOR)
@@ -156,33 +195,44 @@ export class PerfettoFormatter implements Formatter {
         .end();
       this.endPacket();
     }
-    this.beginPacket()
-      .varint(TracePacket.TIMESTAMP, record.timestamp)
-      .begin(TracePacket.TRACK_EVENT)
-      .varint(TrackEvent.TRACK_UUID, track.uuid);
     if (record.type === 'discarded') {
-      w.varint(TrackEvent.TYPE, TrackEventType.INSTANT)
+      this.beginPacket()
+        .varint(TracePacket.TIMESTAMP, record.timestamp)
+        .begin(TracePacket.TRACK_EVENT)
+        .varint(TrackEvent.TRACK_UUID, track.uuid)
+        .varint(TrackEvent.TYPE, TrackEventType.INSTANT)
         .string(TrackEvent.CATEGORIES, 'markers')
         .string(TrackEvent.NAME, 'markers:discarded');
       annotation(w, 'events', undefined, record.events);
       annotation(w, 'packets', undefined, record.packets);
     } else {
-      const colon = record.name.indexOf(':');
-      const provider = record.name.slice(0, colon);
-      const eventName = record.name.slice(colon + 1);
-      const opens = SLICE_OPEN.exec(eventName);
-      const closes = opens === null ? SLICE_CLOSE.exec(eventName) : null;
+      const provider = record.name.slice(0, record.name.indexOf(':'));
+      const fields = record.fields as Fields;
       let type: number = TrackEventType.INSTANT;
       let name = record.name;
-      if (opens !== null) {
+      let uuid = track.uuid;
+      const opens = sliceOpening(record.name);
+      const closes = opens === undefined ? sliceClosing(record.name) : undefined;
+      if (opens !== undefined) {
+        const lane = this.lane(track, opens);
+        track.pairer.open(opens, record.timestamp, fields, lane);
         type = TrackEventType.SLICE_BEGIN;
-        name = `${provider}:${opens[1]}`;
-        track.open.push(name);
-      } else if (closes !== null && track.open.at(-1) === `${provider}:${closes[1]}`) {
-        type = TrackEventType.SLICE_END;
-        name = track.open.pop() as string;
+        name = opens;
+        uuid = lane.uuid;
+      } else if (closes !== undefined) {
+        const open = track.pairer.close(closes, record.timestamp, fields);
+        if (open !== undefined) {
+          open.value.busy = false;
+          type = TrackEventType.SLICE_END;
+          name = closes;
+          uuid = open.value.uuid;
+        }
       }
-      w.varint(TrackEvent.TYPE, type)
+      this.beginPacket()
+        .varint(TracePacket.TIMESTAMP, record.timestamp)
+        .begin(TracePacket.TRACK_EVENT)
+        .varint(TrackEvent.TRACK_UUID, uuid)
+        .varint(TrackEvent.TYPE, type)
         .string(TrackEvent.CATEGORIES, provider)
         .string(TrackEvent.NAME, name);
       for (const field of record.event.fields)

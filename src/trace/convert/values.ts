@@ -16,8 +16,19 @@ export function jsonValue(field: FieldModel, value: FieldValue): unknown {
   return value;
 }
 
+/**
+ * A float64 as people read it: six significant digits, like babeltrace2's
+ * `%g` (0.5313079999978072 -> 0.531308), with three decimals kept from 1e6 up
+ * so large values never turn into rounded integers. JSON keeps every digit.
+ */
+export function readableFloat(value: number): string {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
+  return String(Number(Math.abs(value) >= 1e6 ? value.toFixed(3) : value.toPrecision(6)));
+}
+
 /** One `name = value` item of the text output. */
 export function textValue(field: FieldModel, value: FieldValue): string {
+  if (typeof value === 'number' && field.type === 'float64') return readableFloat(value);
   if (typeof value === 'bigint' || typeof value === 'number') {
     return field.spec === 'x' && (typeof value === 'bigint' || Number.isInteger(value))
       ? hex(value)

@@ -1,0 +1,45 @@
+/**
+ * The command that installs the catalogue in every application thread,
+ * sent (sticky) by the thread that starts the control server, so workers
+ * started later that import markers get the catalogue too.
+ *
+ *   channels:install  {}  -> number of catalogue markers declared in that thread
+ *
+ * The handler is installed with the thread services (threads/services.ts),
+ * which load when the first command reaches the thread; the catalogue's code
+ * loads when this command arrives.
+ */
+import { getCoordinator } from '../threads/coordinator.js';
+
+export const ChannelsOp = { INSTALL: 'channels:install' } as const;
+
+const INSTALLED = Symbol.for('markers.channels.handlers');
+
+async function install(): Promise<number> {
+  const { installCatalogue } = await import('./install.js');
+  return installCatalogue().length;
+}
+
+/** Makes this thread answer channels:install, now. Idempotent per thread. */
+export function installChannelHandlers(): void {
+  const holder = globalThis as { [INSTALLED]?: boolean };
+  if (holder[INSTALLED] === true) return;
+  Object.defineProperty(globalThis, INSTALLED, { value: true });
+  const coordinator = getCoordinator();
+  if (coordinator.self.internal) return;
+  coordinator.handle(ChannelsOp.INSTALL, install);
+}
+
+/**
+ * Installs the catalogue here and in every other application thread, now and
+ * later. Called by the thread that starts the control server; never throws.
+ */
+export async function installCatalogueEverywhere(): Promise<void> {
+  await install();
+  installChannelHandlers();
+  getCoordinator()
+    .request(ChannelsOp.INSTALL, {}, { sticky: true })
+    .catch(() => {
+      // A thread that cannot install (another markers version) keeps running without it.
+    });
+}
