@@ -1,6 +1,8 @@
 // npm run demo: the demo service under load, driven through the real markers CLI as a
-// user would: ps, list, a 3-second record to ./demo-trace (CTF + Perfetto), a latency
-// probe module loaded, its report drawn, unloaded. No manual step; well under a minute.
+// user would: ps, list, a 3-second record to ./demo-trace (CTF + Perfetto), live
+// aggregations inside the service (markers hist redrawing like top on a terminal, count,
+// latency of the pool's tasks in the worker threads), a probe module loaded, its report
+// drawn, unloaded. No manual step; well under a minute.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +51,7 @@ const url = await new Promise((resolve, reject) => {
 console.log(`service at ${url} (pid ${service.pid})`);
 
 step('generating load (4 clients, fast and slow paths)');
-const load = spawn(process.execPath, [join(ROOT, 'examples/demo/load.mjs'), url, '20'], {
+const load = spawn(process.execPath, [join(ROOT, 'examples/demo/load.mjs'), url, '40'], {
   cwd: ROOT,
   stdio: 'ignore',
 });
@@ -81,6 +83,42 @@ try {
     '3s',
   );
   markers('convert', TRACE, '--to', 'perfetto', '-o', PERFETTO);
+
+  step('a live histogram of request latency per path, computed inside the service');
+  markers(
+    'hist',
+    '-p',
+    String(service.pid),
+    'http:request_done',
+    'ms',
+    '--by',
+    'path',
+    '--duration',
+    '5s',
+  );
+  step('events per marker, in every thread, for 2 seconds');
+  markers(
+    'count',
+    '-p',
+    String(service.pid),
+    'http:*',
+    'pool:*',
+    '--by',
+    'marker',
+    '--duration',
+    '2s',
+  );
+  step('latency of the pool tasks (pool:task_start -> pool:task_end) in the worker threads');
+  markers(
+    'latency',
+    '-p',
+    String(service.pid),
+    'pool:task_start',
+    '--by',
+    'kind',
+    '--duration',
+    '3s',
+  );
 
   step('load a probe module computing a latency histogram, in the live process');
   markers(

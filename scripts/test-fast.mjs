@@ -13,6 +13,10 @@ import { readdirSync } from 'node:fs';
 export const SLOW = new Set([
   'control-register-installed-package.test.ts', // npm pack + install: 50 s
   'package-tarball.test.ts', // npm pack + install + tsc: 30 s
+  'package-no-install-scripts.test.ts', // npm pack + install + npx: 37 s
+  // npm pack + install (+ typescript@7 from the registry): 60 s. It starts its
+  // targets on the Nodes of .runtimes/ (with and without type stripping) itself.
+  'probe-load-typescript-transpilers.test.ts',
   'control-load-threads-churn.test.ts', // six load/unload cycles under worker churn: 32 s
   'control-record-concurrent.test.ts', // 19 s
   'control-unload-stuck-probe.test.ts', // 18 s

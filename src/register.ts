@@ -12,9 +12,10 @@
  * the CLI has started its recording, at most that many milliseconds.
  */
 import { isMainThread } from 'node:worker_threads';
-// The whole package, not just listen(): the main thread must answer recording
-// and probe commands before the application's first import of markers (a held
-// `markers run --record` starts recording before that).
+// The package root, not just listen(): importing it joins this thread to the
+// process's threads, so it answers recording and probe commands (their handlers
+// load when the first one arrives) before the application's first import of
+// markers (a held `markers run --record` starts recording before that).
 import { listen } from './index.js';
 
 if (!isMainThread) {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import { aggregate, connect, listMarkers, marker } from '../src/index.js';
 import { nearestRank, valuesOf, within } from './fixtures/aggregate-values.js';
-import { startWorker } from './helpers/workers.js';
+import { startWorker, stopWorker } from './helpers/workers.js';
 
 const WORKER = new URL('./fixtures/aggregate-worker.ts', import.meta.url);
 const N = 3000;
@@ -74,7 +74,7 @@ test('results merge exactly across threads, a worker started after the aggregati
   } finally {
     await probe.disconnect();
     await a.stop();
-    for (const worker of workers) await worker.terminate();
+    for (const worker of workers) await stopWorker(worker);
   }
 });
 
@@ -101,3 +101,23 @@ async function aggregateReachesEveryThread(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+test('what an exited worker counted stays in the results, and workers that come and go fold into one part', async () => {
+  const a = await aggregate({ markers: 'agg:value', by: ['w'], perThread: true });
+  for (let round = 0; round < 5; round++) {
+    const worker = await startWorker(WORKER, { w: 10 + round });
+    await aggregateReachesEveryThread(a, 2);
+    assert.equal(await ask(worker, { fire: 7 }), 'fired');
+    await a.read();
+    await stopWorker(worker);
+  }
+  // The main thread's part, and one for every exited worker.
+  const r = await a.stop();
+  const exited = r.groups.filter((g) => g.thread?.name === 'exited threads');
+  assert.deepEqual(
+    exited.map((g) => [g.key.w, g.count]).sort(),
+    [10, 11, 12, 13, 14].map((w) => [w, 7]),
+  );
+  const parts = new Set(r.groups.map((g) => g.thread?.id));
+  assert.deepEqual([...parts], [-1]);
+});

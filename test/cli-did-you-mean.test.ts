@@ -14,6 +14,9 @@ test('an unknown command gets the closest command', () => {
   assert.equal(far.status, 2);
   assert.match(far.stderr, /unknown command "xyzzyq"\. Run 'markers --help'/);
   assert.doesNotMatch(far.stderr, /did you mean/);
+  const order = markers('-p', '42', 'list');
+  assert.equal(order.status, 2);
+  assert.match(order.stderr, /options go after the command: markers list -p 42\./);
 });
 
 test('an unknown option gets the closest option of that command', () => {

@@ -10,7 +10,9 @@ test('when the target dies mid-record, the CLI writes a valid trace of what arri
   const dir = join(sockets.dir, '..', 'trace');
   try {
     const recording = cli(sockets.dir, ['record', '*', '-o', dir]);
-    await waitUntil(() => hasStreamData(dir), 'the first packets on disk');
+    // `*` also records Node's own channels (the catalogue) in every thread: wait
+    // for the main thread's packets, whose app:tick events the test looks for.
+    await waitUntil(() => hasStreamData(dir, 'main'), "the main thread's first packets on disk");
     app.child.kill('SIGKILL');
     const result = await recording;
     assert.equal(result.code, 1);

@@ -6,13 +6,15 @@
  * has handled the signal and exited.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, makeSocketDir, ROOT, WAIT_MS } from './helpers/control.js';
+import { cli, makeSocketDir, ROOT, WAIT_MS, waitUntil } from './helpers/control.js';
 import { bt2Read } from './helpers/judges.js';
 
 const APP = join(ROOT, 'test/fixtures/run-signals-app.mjs');
+const BIN = join(ROOT, 'src/cli/bin.ts');
 const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 
 function alive(pid: number): boolean {
@@ -136,6 +138,45 @@ test('run --record: SIGTERM reaches the application first, and the recording end
     const events = read.messages.flatMap((m) => (m.type === 'event' ? [m] : []));
     assert.equal(events.filter((e) => e.name === 'sig:tick').length, ticks);
     assert.equal(events.at(-1)?.name, 'sig:term');
+  } finally {
+    sockets.remove();
+  }
+});
+
+test('in its terminal, markers run leaves SIGINT to the terminal: Ctrl-C reaches the application once, from there', async () => {
+  const sockets = makeSocketDir();
+  const release = join(sockets.dir, '..', 'release');
+  try {
+    // script(1) runs markers run on a pseudo-terminal, in its foreground process
+    // group; a \x03 written to the terminal is Ctrl-C typed there.
+    const command = [process.execPath, '--import', 'tsx', BIN, 'run', '--', process.execPath]
+      .concat([APP, 'stubborn', release])
+      .map((arg) => `'${arg}'`)
+      .join(' ');
+    const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: ROOT,
+      env: { ...process.env, MARKERS_SOCKET_DIR: sockets.dir, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    terminal.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => terminal.once('exit', resolve));
+    const seen = (text: string) => waitUntil(() => (out.includes(text) ? true : undefined), text);
+    await seen('ready ');
+    const markersPid = Number(/ready \d+ parent (\d+)/.exec(out)?.[1]);
+    // A SIGINT to markers run while it is in the terminal's foreground is the
+    // terminal's Ctrl-C, which the application got too: it is not passed on. The
+    // SIGTERM after it is, and is the first signal the application sees.
+    process.kill(markersPid, 'SIGINT');
+    process.kill(markersPid, 'SIGTERM');
+    await seen('got SIGTERM');
+    terminal.stdin.write('\x03');
+    await seen('got SIGINT');
+    writeFileSync(release, '');
+    assert.equal(await exited, 7, out);
+    assert.deepEqual(out.match(/got SIG[A-Z]+ \d+/g), ['got SIGTERM 1', 'got SIGINT 2']);
   } finally {
     sockets.remove();
   }

@@ -55,6 +55,8 @@ interface Footprint {
   readonly before: string[];
   readonly after: string[];
   readonly channels: number;
+  /** setTimeout/setInterval/setImmediate calls during the import. */
+  readonly timers: number;
 }
 
 function importInChild(target: string): Promise<Footprint> {
@@ -86,8 +88,9 @@ test("import 'markers' loads only the core's modules and Node built-ins it names
   );
 });
 
-test("import 'markers' joins with one BroadcastChannel and leaves no handle", async () => {
-  const { before, after, channels } = await importInChild(new URL('index.ts', SRC).href);
+test("import 'markers' joins with one BroadcastChannel, sets no timer and leaves no handle", async () => {
+  const { before, after, channels, timers } = await importInChild(new URL('index.ts', SRC).href);
   assert.equal(channels, 1);
+  assert.equal(timers, 0, 'a timer was set at import (unref or not)');
   assert.deepEqual([...after].sort(), [...before].sort());
 });

@@ -38,6 +38,14 @@ test('the packed manifest has no install-time script, and npx --no markers runs 
     });
     assert.equal(inApp.status, 0, inApp.stderr);
     assert.equal(inApp.stdout.trim(), VERSION);
+    // Plain `npx markers` too, as users type it: the installed bin, offline.
+    const plain = spawnSync('npx', ['markers', 'ps', '--json'], {
+      cwd: installed.app,
+      encoding: 'utf8',
+      env: { ...env, MARKERS_SOCKET_DIR: join(installed.work, 'sockets') },
+    });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.deepEqual(JSON.parse(plain.stdout), { processes: [] });
 
     const outside = spawnSync('npx', ['--no', '--', 'markers', '--version'], {
       cwd: elsewhere,

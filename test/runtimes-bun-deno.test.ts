@@ -1,7 +1,8 @@
 /**
  * One suite, run on Bun and on Deno (the binaries of scripts/runtimes.sh),
  * against the package as users install it (node_modules/markers):
- *   - the core API and an in-process recording, judged by babeltrace2's bt2;
+ *   - the core API, an in-process recording, a flight-recorder snapshot and
+ *     the crash-time flight recorder, judged by babeltrace2's bt2;
  *   - the runtime's start-up hook (`bun --preload markers/register`,
  *     `deno run --preload npm:markers/register`), the target then listed and
  *     recorded by the Node CLI;
@@ -35,7 +36,20 @@ const mode = listMarkers('rt:core')[0].mode;
 m.fire?.(2, 'two');
 m.fire?.(3, 'three');
 const stats = await recording.stop();
+const flight = await record({ markers: 'rt:*', output: process.argv[3], mode: 'overwrite' });
+m.fire?.(4, 'four');
+await flight.snapshot(process.argv[4]);
+await flight.stop();
 console.log(JSON.stringify({ off, seen, offAgain, listed, mode, recorded: stats.recorded }));
+`;
+
+// An uncaught exception during an overwrite recording writes the flight recorder.
+const CRASH = `
+import { marker, record } from 'markers';
+const m = marker('rt:crash', 'n %d');
+await record({ markers: 'rt:*', output: process.argv[2], mode: 'overwrite', crashDir: process.argv[3] });
+m.fire?.(7);
+setTimeout(() => { throw new Error('boom'); }, 10);
 `;
 
 const APP = `
@@ -78,15 +92,19 @@ for (const runtime of RUNTIMES) {
     before(async () => {
       copy = await packageCopy();
       copy.write('core.js', CORE);
+      copy.write('crash.js', CRASH);
       copy.write('app.js', APP);
       copy.write('worker.js', WORKER);
       copy.write('probe.js', PROBE);
     });
     after(() => copy.remove());
 
-    test('the core API works, and an in-process recording reads in bt2', async () => {
+    test('the core API works, and a recording and a flight-recorder snapshot read in bt2', async () => {
       const trace = join(copy.dir, 'trace-core');
-      const app = startRuntimeApp(runtime, copy.dir, 'core.js', { args: [trace] });
+      const snapshot = join(copy.dir, 'trace-snapshot');
+      const app = startRuntimeApp(runtime, copy.dir, 'core.js', {
+        args: [trace, join(copy.dir, 'trace-flight'), snapshot],
+      });
       app.child.stdin?.end();
       assert.equal(await app.exited, 0, app.output());
       const result = JSON.parse(app.output().trim().split('\n').at(-1) as string);
@@ -107,6 +125,28 @@ for (const runtime of RUNTIMES) {
         ['rt:core', { int: '2' }, { string: 'two' }],
         ['rt:core', { int: '3' }, { string: 'three' }],
       ]);
+      const snap = bt2Read(snapshot);
+      assert.equal(snap.status, 0, snap.stderr);
+      assert.deepEqual(
+        snap.messages.flatMap((m) => (m.type === 'event' ? [m.fields.n] : [])),
+        [{ int: '4' }],
+      );
+    });
+
+    test('an uncaught exception writes the flight recorder, which reads in bt2', async () => {
+      const crashDir = join(copy.dir, 'trace-crash');
+      const app = startRuntimeApp(runtime, copy.dir, 'crash.js', {
+        args: [join(copy.dir, 'trace-crash-output'), crashDir],
+      });
+      app.child.stdin?.end();
+      assert.notEqual(await app.exited, 0, 'the uncaught exception must still end the process');
+      assert.match(app.output(), /markers: flight recorder written to /);
+      const read = bt2Read(crashDir);
+      assert.equal(read.status, 0, read.stderr);
+      assert.deepEqual(
+        read.messages.flatMap((m) => (m.type === 'event' ? [[m.name, m.fields.n]] : [])),
+        [['rt:crash', { int: '7' }]],
+      );
     });
 
     test(`the start-up hook makes a ${runtime.name} target the Node CLI lists and records`, async () => {

@@ -8,7 +8,9 @@
  * shown as the difference against a bare start (nothing imported) and
  * against `ms`, a one-file package: the module loader's own floor, which is
  * what the DESIGN's budget (<= 3 ms, <= 1 MiB) is measured over. Peers in the
- * same run: pino and @opentelemetry/api.
+ * same run: pino and @opentelemetry/api. "node internals" counts the modules
+ * and bindings of Node itself the import loaded (process.moduleLoadList), a
+ * figure no load on the machine disturbs.
  *
  * Run: npm run bench:import [-- --rounds N] [-- --node PATH ...]
  * (it builds dist/ first: the package is imported as users get it).
@@ -32,19 +34,22 @@ const CASES: readonly { readonly name: string; readonly specifier: string | unde
 
 // Runs in the child: the import is timed from inside, so process start-up noise stays out.
 const PROBE = `
+const internals = process.moduleLoadList.length;
 const before = process.memoryUsage();
 const t0 = performance.now();
 const specifier = process.argv[1];
 if (specifier) await import(specifier);
 const ms = performance.now() - t0;
 const after = process.memoryUsage();
-process.stdout.write(JSON.stringify({ ms, rss: after.rss - before.rss, heap: after.heapUsed - before.heapUsed }));
+process.stdout.write(JSON.stringify({ ms, rss: after.rss - before.rss, heap: after.heapUsed - before.heapUsed, internals: process.moduleLoadList.length - internals }));
 `;
 
 interface Sample {
   readonly ms: number;
   readonly rss: number;
   readonly heap: number;
+  /** Node's own modules and bindings the import loaded (process.moduleLoadList): noise-free. */
+  readonly internals: number;
   readonly wall: number;
 }
 
@@ -81,18 +86,19 @@ function run(node: string, rounds: number): void {
     ms: median(s.map((x) => x.ms)),
     rss: median(s.map((x) => x.rss)),
     heap: median(s.map((x) => x.heap)),
+    internals: median(s.map((x) => x.internals)),
     wall: median(s.map((x) => x.wall)),
   }));
   const bare = medians[0] as (typeof medians)[number];
   const floor = medians[1] as (typeof medians)[number];
   process.stdout.write(`\nNode ${version} (${node}), ${rounds} rounds, medians\n`);
   process.stdout.write(
-    'case                   import ms  vs ms   RSS MiB  vs ms   heap MiB  process ms  vs bare\n',
+    'case                   import ms  vs ms   RSS MiB  vs ms   heap MiB  node internals  process ms  vs bare\n',
   );
   for (const [i, c] of CASES.entries()) {
     const m = medians[i] as (typeof medians)[number];
     process.stdout.write(
-      `${c.name.padEnd(22)} ${m.ms.toFixed(2).padStart(9)}  ${fmt(m.ms - floor.ms, 2).padStart(6)}  ${(m.rss / MiB).toFixed(2).padStart(7)}  ${fmt((m.rss - floor.rss) / MiB, 2).padStart(6)}  ${(m.heap / MiB).toFixed(2).padStart(8)}  ${m.wall.toFixed(1).padStart(10)}  ${fmt(m.wall - bare.wall).padStart(7)}\n`,
+      `${c.name.padEnd(22)} ${m.ms.toFixed(2).padStart(9)}  ${fmt(m.ms - floor.ms, 2).padStart(6)}  ${(m.rss / MiB).toFixed(2).padStart(7)}  ${fmt((m.rss - floor.rss) / MiB, 2).padStart(6)}  ${(m.heap / MiB).toFixed(2).padStart(8)}  ${String(m.internals).padStart(14)}  ${m.wall.toFixed(1).padStart(10)}  ${fmt(m.wall - bare.wall).padStart(7)}\n`,
     );
   }
 }

@@ -71,7 +71,6 @@ export default defineSuite({
       kind: 'loop',
       name: 'publish-marker-off',
       title: 'publisher, channelMarker declared, never enabled',
-      targetNs: 0,
       setup: async () => {
         const { channelMarker } = await markers();
         const ch = diagnosticsChannel.channel('bench:ch-off');
@@ -84,7 +83,6 @@ export default defineSuite({
       kind: 'loop',
       name: 'publish-marker-off-after-cycles',
       title: `publisher, channelMarker disabled again after ${CYCLES} enable/disable cycles`,
-      targetNs: 0,
       setup: async () => {
         const { channelMarker } = await markers();
         const ch = diagnosticsChannel.channel('bench:ch-cycles');
@@ -111,10 +109,9 @@ export default defineSuite({
       kind: 'loop',
       name: 'publish-catalogue-off',
       title: 'http.server.request.start publisher, the catalogue installed, off',
-      targetNs: 0,
       setup: async () => {
         const { installCatalogue } = await markers();
-        installCatalogue();
+        await installCatalogue();
         return { ch: diagnosticsChannel.channel('http.server.request.start'), msg: message() };
       },
       body: PUBLISH,
@@ -163,7 +160,7 @@ export default defineSuite({
       title: 'node:http.server_start/_end recording: one request (2 events, ms measured)',
       setup: async () => {
         const { installCatalogue } = await markers();
-        installCatalogue();
+        await installCatalogue();
         await overwriteRecording('node:http.server_*');
         return httpMessages();
       },

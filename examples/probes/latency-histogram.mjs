@@ -5,6 +5,16 @@
 //   markers report -p PID latency-histogram
 //   markers unload -p PID latency-histogram
 //
+// For one field's histogram, an aggregation is the better tool: no module to
+// write or load, merged over every thread, quantiles within 1 % instead of a
+// power-of-two bound, and nothing left behind when the CLI goes away:
+//
+//   markers hist -p PID http:request_done ms --by status
+//   markers latency -p PID db:query_start          # x_start -> x_end pairs
+//
+// This module stays as an example of a probe module: per-thread state, a
+// report(), init and cleanup, several patterns served by one probe.
+//
 // Bucket k counts values in [2^k, 2^(k+1)) ms, from 2^-4 ms (62.5 µs; smaller
 // values land in the first bucket) up. Each probe call does a few
 // arithmetic operations and one Map lookup, and allocates nothing once a

@@ -56,6 +56,8 @@ export interface PendingAggregation extends Omit<Aggregation, 'spec'>, PromiseLi
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
+/** The thread of the part that holds what exited threads counted (perThread results). */
+const EXITED = { id: -1, name: 'exited threads' } as const;
 /** Codes of a thread that could not answer: not a reason to fail the start. */
 const ABSENT = new Set<string>([ErrorCode.THREAD_TIMEOUT, ErrorCode.THREAD_EXITED]);
 
@@ -76,6 +78,8 @@ class ThreadedAggregation implements PendingAggregation {
   readonly #skipped = new Map<string, SkippedMarker>();
   /** The last snapshot of each thread, kept for threads that stop answering. */
   readonly #last = new Map<number, PartSnapshot>();
+  /** What threads that have exited had counted, merged. */
+  #retired: PartSnapshot | null = null;
   #problems: ThreadProblem[] = [];
   #stickyId: number | undefined;
   #final: Promise<AggregateSnapshot> | undefined;
@@ -156,7 +160,27 @@ class ThreadedAggregation implements PendingAggregation {
       }
     }
     this.#problems = problems;
-    return [...this.#last.values()];
+    this.#retire();
+    const parts = [...this.#last.values()];
+    return this.#retired === null ? parts : [...parts, this.#retired];
+  }
+
+  /**
+   * Threads that have exited answer no more: their last snapshots fold into
+   * one part, so memory stays bounded however many workers come and go.
+   */
+  #retire(): void {
+    const alive = new Set(
+      getCoordinator()
+        .threads()
+        .map((t) => t.id),
+    );
+    const gone = [...this.#last.entries()].filter(([id]) => !alive.has(id));
+    if (gone.length === 0) return;
+    for (const [id] of gone) this.#last.delete(id);
+    const parts = gone.map(([, part]) => part);
+    if (this.#retired !== null) parts.push(this.#retired);
+    this.#retired = { ...mergeParts(parts, this.spec.maxGroups), thread: EXITED };
   }
 
   #snapshotOf(parts: readonly PartSnapshot[]): AggregateSnapshot {

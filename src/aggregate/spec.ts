@@ -68,8 +68,12 @@ export interface AggregateSpec {
 
 export const DEFAULT_MAX_GROUPS = 1000;
 export const DEFAULT_MAX_PENDING = 10_000;
-const LIMIT_GROUPS = 1_000_000;
+/** A histogram group holds about 5 KiB and more as its values spread: this bounds what a client can ask for. */
+const LIMIT_GROUPS = 100_000;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Options cross the control socket: what one aggregation may ask for is bounded. */
+const MAX_PATTERNS = 64;
+const MAX_BY = 16;
 
 function invalid(message: string, details: Record<string, unknown> = {}): MarkersError {
   return new MarkersError(ErrorCode.INVALID_ARGUMENT, `aggregate(): ${message}`, details);
@@ -138,9 +142,12 @@ export function resolveSpec(options: AggregateOptions, id: string): AggregateSpe
   const raw = options.markers;
   const markers = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? [...raw] : [];
   if (markers.length === 0) throw invalid('markers must be a pattern or a non-empty list of them');
+  if (markers.length > MAX_PATTERNS)
+    throw invalid(`markers lists more than ${MAX_PATTERNS} patterns`);
   for (const pattern of markers) compilePattern(pattern);
   const byRaw = options.by ?? [];
   if (!Array.isArray(byRaw)) throw invalid('by must be a list of field names', { option: 'by' });
+  if (byRaw.length > MAX_BY) throw invalid(`by names more than ${MAX_BY} fields`, { option: 'by' });
   const by = byRaw.map((f) => fieldName(f, 'by'));
   if (new Set(by).size !== by.length) throw invalid('by names a field twice', { option: 'by' });
   const latency = options.latency;

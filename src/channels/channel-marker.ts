@@ -16,8 +16,7 @@ import type { CheckFormat, CheckName, FormatArgs } from '../marker/format.js';
 import type { Marker } from '../marker/marker.js';
 import { getRegistry } from '../registry/global.js';
 import { bindSource, threadChannels } from './bind.js';
-import { END_FIELDS } from './kit.js';
-import { Pair } from './pair.js';
+import { END_FIELDS, Pair } from './pair.js';
 import { type ChannelLike, ChannelSource, type TracingChannelLike } from './source.js';
 import { feedTracing } from './tracing.js';
 

@@ -12,7 +12,7 @@
  */
 import type { Marker } from '../marker/marker.js';
 import type { LibraryRequirement, NodeLines } from './applies.js';
-import { Pair } from './pair.js';
+import { END_FIELDS, Pair } from './pair.js';
 import type { ChannelSource } from './source.js';
 import { feedTracing, type TracingOptions } from './tracing.js';
 
@@ -42,8 +42,6 @@ export interface Applicability {
   readonly node?: NodeLines;
   readonly library?: LibraryRequirement;
 }
-
-export const END_FIELDS = 'ms %f error %s';
 
 function join(...formats: (string | undefined)[]): string {
   return formats.filter((f) => f !== undefined && f !== '').join(' ');

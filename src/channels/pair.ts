@@ -43,6 +43,9 @@ export function errorText(error: unknown): string {
   return text === '' ? 'error' : text;
 }
 
+/** The fields every x_end ends with. */
+export const END_FIELDS = 'ms %f error %s';
+
 type Fire = (...args: unknown[]) => void;
 
 export class Pair {

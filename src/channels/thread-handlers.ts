@@ -5,15 +5,15 @@
  *
  *   channels:install  {}  -> number of catalogue markers declared in that thread
  *
- * Registering the handler is all that importing markers costs; the
- * catalogue's code loads when the command arrives.
+ * The handler is installed with the thread services (threads/services.ts),
+ * which load when the first command reaches the thread; the catalogue's code
+ * loads when this command arrives.
  */
 import { getCoordinator } from '../threads/coordinator.js';
 
 export const ChannelsOp = { INSTALL: 'channels:install' } as const;
 
 const INSTALLED = Symbol.for('markers.channels.handlers');
-const COORDINATOR_KEY = Symbol.for('markers.threads');
 
 async function install(): Promise<number> {
   const { installCatalogue } = await import('./install.js');
@@ -28,15 +28,6 @@ export function installChannelHandlers(): void {
   const coordinator = getCoordinator();
   if (coordinator.self.internal) return;
   coordinator.handle(ChannelsOp.INSTALL, install);
-}
-
-/** As scheduleProbeHandlers: now if the coordinator exists, else at the end of this turn. */
-export function scheduleChannelHandlers(): void {
-  if ((globalThis as { [COORDINATOR_KEY]?: unknown })[COORDINATOR_KEY] !== undefined) {
-    installChannelHandlers();
-    return;
-  }
-  setImmediate(installChannelHandlers).unref();
 }
 
 /**

@@ -4,12 +4,27 @@
  */
 import type { CommandContext } from './command.js';
 
+/**
+ * `text` safe for a terminal: control characters (C0, DEL, C1) become \xNN,
+ * so that a string from a target (a thread name, an argv, an error message)
+ * cannot move the cursor, retitle the window or fake output lines. With
+ * `keepNewlines`, for multi-line blocks, newlines stay.
+ */
+export function printable(text: string, keepNewlines = false): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    keepNewlines && c === '\n' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 /** Left-aligned columns separated by two spaces; the header row is dimmed when colour is on. */
 export function table(
   context: CommandContext,
   headers: readonly string[],
-  rows: readonly (readonly string[])[],
+  rawRows: readonly (readonly string[])[],
 ): string {
+  // Cells hold the target's strings; our own colour codes are added after this.
+  const rows = rawRows.map((r) => r.map((cell) => printable(cell)));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells

@@ -14,6 +14,7 @@ import {
   UsageError,
 } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { printable } from './format.js';
 import { closest, didYouMean } from './suggest.js';
 
 const COMMON_OPTIONS: Options = {
@@ -89,12 +90,17 @@ export async function main(
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
-    const hint = didYouMean(
-      closest(
-        name,
-        COMMANDS.map((c) => c.name),
-      ),
-    );
+    // `markers -p 42 list`: the command is there, after an option that belongs to it.
+    const later = name.startsWith('-') ? COMMANDS.find((c) => rest.includes(c.name)) : undefined;
+    const hint =
+      later !== undefined
+        ? `; options go after the command: markers ${later.name} ${argv.filter((a) => a !== later.name).join(' ')}.`
+        : didYouMean(
+            closest(
+              name,
+              COMMANDS.map((c) => c.name),
+            ),
+          );
     io.stderr.write(
       `markers: unknown command "${name}"${hint || '.'} Run 'markers --help' for the list.\n`,
     );
@@ -142,7 +148,7 @@ export async function main(
     const code = isMarkersError(error) ? error.code : 'ERR_UNEXPECTED';
     const message = error instanceof Error ? error.message : String(error);
     if (json) io.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
-    io.stderr.write(`markers: ${code}: ${message.replaceAll('\n', ' ')}\n`);
+    io.stderr.write(`markers: ${printable(code)}: ${printable(message.replaceAll('\n', ' '))}\n`);
     return ExitCode.ERROR;
   } finally {
     process.off('SIGINT', onSignal);

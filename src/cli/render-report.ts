@@ -78,7 +78,8 @@ function bars(buckets: readonly Bucket[], columns: number, indent: string): stri
   const room = Math.max(10, columns - indent.length - labelWidth - countWidth - 6);
   return buckets
     .map((b) => {
-      const width = Math.round((b.count / max) * room);
+      // Clamped: a report is the target's data, and a negative count must not throw here.
+      const width = Math.min(room, Math.max(0, Math.round((b.count / max) * room)));
       const bar = '█'.repeat(width) || (b.count > 0 ? '▏' : '');
       return `${indent}${b.label.padStart(labelWidth)} │ ${String(b.count).padStart(countWidth)} ${bar}\n`;
     })

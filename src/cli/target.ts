@@ -8,6 +8,7 @@ import type { ThreadOutcome } from '../control/commands.js';
 import { connectTarget, describeTargets, type TargetRow } from '../control/discovery.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
 import { type CommandContext, type Options, UsageError, type Values } from './command.js';
+import { printable } from './format.js';
 import { closest, didYouMean } from './suggest.js';
 
 export const TARGET_OPTIONS: Options = {
@@ -19,7 +20,7 @@ export const TARGET_PID_HELP = `  -p, --pid PID|NAME  the target process: a PID,
                       ("server", "server.js"; see markers ps). Default: the only one running`;
 
 export const TARGET_HELP = `${TARGET_PID_HELP}
-  --timeout MS       how long each thread of the target may take to answer (default 2000)`;
+  --timeout MS        how long each thread of the target may take to answer (default 2000)`;
 
 /** What -p chose: nothing, a PID, or a name to find among the targets. */
 export type TargetChoice =
@@ -151,7 +152,9 @@ export function reportThreadProblems(
     if (o.ok) continue;
     any = true;
     context.stderr.write(
-      `markers: thread ${o.thread.name} (id ${o.thread.id}): ${o.error?.code}: ${o.error?.message}\n`,
+      `${printable(
+        `markers: thread ${o.thread.name} (id ${o.thread.id}): ${o.error?.code}: ${o.error?.message}`,
+      )}\n`,
     );
   }
   return any;

@@ -12,7 +12,9 @@
  * the cut (see cutPacket).
  */
 import type { Frame } from '../control/protocol.js';
+import { traceFrameHeader } from '../control/reply-shapes.js';
 import { fromWireTrace, type TraceFrameHeader, type WireTrace } from '../control/trace-wire.js';
+import { WireShapeError } from '../control/wire-check.js';
 import type { RecordingStats } from '../record/session.js';
 import { PacketContext } from '../trace/layout.js';
 import type { StreamDescription } from '../trace/metadata.js';
@@ -60,7 +62,10 @@ export class TraceReceiver {
   }
 
   async frame(frame: Frame): Promise<void> {
-    const header = frame.header as TraceFrameHeader;
+    // The target is untrusted: the stream id becomes a file name, and the stream's
+    // event classes go into the metadata. Throws WireShapeError (the client then
+    // drops the connection with ERR_PROTOCOL) for anything malformed.
+    const header = traceFrameHeader(frame.header, frame.payload.length);
     if (header.type === 'packet') {
       const stream = this.#merge(header);
       this.#streams.set(stream.id, stream);
@@ -87,6 +92,12 @@ export class TraceReceiver {
   #merge(header: Extract<TraceFrameHeader, { type: 'packet' }>): StreamDescription {
     if (header.eventsFrom === undefined) return header.stream;
     const known = this.#streams.get(header.stream.id);
+    // The target's word is checked: the new classes start where the known ones end.
+    if (header.eventsFrom !== (known?.events.length ?? 0)) {
+      throw new WireShapeError(
+        `frame header.eventsFrom is ${header.eventsFrom}, but ${known?.events.length ?? 0} event classes of stream ${header.stream.id} arrived`,
+      );
+    }
     const before = known?.events.slice(0, header.eventsFrom) ?? [];
     if (known !== undefined && header.stream.events.length === 0) {
       if (known.events.length === header.eventsFrom) return known;

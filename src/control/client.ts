@@ -2,9 +2,15 @@
  * The client side of the control protocol, used by the CLI: one connection
  * to one target, requests matched to replies by id, and per-request handlers
  * for stream notices and binary frames (record, tail).
+ *
+ * The target is untrusted: every line is checked (reply-shapes.ts) before a
+ * caller sees it. Anything malformed fails the connection with one
+ * ERR_PROTOCOL error that every pending request rejects with; nothing the
+ * target sends can throw anything else out of here. Connecting to the
+ * right socket, with the ownership checks, is discovery.ts's openTarget().
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
 import {
   encodeLine,
   type Frame,
@@ -12,6 +18,8 @@ import {
   type ServerLine,
   ServerStreamDecoder,
 } from './protocol.js';
+import { errorReply, eventLine, NOTICE_SHAPES, REPLY_SHAPES, replyLine } from './reply-shapes.js';
+import { WireShapeError } from './wire-check.js';
 
 export interface StreamHandlers {
   /** A notice for this request (progress, end), before or after its reply. */
@@ -70,6 +78,8 @@ export class ControlClient {
   #isClosed = false;
   #frameQueue: Promise<void> = Promise.resolve();
   #frameError: unknown;
+  /** Why this side gave up on the connection (a malformed message), if it did. */
+  #failure: MarkersError | undefined;
 
   private constructor(socket: Socket, path: string, pid: number | undefined) {
     this.#socket = socket;
@@ -78,11 +88,13 @@ export class ControlClient {
     this.closed = new Promise((resolve) => {
       socket.once('close', () => {
         this.#isClosed = true;
-        const gone = new MarkersError(
-          ErrorCode.TARGET_EXITED,
-          `${pid === undefined ? path : `process ${pid}`} closed the connection (it exited or stopped its control server)`,
-          { pid, path },
-        );
+        const gone =
+          this.#failure ??
+          new MarkersError(
+            ErrorCode.TARGET_EXITED,
+            `${this.#who} closed the connection (it exited or stopped its control server)`,
+            { pid, path },
+          );
         for (const pending of this.#pending.values()) pending.reject(gone);
         this.#pending.clear();
         resolve();
@@ -105,6 +117,26 @@ export class ControlClient {
 
   get isClosed(): boolean {
     return this.#isClosed;
+  }
+
+  get #who(): string {
+    return this.pid === undefined ? this.path : `process ${this.pid}`;
+  }
+
+  /** Gives up on a target that sent something malformed: one ERR_PROTOCOL for everyone waiting. */
+  #fail(problem: string): void {
+    this.#failure ??= new MarkersError(
+      ErrorCode.PROTOCOL,
+      `${this.#who} sent a malformed message: ${problem}; not trusting this connection further`,
+      { pid: this.pid, path: this.path },
+    );
+    this.#frameError ??= this.#failure;
+    this.#socket.destroy();
+  }
+
+  /** The failure that closed the connection, if this side closed it (see #fail). */
+  get failure(): MarkersError | undefined {
+    return this.#failure;
   }
 
   /** Sends a command; resolves with its result, rejects with the server's MarkersError. */
@@ -140,45 +172,83 @@ export class ControlClient {
   }
 
   #receive(chunk: Buffer): void {
+    if (this.#failure !== undefined) return;
     try {
       this.#decoder.push(
         chunk,
         (line) => this.#onLine(line),
         (frame) => this.#onFrame(frame),
       );
-    } catch {
+    } catch (error) {
       // A stream we cannot parse cannot be trusted further.
-      this.#socket.destroy();
+      this.#fail(error instanceof Error ? error.message : String(error));
     }
   }
 
-  #onLine(line: ServerLine): void {
-    if ('event' in line) {
-      this.#streams.get(line.id)?.onEvent?.(line.event, line.data);
-      return;
+  #onLine(raw: ServerLine): void {
+    if (this.#failure !== undefined) return;
+    try {
+      if ('event' in raw) {
+        const line = eventLine(raw, 'notice');
+        const check = NOTICE_SHAPES[line.event];
+        const handlers = this.#streams.get(line.id);
+        if (check === undefined || handlers?.onEvent === undefined) return;
+        handlers.onEvent(line.event, check((raw as { data?: unknown }).data, `${line.event}.data`));
+        return;
+      }
+      const line = replyLine(raw, 'reply');
+      if (!line.ok) errorReply(raw, 'reply');
+      const error = (raw as { error?: { code: string; message: string; details?: unknown } }).error;
+      if (line.id === null) {
+        // Not the answer to a request: the target refuses this connection (too many
+        // connections) or could not read what we sent. Either way nothing more comes.
+        if (error !== undefined) this.#failWith(error.code, error.message);
+        return;
+      }
+      const pending = this.#pending.get(line.id);
+      if (pending === undefined) return;
+      if (line.ok) {
+        // Checked while still pending: a malformed result rejects it with the rest.
+        const check = REPLY_SHAPES[pending.cmd];
+        const result = (raw as { result?: unknown }).result;
+        const checked = check === undefined ? result : check(result, `${pending.cmd} result`);
+        this.#pending.delete(line.id);
+        pending.resolve(checked);
+      } else if (error !== undefined) {
+        this.#pending.delete(line.id);
+        const details =
+          typeof error.details === 'object' &&
+          error.details !== null &&
+          !Array.isArray(error.details)
+            ? (error.details as Record<string, unknown>)
+            : {};
+        pending.reject(
+          new MarkersError(error.code, error.message, { ...details, cmd: pending.cmd }),
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof WireShapeError)) throw error;
+      this.#fail(error.message);
     }
-    if (line.id === null) return;
-    const pending = this.#pending.get(line.id);
-    if (pending === undefined) return;
-    this.#pending.delete(line.id);
-    if (line.ok) {
-      pending.resolve(line.result);
-    } else {
-      pending.reject(
-        new MarkersError(line.error.code, line.error.message, {
-          ...(line.error.details ?? {}),
-          cmd: pending.cmd,
-        }),
-      );
-    }
+  }
+
+  /** The target's own coded refusal, for no request in particular: every pending request gets it. */
+  #failWith(code: string, message: string): void {
+    this.#failure ??= new MarkersError(code, `${this.#who}: ${message}`, {
+      pid: this.pid,
+      path: this.path,
+    });
+    this.#socket.destroy();
   }
 
   #onFrame(frame: Frame): void {
+    if (this.#failure !== undefined) return;
     const handler = this.#streams.get(frame.id)?.onFrame;
     if (handler === undefined) return;
     // Frames are handed over in order; a slow consumer pauses the socket (backpressure to the target).
     this.#frameQueue = this.#frameQueue
       .then(async () => {
+        if (this.#failure !== undefined) return;
         const result = handler(frame);
         if (result !== undefined) {
           this.#socket.pause();
@@ -190,7 +260,11 @@ export class ControlClient {
         }
       })
       .catch((error: unknown) => {
-        // Kept for drained(); later frames still run so the stream is not wedged.
+        // A frame that does not hold what it claims ends the connection: nothing
+        // after it can be trusted. Other failures (a full disk) are kept for
+        // drained(), and later frames still run so the stream is not wedged.
+        if (error instanceof WireShapeError) this.#fail(error.message);
+        else if (isMarkersError(error, ErrorCode.PROTOCOL)) this.#fail(error.message);
         this.#frameError ??= error;
       });
   }

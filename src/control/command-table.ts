@@ -13,9 +13,10 @@ export function buildCommands(
   coordinator: Coordinator,
   argv: readonly string[],
   resume: () => void,
+  controlUsage?: () => unknown,
 ): Map<string, ServerCommand> {
   const recording = recordingCommands();
-  const commands = coreCommands(coordinator, argv, () => recording.stats());
+  const commands = coreCommands(coordinator, argv, () => recording.stats(), controlUsage);
   for (const [name, command] of recording.commands) commands.set(name, command);
   for (const [name, command] of probeCommands()) commands.set(name, command);
   for (const [name, command] of aggregateCommands()) commands.set(name, command);

@@ -103,6 +103,7 @@ export function coreCommands(
   coordinator: Coordinator,
   argv: readonly string[],
   recordingStats: () => unknown,
+  controlUsage: () => unknown = () => null,
 ): Map<string, ServerCommand> {
   const commands = new Map<string, ServerCommand>();
 
@@ -124,6 +125,8 @@ export function coreCommands(
     });
     return {
       recordings: recordingStats(),
+      // The control server's own holdings (connections, queued replies) and this process's memory.
+      control: controlUsage(),
       threads: replies.map((reply) =>
         reply.ok ? { ...outcome(reply), stats: reply.result as ThreadStats } : outcome(reply),
       ),

@@ -1,19 +1,34 @@
 /**
- * Finding instrumented processes: every `<pid>.sock` in the socket directory
- * whose process is alive. A socket whose process is dead is stale (the
- * process was killed before it could remove it) and is deleted on sight.
- * The directory is checked before any socket in it is trusted.
+ * Finding instrumented processes, and opening a trusted connection to one.
+ *
+ * Targets are the `<pid>.sock` files, whose process is alive, in the socket
+ * directories of socket-dir.ts: this user's, and for root every user's. A
+ * directory is checked before any socket in it is trusted; a socket whose
+ * process is dead is stale (the process was killed before it could remove
+ * it) and is deleted on sight.
+ *
+ * openTarget() is the one way a command reaches a target: the socket file
+ * is checked again and its listener verified (peer.ts) before connecting.
  */
-import { existsSync, readdirSync, unlinkSync } from 'node:fs';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { ControlClient } from './client.js';
 import type { ProcessInfo } from './commands.js';
-import { checkSocketDirectory, pidOfSocket, socketDirectory } from './socket-dir.js';
+import { checkListener, checkSocketFile } from './peer.js';
+import {
+  type CandidateDirectory,
+  candidateDirectories,
+  currentUid,
+  pidOfSocket,
+  socketDirectory,
+} from './socket-dir.js';
 
 export interface Target {
   readonly pid: number;
   readonly path: string;
+  /** The uid whose directory holds the socket: the only user it may belong to. */
+  readonly owner: number;
 }
 
 export interface TargetRow {
@@ -35,16 +50,18 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Live targets by PID order; stale sockets are removed. */
-export function findTargets(env: NodeJS.ProcessEnv = process.env): Target[] {
-  const dir = socketDirectory(env);
-  if (!existsSync(dir)) return [];
-  checkSocketDirectory(dir);
+function targetsIn(candidate: CandidateDirectory): Target[] {
   const targets: Target[] = [];
-  for (const name of readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = readdirSync(candidate.dir);
+  } catch {
+    return [];
+  }
+  for (const name of names) {
     const pid = pidOfSocket(name);
     if (pid === undefined) continue;
-    const path = join(dir, name);
+    const path = join(candidate.dir, name);
     if (!isAlive(pid)) {
       try {
         unlinkSync(path);
@@ -53,9 +70,56 @@ export function findTargets(env: NodeJS.ProcessEnv = process.env): Target[] {
       }
       continue;
     }
-    targets.push({ pid, path });
+    targets.push({ pid, path, owner: candidate.owner });
   }
-  return targets.sort((a, b) => a.pid - b.pid);
+  return targets;
+}
+
+/** Directories looked in, and those skipped because they are not private (for messages). */
+function searched(env: NodeJS.ProcessEnv): { dirs: CandidateDirectory[]; skipped: string[] } {
+  const all = candidateDirectories(env);
+  return {
+    dirs: all.filter((c) => c.problem === undefined),
+    skipped: all.filter((c) => c.problem !== undefined).map((c) => `${c.dir} ${c.problem}`),
+  };
+}
+
+/** Live targets by PID order, over every trusted directory; stale sockets are removed. */
+export function findTargets(env: NodeJS.ProcessEnv = process.env): Target[] {
+  const byPid = new Map<number, Target>();
+  for (const dir of searched(env).dirs) {
+    for (const target of targetsIn(dir)) if (!byPid.has(target.pid)) byPid.set(target.pid, target);
+  }
+  return [...byPid.values()].sort((a, b) => a.pid - b.pid);
+}
+
+/** The live target with this PID, if its socket is in a trusted directory. */
+export function findTarget(pid: number, env: NodeJS.ProcessEnv = process.env): Target | undefined {
+  return findTargets(env).find((t) => t.pid === pid);
+}
+
+/**
+ * Connects to a target after checking its socket file and its listener
+ * (peer.ts): ERR_UNTRUSTED_TARGET when they contradict what the socket claims.
+ */
+export async function openTarget(target: Target): Promise<ControlClient> {
+  try {
+    checkSocketFile(target.path, target.owner);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new MarkersError(
+        ErrorCode.NO_TARGET,
+        `process ${target.pid} has gone: ${target.path} was removed`,
+        {
+          pid: target.pid,
+          path: target.path,
+        },
+      );
+    }
+    throw error;
+  }
+  checkListener(target.path, target.pid, target.owner);
+  return ControlClient.connect(target.path, target.pid);
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -87,7 +151,7 @@ export async function describeTargets(env: NodeJS.ProcessEnv = process.env): Pro
     findTargets(env).map(async (target): Promise<TargetRow> => {
       let client: ControlClient | undefined;
       try {
-        client = await ControlClient.connect(target.path, target.pid);
+        client = await openTarget(target);
         const info = await withTimeout(
           client.request<ProcessInfo>('info'),
           INFO_TIMEOUT_MS,
@@ -107,6 +171,16 @@ export async function describeTargets(env: NodeJS.ProcessEnv = process.env): Pro
   );
 }
 
+/** Where the CLI looked, for messages: the usual directory, and any skipped as unsafe. */
+function whereLooked(env: NodeJS.ProcessEnv): string {
+  const { skipped } = searched(env);
+  const where =
+    env.MARKERS_SOCKET_DIR || currentUid() !== 0
+      ? `in ${socketDirectory(env)}`
+      : "in any user's socket directory";
+  return skipped.length === 0 ? where : `${where}; skipped, not private: ${skipped.join('; ')}`;
+}
+
 /**
  * The target for a command: the PID given, or the only live target.
  * ERR_NO_TARGET when there is none (or the PID has no socket),
@@ -123,7 +197,7 @@ export function resolveTarget(
     throw new MarkersError(
       ErrorCode.NO_TARGET,
       isAlive(pid)
-        ? `process ${pid} has no markers control server in ${socketDirectory(env)}; start it with 'node --import markers/register' or 'markers run', or call listen()`
+        ? `process ${pid} has no markers control server ${whereLooked(env)}; start it with 'node --import markers/register' or 'markers run', or call listen()`
         : `no process ${pid}: it is not running`,
       { pid, dir: socketDirectory(env) },
     );
@@ -132,7 +206,7 @@ export function resolveTarget(
   if (targets.length === 0) {
     throw new MarkersError(
       ErrorCode.NO_TARGET,
-      `no instrumented process of this user runs (no socket in ${socketDirectory(env)}); start one with 'markers run -- node app.js'`,
+      `no instrumented process of this user runs (no socket ${whereLooked(env)}); start one with 'markers run -- node app.js'`,
       { dir: socketDirectory(env) },
     );
   }
@@ -143,10 +217,10 @@ export function resolveTarget(
   );
 }
 
+/** Resolves the target (see resolveTarget) and opens a trusted connection to it (openTarget). */
 export async function connectTarget(
   pid: number | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ControlClient> {
-  const target = resolveTarget(pid, env);
-  return ControlClient.connect(target.path, target.pid);
+  return openTarget(resolveTarget(pid, env));
 }

@@ -10,11 +10,12 @@
 
 import { once } from 'node:events';
 import { unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { MarkersError } from '../errors/markers-error.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
 import type { WireError } from './protocol.js';
-import { ensureSocketDirectory, socketPath } from './socket-dir.js';
+import { listenDirectory } from './socket-dir.js';
 import './thread-handlers.js';
 
 export interface ListenOptions {
@@ -43,12 +44,16 @@ function workerUrl(): URL {
 }
 
 async function start(options: ListenOptions): Promise<ControlHandle> {
-  ensureSocketDirectory();
+  const { dir, warning } = listenDirectory();
+  if (warning !== undefined) {
+    // The server starts anyway (in a fallback directory); the user is told why and what to do.
+    process.emitWarning(`markers control socket: ${warning}`, { code: 'ERR_UNSAFE_SOCKET_DIR' });
+  }
   // Node's own channels as markers, in this thread and every other one, listed
   // from the server's first answer on (and before a held `run --record` starts).
   const { installCatalogueEverywhere } = await import('../channels/thread-handlers.js');
   await installCatalogueEverywhere();
-  const path = socketPath(process.pid);
+  const path = join(dir, `${process.pid}.sock`);
   const worker: Worker = spawnInternalWorker(workerUrl(), 'markers-control', {
     path,
     argv: process.argv,

@@ -169,15 +169,40 @@ export class LineSplitter {
  * cannot resynchronise (bad JSON from the server, an oversized frame).
  */
 export class ServerStreamDecoder {
-  #buffer: Buffer = Buffer.alloc(0);
+  // Bytes not yet decoded are buf[start, end). The buffer grows by doubling and
+  // newlines are searched only in bytes not searched before, so a message of n
+  // bytes costs O(n) however it is split into chunks (a hostile server sending
+  // a 64 MiB line in 64 KiB chunks must not cost quadratic copying).
+  #buf: Buffer = Buffer.alloc(0);
+  #start = 0;
+  #end = 0;
+  #scanned = 0;
+
+  #append(chunk: Buffer): void {
+    if (this.#end + chunk.length > this.#buf.length) {
+      const live = this.#end - this.#start;
+      const size = Math.max(
+        live + chunk.length,
+        Math.min(this.#buf.length * 2, MAX_FRAME_BYTES * 2),
+      );
+      const next = Buffer.allocUnsafe(Math.max(size, live + chunk.length, 64 * 1024));
+      this.#buf.copy(next, 0, this.#start, this.#end);
+      this.#scanned -= this.#start;
+      this.#buf = next;
+      this.#start = 0;
+      this.#end = live;
+    }
+    chunk.copy(this.#buf, this.#end);
+    this.#end += chunk.length;
+  }
 
   push(chunk: Buffer, onLine: (line: ServerLine) => void, onFrame: (frame: Frame) => void): void {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
-    let at = 0;
-    const buf = this.#buffer;
-    while (at < buf.length) {
+    this.#append(chunk);
+    const buf = this.#buf;
+    while (this.#start < this.#end) {
+      const at = this.#start;
       if (buf[at] === FRAME_MARKER) {
-        if (buf.length - at < FRAME_PREFIX) break;
+        if (this.#end - at < FRAME_PREFIX) break;
         const id = buf.readUInt32BE(at + 1);
         const headerLength = buf.readUInt32BE(at + 5);
         const payloadLength = buf.readUInt32BE(at + 9);
@@ -188,24 +213,36 @@ export class ServerStreamDecoder {
           );
         }
         const end = at + FRAME_PREFIX + headerLength + payloadLength;
-        if (buf.length < end) break;
+        if (this.#end < end) break;
         const headStart = at + FRAME_PREFIX;
-        const header = JSON.parse(buf.toString('utf8', headStart, headStart + headerLength));
+        let header: unknown;
+        try {
+          header = JSON.parse(buf.toString('utf8', headStart, headStart + headerLength));
+        } catch {
+          throw new MarkersError(
+            ErrorCode.PROTOCOL,
+            `the server sent a frame whose header is not JSON (${headerLength} bytes)`,
+          );
+        }
         // Copied: the payload outlives this buffer, which is reused for the next chunk.
         const payload = new Uint8Array(buf.subarray(headStart + headerLength, end));
-        at = end;
+        this.#start = end;
+        this.#scanned = end;
         onFrame({ id, header, payload });
         continue;
       }
-      const nl = buf.indexOf(NEWLINE, at);
+      // Bounded by #end: the bytes beyond it are spare capacity, not data.
+      const nl = buf.subarray(0, this.#end).indexOf(NEWLINE, Math.max(at, this.#scanned));
       if (nl < 0) {
-        if (buf.length - at > MAX_FRAME_BYTES) {
+        this.#scanned = this.#end;
+        if (this.#end - at > MAX_FRAME_BYTES) {
           throw new MarkersError(ErrorCode.PROTOCOL, 'the server sent an unterminated line');
         }
         break;
       }
       const text = buf.toString('utf8', at, nl);
-      at = nl + 1;
+      this.#start = nl + 1;
+      this.#scanned = nl + 1;
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -215,8 +252,21 @@ export class ServerStreamDecoder {
           `the server sent a line that is not JSON: ${text.slice(0, 80)}`,
         );
       }
+      // Only the shape of an object here; the client checks every field it reads.
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new MarkersError(
+          ErrorCode.PROTOCOL,
+          `the server sent a line that is not a JSON object: ${text.slice(0, 80)}`,
+        );
+      }
       onLine(parsed as ServerLine);
     }
-    this.#buffer = at === 0 ? buf : buf.subarray(at);
+    if (this.#start === this.#end) {
+      // Everything decoded: start over at the front, and let a big buffer go.
+      this.#start = 0;
+      this.#end = 0;
+      this.#scanned = 0;
+      if (this.#buf.length > 1 << 20) this.#buf = Buffer.alloc(0);
+    }
   }
 }

@@ -29,6 +29,12 @@ import type { Connection, ServerCommand } from './server.js';
 import { ConnectionSink, toWireTrace } from './trace-wire.js';
 
 const PROGRESS_MS = 500;
+/**
+ * Streaming recordings at once, over all clients: each holds ring buffers in
+ * every thread, so a client looping on `record` must not grow the target
+ * without bound. Beyond it, `record` is ERR_TOO_MANY_RECORDINGS.
+ */
+export const MAX_STREAMING_RECORDINGS = 16;
 /** How long a recording waits for the main thread to be known (the server just started). */
 const MAIN_THREAD_WAIT_MS = 2000;
 
@@ -81,7 +87,30 @@ function patternsArg(args: Record<string, unknown>, cmd: string, required: boole
 
 function optionalNumber(args: Record<string, unknown>, key: string): { [k: string]: number } {
   const value = args[key];
-  return typeof value === 'number' ? { [key]: value } : {};
+  if (value === undefined) return {};
+  if (typeof value !== 'number') {
+    throw new MarkersError(ErrorCode.INVALID_ARGUMENT, `"${key}" must be a number`, { key });
+  }
+  return { [key]: value };
+}
+
+/** The recording mode asked for: one of `allowed`, `fallback` when absent; anything else is refused. */
+function modeArg<M extends string>(
+  args: Record<string, unknown>,
+  cmd: string,
+  allowed: readonly M[],
+  fallback: M,
+): M {
+  const mode = args.mode;
+  if (mode === undefined) return fallback;
+  if (typeof mode !== 'string' || !(allowed as readonly string[]).includes(mode)) {
+    throw new MarkersError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${cmd}: "mode" must be ${allowed.join(' or ')}, got ${JSON.stringify(mode)}`,
+      { cmd, mode: String(mode) },
+    );
+  }
+  return mode as M;
 }
 
 /** What enable and record report: which threads record, and which could not join (yet). */
@@ -105,6 +134,7 @@ export function recordingCommands(): RecordingCommands {
   let flight: { session: RecordingSession; patterns: string[] } | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   const streaming = new Set<Streaming>();
+  let starting = 0;
   const commands = new Map<string, ServerCommand>();
 
   const serial = <T>(operation: () => Promise<T>): Promise<T> => {
@@ -136,6 +166,8 @@ export function recordingCommands(): RecordingCommands {
 
   commands.set('enable', (args) =>
     serial(async () => {
+      // The flight recorder only overwrites; asking for another mode is an error, not ignored.
+      modeArg(args, 'enable', ['overwrite'], 'overwrite');
       const wanted = patternsArg(args, 'enable', true);
       const current = flight?.patterns ?? [];
       const union = [...new Set([...current, ...wanted])];
@@ -179,8 +211,17 @@ export function recordingCommands(): RecordingCommands {
 
   commands.set('record', async (args, { connection, requestId }) => {
     const patterns = patternsArg(args, 'record', true);
-    const mode = args.mode === 'overwrite' ? 'overwrite' : 'discard';
+    if (streaming.size + starting >= MAX_STREAMING_RECORDINGS) {
+      throw new MarkersError(
+        ErrorCode.TOO_MANY_RECORDINGS,
+        `record: ${MAX_STREAMING_RECORDINGS} recordings are running in this process, its limit; stop one first`,
+        { limit: MAX_STREAMING_RECORDINGS },
+      );
+    }
+    const mode = modeArg(args, 'record', ['discard', 'overwrite'], 'discard');
     let atExit = (_stats: RecordingStats): void => {};
+    // Counted while starting too, so that requests arriving together cannot all pass the check.
+    starting++;
     await knowMainThread();
     const session = await RecordingSession.start(
       {
@@ -201,7 +242,9 @@ export function recordingCommands(): RecordingCommands {
           return connection.flush();
         },
       },
-    );
+    ).finally(() => {
+      starting--;
+    });
     // Progress only while recording: an idle server holds no timer.
     const timer = setInterval(
       () => connection.event(requestId, 'progress', session.stats()),

@@ -11,9 +11,22 @@
  *     (the client matches them by id).
  *   - The server holds no timer. While no client is connected it is an idle
  *     listening socket: it wakes nothing.
+ *   - What a client can make the target hold is bounded (see LIMITS):
+ *     connections beyond MAX_CONNECTIONS are refused with one coded line;
+ *     a connection runs at most MAX_IN_FLIGHT commands at a time, and its
+ *     socket is paused (no more reading, so no more commands) while
+ *     commands wait or while more than HIGH_WATER bytes of replies are
+ *     queued for it, so a client that pipelines requests and never reads
+ *     makes the kernel's socket buffers fill up, not this process.
+ *     Progress notices are dropped, not queued, for such a client.
+ *   - At each connection the socket's directory is checked again: it must
+ *     still be private to this process's user, so that the kernel's
+ *     permission check still means "this user or root" (peer.ts says why
+ *     the peer's own credentials cannot be read).
  */
-import { chmodSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { dirname } from 'node:path';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import {
   encodeFrame,
@@ -24,6 +37,36 @@ import {
   validateRequest,
   type WireError,
 } from './protocol.js';
+
+/** What one client may make the target hold. */
+export const LIMITS = {
+  /** Concurrent control connections; more are refused with ERR_TOO_MANY_CONNECTIONS. */
+  MAX_CONNECTIONS: 32,
+  /** Commands of one connection running at once; the rest wait, and reading pauses. */
+  MAX_IN_FLIGHT: 8,
+  /** Reply bytes queued for one connection above which reading pauses. */
+  HIGH_WATER: 1 << 20,
+} as const;
+
+/** What the server holds right now, for `stats` and the tests of the limits above. */
+export interface ServerUsage {
+  readonly connections: number;
+  readonly refusedConnections: number;
+  /** Reply bytes written by commands but not yet taken by the kernel, over all connections. */
+  readonly queuedReplyBytes: number;
+  /** Command lines read and waiting for a slot, over all connections. */
+  readonly queuedCommands: number;
+  /** Connections not read from right now (backpressure). */
+  readonly pausedConnections: number;
+  readonly droppedNotices: number;
+}
+
+/** A request id as the protocol allows it, or null: an invalid one is never echoed. */
+function usableId(id: unknown): number | null {
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 && id <= 0xffffffff
+    ? id
+    : null;
+}
 
 /** One client connection, as commands see it. */
 export interface Connection {
@@ -48,7 +91,7 @@ export type ServerCommand = (args: Record<string, unknown>, context: CommandCont
 export function toWireError(error: unknown): WireError {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (typeof code !== 'string') return { code: 'ERR_HANDLER_FAILED', message };
+  if (typeof code !== 'string') return { code: ErrorCode.HANDLER_FAILED, message };
   const details = (error as { details?: unknown }).details;
   return typeof details === 'object' && details !== null
     ? { code, message, details: details as Record<string, unknown> }
@@ -58,12 +101,20 @@ export function toWireError(error: unknown): WireError {
 class ClientConnection implements Connection {
   readonly #socket: Socket;
   readonly #closeHandlers: (() => void)[] = [];
+  readonly #run: (line: string, connection: ClientConnection) => Promise<void>;
+  /** Lines read and not yet started: at most one read chunk's worth (reading pauses). */
+  readonly #waiting: string[] = [];
+  #inFlight = 0;
   #closed = false;
+  droppedNotices = 0;
 
-  constructor(socket: Socket) {
+  constructor(socket: Socket, run: (line: string, connection: ClientConnection) => Promise<void>) {
     this.#socket = socket;
+    this.#run = run;
+    socket.on('drain', () => this.#pump());
     socket.once('close', () => {
       this.#closed = true;
+      this.#waiting.length = 0;
       for (const fn of this.#closeHandlers.splice(0)) {
         try {
           fn();
@@ -78,12 +129,63 @@ class ClientConnection implements Connection {
     return this.#closed;
   }
 
+  get queuedBytes(): number {
+    return this.#closed ? 0 : this.#socket.writableLength;
+  }
+
+  get queuedCommands(): number {
+    return this.#waiting.length;
+  }
+
+  get paused(): boolean {
+    return this.#socket.isPaused();
+  }
+
+  /** A command line arrived: run it when a slot is free and the client keeps up. */
+  enqueue(line: string): void {
+    if (this.#closed) return;
+    this.#waiting.push(line);
+    this.#pump();
+  }
+
+  #congested(): boolean {
+    return this.#socket.writableLength > LIMITS.HIGH_WATER;
+  }
+
+  // Starts waiting commands while slots are free and replies are being taken;
+  // reading resumes only when nothing waits, so what is queued here stays
+  // within one read chunk (64 KiB) plus one line (MAX_LINE_BYTES).
+  #pump(): void {
+    while (
+      !this.#closed &&
+      this.#waiting.length > 0 &&
+      this.#inFlight < LIMITS.MAX_IN_FLIGHT &&
+      !this.#congested()
+    ) {
+      const line = this.#waiting.shift() as string;
+      this.#inFlight++;
+      void this.#run(line, this).finally(() => {
+        this.#inFlight--;
+        this.#pump();
+      });
+    }
+    if (this.#closed) return;
+    if (this.#waiting.length > 0 || this.#congested()) this.#socket.pause();
+    else this.#socket.resume();
+  }
+
   send(message: object): void {
     if (this.#closed) return;
     this.#socket.write(encodeLine(message));
+    if (this.#congested()) this.#socket.pause();
   }
 
   event(id: number, event: string, data: unknown): void {
+    // A notice is superseded by the next one: for a client that does not read, drop it.
+    if (event === 'progress' && this.#congested()) {
+      this.droppedNotices++;
+      return;
+    }
     this.send({ v: PROTOCOL_VERSION, id, event, data });
   }
 
@@ -127,6 +229,9 @@ export class ControlServer {
   readonly #commands: ReadonlyMap<string, ServerCommand>;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
+  readonly #connections = new Set<ClientConnection>();
+  #refused = 0;
+  #droppedNotices = 0;
   #path: string | undefined;
 
   constructor(commands: ReadonlyMap<string, ServerCommand>) {
@@ -175,16 +280,77 @@ export class ControlServer {
     }
   }
 
+  /** What the server holds now (see ServerUsage). */
+  usage(): ServerUsage {
+    let queuedReplyBytes = 0;
+    let queuedCommands = 0;
+    let pausedConnections = 0;
+    let droppedNotices = this.#droppedNotices;
+    for (const connection of this.#connections) {
+      queuedReplyBytes += connection.queuedBytes;
+      queuedCommands += connection.queuedCommands;
+      if (connection.paused) pausedConnections++;
+      droppedNotices += connection.droppedNotices;
+    }
+    return {
+      connections: this.#connections.size,
+      refusedConnections: this.#refused,
+      queuedReplyBytes,
+      queuedCommands,
+      pausedConnections,
+      droppedNotices,
+    };
+  }
+
+  /** Why a new connection must be refused, or undefined (see the header). */
+  #refusal(): { code: string; message: string } | undefined {
+    if (this.#connections.size >= LIMITS.MAX_CONNECTIONS) {
+      return {
+        code: ErrorCode.TOO_MANY_CONNECTIONS,
+        message: `the control server already has ${LIMITS.MAX_CONNECTIONS} connections, its limit; close some (other markers commands) and retry`,
+      };
+    }
+    if (this.#path === undefined) return undefined;
+    const dir = dirname(this.#path);
+    try {
+      const stat = lstatSync(dir);
+      const me = typeof process.getuid === 'function' ? process.getuid() : stat.uid;
+      if (stat.isDirectory() && stat.uid === me && (stat.mode & 0o077) === 0) return undefined;
+      return {
+        code: ErrorCode.UNSAFE_SOCKET_DIR,
+        message: `control socket directory ${dir} is no longer private to uid ${me} (owner ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}); refusing connections until it is (chmod 700)`,
+      };
+    } catch {
+      return {
+        code: ErrorCode.UNSAFE_SOCKET_DIR,
+        message: `control socket directory ${dir} is gone`,
+      };
+    }
+  }
+
   #accept(socket: Socket): void {
-    this.#sockets.add(socket);
-    const connection = new ClientConnection(socket);
-    const splitter = new LineSplitter();
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.#sockets.delete(socket));
+    const refusal = this.#refusal();
+    if (refusal !== undefined) {
+      this.#refused++;
+      // One coded line, then close: the fd is held only until the line is out.
+      socket.end(encodeLine({ v: PROTOCOL_VERSION, id: null, ok: false, error: refusal }));
+      socket.setTimeout(1000, () => socket.destroy());
+      return;
+    }
+    this.#sockets.add(socket);
+    const connection = new ClientConnection(socket, (line, c) => this.#onLine(line, c));
+    this.#connections.add(connection);
+    const splitter = new LineSplitter();
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      this.#connections.delete(connection);
+      this.#droppedNotices += connection.droppedNotices;
+    });
     socket.on('data', (chunk: Buffer) => {
       splitter.push(
         chunk,
-        (line) => this.#onLine(line, connection),
+        (line) => connection.enqueue(line),
         () =>
           connection.send({
             v: PROTOCOL_VERSION,
@@ -199,7 +365,7 @@ export class ControlServer {
     });
   }
 
-  #onLine(line: string, connection: ClientConnection): void {
+  async #onLine(line: string, connection: ClientConnection): Promise<void> {
     if (line.trim() === '') return;
     let request: Request;
     try {
@@ -213,8 +379,7 @@ export class ControlServer {
     } catch (error) {
       const id = (() => {
         try {
-          const id = (JSON.parse(line) as { id?: unknown }).id;
-          return typeof id === 'number' ? id : null;
+          return usableId((JSON.parse(line) as { id?: unknown } | null)?.id);
         } catch {
           return null;
         }
@@ -222,7 +387,7 @@ export class ControlServer {
       connection.send({ v: PROTOCOL_VERSION, id, ok: false, error: toWireError(error) });
       return;
     }
-    void this.#run(request, connection);
+    await this.#run(request, connection);
   }
 
   async #run(request: Request, connection: ClientConnection): Promise<void> {

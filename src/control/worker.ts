@@ -25,10 +25,18 @@ const { path, argv } = workerData as ControlWorkerData;
 try {
   const { buildCommands } = await import('./command-table.js');
   const { ControlServer } = await import('./server.js');
-  const commands = buildCommands(coordinator, argv, () =>
-    parentPort?.postMessage({ type: 'resume' }),
+  let server: InstanceType<typeof ControlServer> | undefined;
+  const commands = buildCommands(
+    coordinator,
+    argv,
+    () => parentPort?.postMessage({ type: 'resume' }),
+    () => {
+      const memory = process.memoryUsage();
+      // rss is the whole process's; heapUsed is this control worker's own heap.
+      return { ...server?.usage(), rss: memory.rss, heapUsed: memory.heapUsed };
+    },
   );
-  const server = new ControlServer(commands);
+  server = new ControlServer(commands);
   await server.listen(path);
   parentPort?.postMessage({ type: 'listening', path });
 } catch (error) {

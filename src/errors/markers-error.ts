@@ -105,6 +105,17 @@ export const ErrorCode = {
   NO_MATCH: 'ERR_NO_MATCH',
   /** The trace directory (or a stream file in it) was deleted or replaced while recording. */
   TRACE_DIR_GONE: 'ERR_TRACE_DIR_GONE',
+  /**
+   * A control socket is not what it claims: owned by another user than its
+   * directory's, not a socket, or held by another process than its name says.
+   */
+  UNTRUSTED_TARGET: 'ERR_UNTRUSTED_TARGET',
+  /** The control server has as many connections as it allows; this one was refused. */
+  TOO_MANY_CONNECTIONS: 'ERR_TOO_MANY_CONNECTIONS',
+  /** A control command failed with an error that carries no code (a bug in markers or a probe); the message says what. */
+  HANDLER_FAILED: 'ERR_HANDLER_FAILED',
+  /** As many streaming recordings as a process allows are running; stop one first. */
+  TOO_MANY_RECORDINGS: 'ERR_TOO_MANY_RECORDINGS',
   /** A channel marker's `pick` threw or returned no argument list (counted; reported once per channel). */
   CHANNEL_PICK: 'ERR_CHANNEL_PICK',
 } as const;

@@ -1,6 +1,6 @@
 // Matches the last "file:line:column" of a stack frame: V8's "at f (file:1:2)"
 // and "at file:1:2", and JavaScriptCore's or SpiderMonkey's "f@file:1:2".
-const FRAME = /(?:\(|at |@)((?:file:\/\/|\/|[A-Za-z]:\\|node:)?[^()@]*?):(\d+):(\d+)\)?$/;
+const FRAME = /(?:\(|at |@)((?:file:\/\/|\/|[A-Za-z]:\\|node:)?[^()]*?):(\d+):(\d+)\)?$/;
 
 type CaptureStackTrace = (holder: object, above: (...args: never[]) => unknown) => void;
 

@@ -8,6 +8,16 @@ import { getRegistry } from '../registry/global.js';
 import type { CheckArgs, CheckFormat, CheckName, Field, FormatArgs } from './format.js';
 import { callerLocation } from './location.js';
 
+/**
+ * The type of `fire`. With a `%u` in the format it is generic over its
+ * arguments, only so that a negative literal for the `%u` is caught at
+ * compile time (CheckArgs); without one it stays a plain signature, which
+ * editors show more simply. Both accept exactly FormatArgs<F>.
+ */
+export type Fire<F extends string> = F extends `${string}%u${string}`
+  ? <const A extends FormatArgs<F>>(...args: CheckArgs<A, F>) => void
+  : (...args: FormatArgs<F>) => void;
+
 export interface Marker<F extends string = string> {
   /** `provider:event`. */
   readonly name: string;
@@ -19,10 +29,8 @@ export interface Marker<F extends string = string> {
   /**
    * Undefined while the marker is disabled; call it as `m.fire?.(...)`.
    * While enabled, it calls the connected probes and the recorder.
-   * Generic over the arguments only so that a negative literal for a `%u`
-   * is caught at compile time (CheckArgs); the types accepted are FormatArgs<F>.
    */
-  readonly fire: (<const A extends FormatArgs<F>>(...args: CheckArgs<A, F>) => void) | undefined;
+  readonly fire: Fire<F> | undefined;
 }
 
 /**

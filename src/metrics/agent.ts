@@ -19,6 +19,8 @@ import { aggregationFamilies, type Reading, type TargetReadings } from './famili
 export interface DiscoveredTarget {
   readonly pid: number;
   readonly path: string;
+  /** The user the socket must belong to (discovery.ts); this user's when absent. */
+  readonly owner?: number;
 }
 
 /** The agent's connection to one process, holding its aggregations. */

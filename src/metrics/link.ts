@@ -4,8 +4,10 @@
  * connection closes, so an agent that dies (killed included) leaves nothing
  * running anywhere.
  */
-import { ControlClient } from '../control/client.js';
+
 import type { ProcessInfo } from '../control/commands.js';
+import { openTarget } from '../control/discovery.js';
+import { currentUid } from '../control/socket-dir.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import type { DiscoveredTarget, TargetLink } from './agent.js';
 import type { MetricsAggregation } from './config.js';
@@ -96,7 +98,8 @@ export async function attachTarget(
   target: DiscoveredTarget,
   aggregations: readonly MetricsAggregation[],
 ): Promise<TargetLink> {
-  const client = await ControlClient.connect(target.path, target.pid);
+  // The same checked way in as every command (discovery.ts): owner, listener, then connect.
+  const client = await openTarget({ ...target, owner: target.owner ?? currentUid() });
   try {
     const info = await withTimeout(
       client.request<ProcessInfo>('info'),

@@ -41,6 +41,7 @@ import {
   THREADS_KEY,
   THREADS_PROTOCOL,
   type ThreadInfo,
+  type ThreadsChannel,
   type ThreadsHolder,
   threadsHolder,
 } from './join.js';
@@ -138,7 +139,7 @@ function loadServices(): Promise<unknown> {
 
 export class Coordinator {
   readonly self: ThreadInfo;
-  readonly #channel: BroadcastChannel;
+  readonly #channel: ThreadsChannel;
   readonly #peers = new Map<number, ThreadInfo>();
   readonly #handlers = new Map<string, CommandHandler>();
   readonly #pending = new Map<number, Pending>();
@@ -161,9 +162,10 @@ export class Coordinator {
       for (const message of joined.queued.splice(0)) this.#receive(message as Message);
       return; // the join said hello, and says bye when a worker exits
     }
-    this.#channel = new BroadcastChannel(THREADS_CHANNEL);
+    const channel = new BroadcastChannel(THREADS_CHANNEL);
     // Never keep the process alive for control traffic.
-    (this.#channel as unknown as { unref(): void }).unref();
+    (channel as unknown as { unref(): void }).unref();
+    this.#channel = channel as unknown as ThreadsChannel;
     this.#channel.onmessage = receive;
     this.#post({ type: 'hello', thread: self });
     if (!isMainThread) process.once('exit', () => this.close());

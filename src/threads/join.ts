@@ -31,10 +31,20 @@ export interface ThreadInfo {
   readonly internal: boolean;
 }
 
+/**
+ * What the threads use of their BroadcastChannel, typed structurally so that
+ * the package's public types need no @types/node.
+ */
+export interface ThreadsChannel {
+  postMessage(message: unknown): void;
+  close(): void;
+  onmessage: ((event: unknown) => void) | null;
+}
+
 /** A thread's place among the process's threads, before (and until) its coordinator exists. */
 export interface Membership {
   readonly self: ThreadInfo;
-  readonly channel: BroadcastChannel;
+  readonly channel: ThreadsChannel;
   readonly peers: Map<number, ThreadInfo>;
   /** Commands that arrived before the coordinator took over, in arrival order. */
   readonly queued: unknown[];
@@ -87,7 +97,8 @@ export function joinThreads(): void {
   const channel = new BroadcastChannel(THREADS_CHANNEL);
   // Never keep the process alive for control traffic.
   (channel as unknown as { unref(): void }).unref();
-  const membership: Membership = { self, channel, peers: new Map(), queued: [] };
+  const shared: ThreadsChannel = channel as unknown as ThreadsChannel;
+  const membership: Membership = { self, channel: shared, peers: new Map(), queued: [] };
   const holder: ThreadsHolder = { protocol: THREADS_PROTOCOL, membership, coordinator: undefined };
   Object.defineProperty(globalThis, THREADS_KEY, { value: holder });
   const post = (message: unknown): void => {

@@ -122,9 +122,11 @@ export function prepareTraceDirectory(dir: string): void {
   }
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
+// Positional: a cut packet is rewritten in place (see #writeCut), which an
+// O_APPEND descriptor would not allow.
+function writeAll(fd: number, bytes: Uint8Array, at: number): void {
   let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, at + done);
 }
 
 /** One stream file being written. */
@@ -135,6 +137,8 @@ interface StreamFile {
   size: number;
   /** Events this writer lost in this stream, added to every later events_discarded. */
   lost: number;
+  /** Where the file's last packet starts, when it is a cut packet (see #writeCut). */
+  cutAt: number | undefined;
 }
 
 class DirectorySink implements TraceDirectorySink {
@@ -184,9 +188,10 @@ class DirectorySink implements TraceDirectorySink {
     let file = this.#streams.get(stream.id);
     try {
       if (file === undefined) {
-        const fd = openSync(path, 'a');
+        // A new file (the directory was empty); 'w' also serves a device such as /dev/full.
+        const fd = openSync(path, 'w');
         this.files.set(stream.id, path);
-        file = { fd, path, size: 0, lost: 0 };
+        file = { fd, path, size: 0, lost: 0, cutAt: undefined };
         this.#streams.set(stream.id, file);
       }
     } catch (error) {
@@ -196,8 +201,9 @@ class DirectorySink implements TraceDirectorySink {
     }
     const out = file.lost > 0 ? withDiscarded(bytes, file.lost) : bytes;
     try {
-      writeAll(file.fd, out);
+      writeAll(file.fd, out, file.size);
       file.size += out.length;
+      file.cutAt = undefined;
       this.bytesWritten += out.length;
     } catch (error) {
       this.#cutBack(file);
@@ -269,7 +275,7 @@ class DirectorySink implements TraceDirectorySink {
     try {
       const fd = openSync(temp, 'w');
       try {
-        writeAll(fd, Buffer.from(renderMetadata(trace), 'utf8'));
+        writeAll(fd, Buffer.from(renderMetadata(trace), 'utf8'), 0);
       } finally {
         closeSync(fd);
       }
@@ -294,7 +300,10 @@ class DirectorySink implements TraceDirectorySink {
   }
 
   // After a lost packet: an empty packet carrying the raised events_discarded,
-  // where the lost one would have been, so readers report the cut.
+  // where the lost one would have been, so readers report the cut. When the
+  // file already ends with a cut packet (the disk stays full), that one is
+  // rewritten in place with the larger count and the newer packet_seq_num
+  // (the gap reports the lost packets), so a full disk needs no new space.
   #writeCut(file: StreamFile, lostPacket: Uint8Array, events: number): void {
     const cut = lostPacket.slice(0, PacketContext.END);
     const dv = new DataView(cut.buffer);
@@ -307,9 +316,11 @@ class DirectorySink implements TraceDirectorySink {
     setU64(dv, PacketContext.TIMESTAMP_END, readU64(dv, PacketContext.TIMESTAMP_BEGIN));
     setU64(dv, PacketContext.CONTENT_SIZE, PacketContext.END * 8);
     setU64(dv, PacketContext.PACKET_SIZE, PacketContext.END * 8);
+    const at = file.cutAt ?? file.size;
     try {
-      writeAll(file.fd, cut);
-      file.size += cut.length;
+      writeAll(file.fd, cut, at);
+      file.cutAt = at;
+      file.size = at + cut.length;
     } catch {
       this.#cutBack(file);
     }

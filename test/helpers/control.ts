@@ -1,7 +1,7 @@
 // Real processes for the control tests: a private socket directory, a traced
 // app started with the register import, and CLI invocations as a user types them.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,21 +44,22 @@ export function startApp(
     cwd?: string;
     /** Another Node binary than the one running the tests. */
     node?: string;
+    /** Runs node through this command (runuser -u USER --, prlimit ...); the app is it or its child. */
+    prefix?: readonly string[];
   } = {},
 ): Promise<App> {
-  const child = spawn(
+  const nodeArgv = [
     options.node ?? process.execPath,
-    [
-      ...(options.nodeArgs ?? ['--import', 'tsx', '--import', REGISTER]),
-      options.script ?? APP,
-      ...args,
-    ],
-    {
-      cwd: options.cwd ?? ROOT,
-      env: { ...process.env, MARKERS_SOCKET_DIR: socketDir, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+    ...(options.nodeArgs ?? ['--import', 'tsx', '--import', REGISTER]),
+    options.script ?? APP,
+    ...args,
+  ];
+  const argv = [...(options.prefix ?? []), ...nodeArgv];
+  const child = spawn(argv[0] as string, argv.slice(1), {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, MARKERS_SOCKET_DIR: socketDir, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   const waiters: { text: string; resolve: () => void }[] = [];
   const onData = (chunk: Buffer): void => {
@@ -75,9 +76,26 @@ export function startApp(
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
+  /** Kills the app, and with a prefix (runuser forks) the prefix process too. */
+  const kill = (): void => {
+    const pid = options.prefix === undefined ? undefined : childPid(child.pid);
+    if (pid !== undefined) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    child.kill('SIGKILL');
+  };
   const app: App = {
     child,
-    pid: child.pid as number,
+    get pid(): number {
+      // runuser forks the app; prlimit or `sh -c 'exec ...'` become it.
+      return options.prefix === undefined
+        ? (child.pid as number)
+        : (childPid(child.pid) ?? (child.pid as number));
+    },
     output: () => out,
     waitFor(text) {
       if (out.includes(text)) return Promise.resolve();
@@ -106,13 +124,30 @@ export function startApp(
     },
     async stop() {
       child.stdin?.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), WAIT_MS);
+      const timer = setTimeout(() => kill(), WAIT_MS);
       const code = await exited;
       clearTimeout(timer);
       return code;
     },
   };
-  return app.waitFor('ready').then(() => app);
+  // A child that never gets ready must not outlive the test (it would keep the test file running).
+  return app.waitFor('ready').then(
+    () => app,
+    (error: unknown) => {
+      kill();
+      throw error;
+    },
+  );
+}
+
+/** The first child of `pid`: the app when a prefix command (runuser) forked it. */
+export function childPid(pid: number | undefined): number | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return text === '' ? undefined : Number(text.split(' ')[0]);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface CliResult {
@@ -171,10 +206,12 @@ export async function waitUntil<T>(
   }
 }
 
-/** True once DIR holds a stream file with at least one packet. */
-export function hasStreamData(dir: string): true | undefined {
+/** True once DIR holds a stream file (whose name starts with `prefix`, when given) with at least one packet. */
+export function hasStreamData(dir: string, prefix = ''): true | undefined {
   try {
-    return readdirSync(dir).some((f) => f !== 'metadata' && statSync(join(dir, f)).size > 0)
+    return readdirSync(dir).some(
+      (f) => f !== 'metadata' && f.startsWith(prefix) && statSync(join(dir, f)).size > 0,
+    )
       ? true
       : undefined;
   } catch {

@@ -1,38 +1,32 @@
-// A fresh project with markers installed from `npm pack`, as a user installs it,
-// and Node binaries of chosen abilities for targets started in it.
+// The installed package (helpers/installed-package.ts) in an ES module
+// application that can install more, and Node binaries of chosen abilities
+// for targets started in it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './control.js';
+import { type InstalledApp, installPackage } from './installed-package.js';
 
-export interface InstalledApp {
-  readonly work: string;
-  readonly app: string;
+export interface InstallingApp extends InstalledApp {
   /** `npm install ARGS` in the app; throws when npm fails (no network, say). */
   install(...args: string[]): void;
-  remove(): void;
 }
 
-export function installedApp(): InstalledApp {
-  const work = mkdtempSync(join(tmpdir(), 'markers-installed-'));
-  execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
-  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz')) as string;
-  const app = join(work, 'app');
-  mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', type: 'module' }));
+export function installedApp(): InstallingApp {
+  const installed = installPackage();
+  const manifest = join(installed.app, 'package.json');
+  writeFileSync(
+    manifest,
+    JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), type: 'module' }),
+  );
   const install = (...args: string[]): void => {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', ...args], {
-      cwd: app,
+      cwd: installed.app,
       stdio: 'pipe',
       timeout: 120_000,
     });
   };
-  install('--offline', join(work, tarball));
-  return { work, app, install, remove: () => rmSync(work, { recursive: true, force: true }) };
+  return { ...installed, install };
 }
 
 /** A Node binary whose `module.stripTypeScriptTypes` is there (strips: true) or not. */

@@ -33,8 +33,9 @@ export class LinearCounts {
     this.counts = new Float64Array(this.#n + 2);
   }
 
-  /** `v` is finite; the caller counted it. */
-  add(v: number): void {
+  /** `values[i]` is finite; the caller counted it. */
+  addAt(values: Float64Array, i: number): void {
+    const v = values[i] as number;
     let k: number;
     if (v < this.#min) k = 0;
     else if (v >= this.#max) k = this.#n + 1;

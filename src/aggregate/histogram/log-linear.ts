@@ -35,6 +35,20 @@ const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 /** Bucket number (exponent + EXP_OFFSET) * SUB + sub-bucket of |v|, v finite and non-zero. */
 export function bucketOf(v: number): number {
   F64[0] = v;
+  return bucketOfF64(v);
+}
+
+/**
+ * bucketOf(values[i]). Taking the array and an index, not the double, keeps
+ * the value unboxed across the call when V8 does not inline it.
+ */
+export function bucketAt(values: Float64Array, i: number): number {
+  const v = values[i] as number;
+  F64[0] = v;
+  return bucketOfF64(v);
+}
+
+function bucketOfF64(v: number): number {
   let hi = U32[HI] as number;
   let exp = (hi >>> 20) & 0x7ff;
   if (exp === 0) {
@@ -69,7 +83,8 @@ export function bucketMiddle(b: number): number {
 
 /** One sign's sparse table of counts. */
 export class BucketTable {
-  #dir: Int32Array | undefined;
+  // Int16 is enough: a sign has at most DIR_SIZE (2111) chunks.
+  #dir: Int16Array | undefined;
   #pool = new Float64Array(0);
   #chunks = 0;
 
@@ -77,7 +92,7 @@ export class BucketTable {
     const exp = b >>> SUB_BITS;
     let dir = this.#dir;
     if (dir === undefined) {
-      dir = new Int32Array(DIR_SIZE).fill(-1);
+      dir = new Int16Array(DIR_SIZE).fill(-1);
       this.#dir = dir;
     }
     let chunk = dir[exp] as number;
@@ -86,10 +101,10 @@ export class BucketTable {
     this.#pool[at] = (this.#pool[at] as number) + n;
   }
 
-  #newChunk(exp: number, dir: Int32Array): number {
+  #newChunk(exp: number, dir: Int16Array): number {
     const chunk = this.#chunks++;
     if (this.#chunks * SUB > this.#pool.length) {
-      const grown = new Float64Array(Math.max(SUB * 4, this.#pool.length * 2));
+      const grown = new Float64Array(Math.max(SUB, this.#pool.length * 2));
       grown.set(this.#pool);
       this.#pool = grown;
     }
@@ -115,7 +130,7 @@ export class BucketTable {
 
   /** Approximate memory held, in bytes. */
   get bytes(): number {
-    return (this.#dir === undefined ? 0 : DIR_SIZE * 4) + this.#pool.length * 8;
+    return (this.#dir === undefined ? 0 : DIR_SIZE * 2) + this.#pool.length * 8;
   }
 }
 
@@ -125,10 +140,11 @@ export class LogLinearCounts {
   readonly pos = new BucketTable();
   readonly neg = new BucketTable();
 
-  /** `v` is finite; the caller counted it. */
-  add(v: number): void {
-    if (v > 0) this.pos.add(bucketOf(v), 1);
-    else if (v < 0) this.neg.add(bucketOf(v), 1);
+  /** `values[i]` is finite; the caller counted it. */
+  addAt(values: Float64Array, i: number): void {
+    const v = values[i] as number;
+    if (v > 0) this.pos.add(bucketAt(values, i), 1);
+    else if (v < 0) this.neg.add(bucketAt(values, i), 1);
     else this.zero++;
   }
 }

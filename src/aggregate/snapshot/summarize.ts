@@ -53,6 +53,8 @@ export interface AggregateResult {
   /** When the figures were read, ms since the Unix epoch. */
   readonly time: number;
   readonly kind: AggregateSpec['kind'];
+  /** How the histogram buckets are laid out; null for a count. */
+  readonly layout: 'log-linear' | 'linear' | null;
   /** Busiest first. */
   readonly groups: readonly AggregateGroup[];
   /** Events of keys past maxGroups, folded together; null while none. */
@@ -223,6 +225,7 @@ export function summarize(
   return {
     time,
     kind: spec.kind,
+    layout: spec.kind === 'count' ? null : spec.linear === null ? 'log-linear' : 'linear',
     groups,
     // perThread keeps one other per thread; merged there is at most one.
     other: others.length === 0 ? null : (others[0] as AggregateGroup),

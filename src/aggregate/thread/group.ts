@@ -10,6 +10,8 @@ import { LinearCounts, type LinearLayout } from '../histogram/linear.js';
 import { LogLinearCounts } from '../histogram/log-linear.js';
 import type { GroupSnapshot, HistSnapshot, KeyValue } from '../snapshot/types.js';
 
+const TMP = new Float64Array(1);
+
 export class Group {
   count = 0;
   sum = 0;
@@ -37,9 +39,18 @@ export class Group {
     this.linear = hist && linear !== null ? new LinearCounts(linear) : null;
   }
 
-  /** A value of the histogram field (or a latency in ms). */
+  /** A value of the histogram field that is not known to be a number (a JavaScript caller's). */
   add(raw: unknown): void {
-    const v = typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : Number.NaN;
+    TMP[0] = typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : Number.NaN;
+    this.addAt(TMP, 0);
+  }
+
+  /**
+   * The number values[i]: the hot path. It takes the array and the index,
+   * not the double, so that a call V8 does not inline boxes nothing.
+   */
+  addAt(values: Float64Array, i: number): void {
+    const v = values[i] as number;
     // v - v is 0 for finite numbers only: NaN and ±Infinity are invalid.
     if (v - v !== 0) {
       this.invalid++;
@@ -55,13 +66,14 @@ export class Group {
     this.sum = t;
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
-    if (this.log !== null) this.log.add(v);
-    else if (this.linear !== null) this.linear.add(v);
-    if (this.le !== null) this.#addLe(v);
+    if (this.log !== null) this.log.addAt(values, i);
+    else if (this.linear !== null) this.linear.addAt(values, i);
+    if (this.le !== null) this.#addLe(values, i);
   }
 
-  /** The first slot whose bound is >= v, by binary search: no allocation. */
-  #addLe(v: number): void {
+  /** The first slot whose bound is >= values[i], by binary search: no allocation. */
+  #addLe(values: Float64Array, i: number): void {
+    const v = values[i] as number;
     const bounds = this.#bounds as readonly number[];
     let lo = 0;
     let hi = bounds.length;
@@ -113,6 +125,9 @@ export function keyValue(v: unknown): KeyValue {
 
 type Level = Map<unknown, Level | Group>;
 
+/** Integer keys below this get an array slot (at most 8 KiB of pointers per table). */
+const SMALL_KEYS = 1024;
+
 export class GroupTable {
   readonly #hist: boolean;
   readonly #linear: LinearLayout | null;
@@ -141,11 +156,34 @@ export class GroupTable {
     if (depth === 0) this.groups.push(this.single);
   }
 
+  /**
+   * Groups of small non-negative integer keys (status codes, shard numbers,
+   * enum values), by index: an array load instead of a Map lookup. The Map
+   * still holds them too, so the group cap and the key order are the same.
+   */
+  readonly #small: (Group | undefined)[] = [];
+
   /** The group of a one-field key. */
   find1(k: unknown): Group {
+    if (typeof k === 'number' && (k | 0) === k && k >= 0 && k < SMALL_KEYS) {
+      const hit = this.#small[k];
+      if (hit !== undefined) return hit;
+    }
     const found = this.#root.get(k);
     if (found !== undefined) return found as Group;
-    return this.#create(this.#root, k, [k]);
+    const group = this.#create(this.#root, k, [k]);
+    if (
+      group !== this.other &&
+      typeof k === 'number' &&
+      (k | 0) === k &&
+      k >= 0 &&
+      k < SMALL_KEYS
+    ) {
+      // Filled in order up to k, so the array stays packed (holes are undefined, not missing).
+      while (this.#small.length < k) this.#small.push(undefined);
+      this.#small[k] = group;
+    }
+    return group;
   }
 
   /** The group of a key of several fields, read from `s` by `read`. */

@@ -26,7 +26,7 @@ import { compileWhere, findField, type Predicate } from '../where/compile.js';
 import { parseWhere, type WhereNode } from '../where/parse.js';
 import { type Group, GroupTable } from './group.js';
 import { PendingStarts } from './pending.js';
-import { makeShell, type Scratch, type Sink } from './shell.js';
+import { type Frame, makeShell, NUM, newFrame, type Scratch, type Sink } from './shell.js';
 
 type Read = (s: Scratch) => unknown;
 
@@ -41,8 +41,14 @@ function fieldList(fields: readonly Field[]): string {
   return fields.map((f) => `${f.name} (%${f.spec})`).join(', ') || 'none';
 }
 
+/** What a marker's sink is built with: its frame, and the field indexes it reads. */
+interface Build {
+  readonly frame: Frame;
+  readonly used: Set<number>;
+}
+
 /** A group key read from field `name`, normalised by the field's type so that keys compare by value. */
-function keyReader(entry: MarkerEntryView, name: string, role: string): Read {
+function keyReader(entry: MarkerEntryView, name: string, role: string, build: Build): Read {
   const ref = findField(entry.fields, name);
   if (ref === undefined) {
     throw fieldError(
@@ -56,13 +62,15 @@ function keyReader(entry: MarkerEntryView, name: string, role: string): Read {
     return () => constant;
   }
   const i = ref.index;
+  build.used.add(i);
+  const numbers = build.frame.numbers;
   switch (ref.type) {
     case FieldType.INT64:
     case FieldType.UINT64:
     case FieldType.FLOAT64:
       return (s) => {
         const v = s[i];
-        return typeof v === 'number' ? v : numberKey(v);
+        return v === NUM ? numbers[i] : numberKey(v);
       };
     case FieldType.STRING:
       return (s) => {
@@ -101,7 +109,7 @@ function stringKey(v: unknown): string {
   }
 }
 
-function numericIndex(entry: MarkerEntryView, name: string): number {
+function numericIndex(entry: MarkerEntryView, name: string, build: Build): number {
   const index = entry.fields.findIndex((f) => f.name === name);
   const field = entry.fields[index];
   if (field === undefined) {
@@ -122,6 +130,7 @@ function numericIndex(entry: MarkerEntryView, name: string): number {
       name,
     );
   }
+  build.used.add(index);
   return index;
 }
 
@@ -180,14 +189,15 @@ export class ThreadAggregation implements Subscription, LinkOwner {
   /** Builds the sinks of these markers without attaching anything; throws the first problem. */
   check(entries: Iterable<MarkerEntryView>): void {
     for (const entry of entries) {
-      if (this.matcher.matches(entry.name)) this.#sink(entry);
+      if (this.matcher.matches(entry.name)) this.#sink(entry, this.#newBuild(entry));
     }
   }
 
   bind(entry: MarkerEntryView): Link | undefined {
     let sink: Sink;
+    const build = this.#newBuild(entry);
     try {
-      sink = this.#sink(entry);
+      sink = this.#sink(entry, build);
     } catch (error) {
       const e = error as { code?: unknown; message?: unknown };
       this.#skipped.push({
@@ -200,7 +210,7 @@ export class ThreadAggregation implements Subscription, LinkOwner {
     this.#markers.add(entry.name);
     return {
       kind: LinkKind.PROBE,
-      fn: makeShell(entry.fields.length, sink),
+      fn: makeShell(entry.fields.length, build.frame, build.used, this.#numeric(entry), sink),
       owner: this,
       subscription: this,
     };
@@ -214,18 +224,46 @@ export class ThreadAggregation implements Subscription, LinkOwner {
     this.errors++;
   }
 
-  #predicate(entry: MarkerEntryView): Predicate | null {
-    if (this.#where === null || this.spec.where === null) return null;
-    return compileWhere(this.#where, this.spec.where, entry.fields, entry.name);
+  #newBuild(entry: MarkerEntryView): Build {
+    return { frame: newFrame(entry.fields.length), used: new Set() };
   }
 
-  #sink(entry: MarkerEntryView): Sink {
+  /** Fields whose format makes them numbers: the shell stores those unboxed. */
+  #numeric(entry: MarkerEntryView): Set<number> {
+    const out = new Set<number>();
+    entry.fields.forEach((f, i) => {
+      if (
+        f.type === FieldType.INT64 ||
+        f.type === FieldType.UINT64 ||
+        f.type === FieldType.FLOAT64
+      ) {
+        out.add(i);
+      }
+    });
+    return out;
+  }
+
+  #predicate(entry: MarkerEntryView, build: Build): Predicate | null {
+    if (this.#where === null || this.spec.where === null) return null;
+    return compileWhere(
+      this.#where,
+      this.spec.where,
+      entry.fields,
+      entry.name,
+      build.frame,
+      build.used,
+    );
+  }
+
+  #sink(entry: MarkerEntryView, build: Build): Sink {
     if (this.#ends !== undefined) {
       // A marker matching both patterns is a start: one marker cannot pair with itself.
-      return this.#starts.matches(entry.name) ? this.#startSink(entry) : this.#endSink(entry);
+      return this.#starts.matches(entry.name)
+        ? this.#startSink(entry, build)
+        : this.#endSink(entry, build);
     }
-    const where = this.#predicate(entry);
-    const reads = this.spec.by.map((name) => keyReader(entry, name, 'by'));
+    const where = this.#predicate(entry, build);
+    const reads = this.spec.by.map((name) => keyReader(entry, name, 'by', build));
     const find = this.#finder(reads);
     if (this.spec.hist === null) {
       if (where === null) return (s) => void find(s).count++;
@@ -233,10 +271,21 @@ export class ThreadAggregation implements Subscription, LinkOwner {
         if (where(s)) find(s).count++;
       };
     }
-    const h = numericIndex(entry, this.spec.hist);
-    if (where === null) return (s) => find(s).add(s[h]);
+    const h = numericIndex(entry, this.spec.hist, build);
+    const numbers = build.frame.numbers;
+    // The value goes to add() unboxed when the shell stored a number.
+    if (where === null) {
+      return (s) => {
+        const v = s[h];
+        if (v === NUM) find(s).addAt(numbers, h);
+        else find(s).add(v);
+      };
+    }
     return (s) => {
-      if (where(s)) find(s).add(s[h]);
+      if (!where(s)) return;
+      const v = s[h];
+      if (v === NUM) find(s).addAt(numbers, h);
+      else find(s).add(v);
     };
   }
 
@@ -266,31 +315,35 @@ export class ThreadAggregation implements Subscription, LinkOwner {
     return this.spec.end === null ? pairName(name, suffix) : '';
   }
 
-  #startSink(entry: MarkerEntryView): Sink {
+  #startSink(entry: MarkerEntryView, build: Build): Sink {
     const pair = this.#pair(this.#pairId(entry.name, '_start'));
     if (this.spec.key === null) return () => pair.push(performance.now());
-    const key = keyReader(entry, this.spec.key, 'the latency key');
+    const key = keyReader(entry, this.spec.key, 'the latency key', build);
     return (s) => pair.startKey(key(s), performance.now());
   }
 
-  #endSink(entry: MarkerEntryView): Sink {
+  #endSink(entry: MarkerEntryView, build: Build): Sink {
+    // The latency travels to the group unboxed, as a field value does.
+    const elapsed = new Float64Array(1);
     const pair = this.#pair(this.#pairId(entry.name, '_end'));
-    const where = this.#predicate(entry);
-    const find = this.#finder(this.spec.by.map((name) => keyReader(entry, name, 'by')));
+    const where = this.#predicate(entry, build);
+    const find = this.#finder(this.spec.by.map((name) => keyReader(entry, name, 'by', build)));
     if (this.spec.key === null) {
       return (s) => {
         const now = performance.now();
         const t = pair.pop();
         if (t < 0 || (where !== null && !where(s))) return;
-        find(s).add(now - t);
+        elapsed[0] = now - t;
+        find(s).addAt(elapsed, 0);
       };
     }
-    const key = keyReader(entry, this.spec.key, 'the latency key');
+    const key = keyReader(entry, this.spec.key, 'the latency key', build);
     return (s) => {
       const now = performance.now();
       const t = pair.endKey(key(s));
       if (t < 0 || (where !== null && !where(s))) return;
-      find(s).add(now - t);
+      elapsed[0] = now - t;
+      find(s).addAt(elapsed, 0);
     };
   }
 

@@ -15,7 +15,8 @@
  */
 import { ErrorCode } from '../../errors/markers-error.js';
 import { type Field, FieldType } from '../../marker/format.js';
-import { compileGlob, globMatch } from './glob.js';
+import { type Frame, NUM, numberAt } from '../thread/shell.js';
+import { globMatcher } from './glob.js';
 import { type CompareOp, type Operand, type WhereNode, whereError } from './parse.js';
 
 export type Predicate = (s: readonly unknown[]) => boolean;
@@ -61,15 +62,17 @@ interface Typed {
   readonly index?: number;
 }
 
-function asNumber(v: unknown): number {
-  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number.NaN;
-}
-
+/**
+ * `frame` is the marker's argument frame (numbers travel in its
+ * Float64Array); every field index the predicate reads is added to `used`.
+ */
 export function compileWhere(
   tree: WhereNode,
   text: string,
   fields: readonly Field[],
   markerName: string,
+  frame: Frame,
+  used: Set<number>,
 ): Predicate {
   const operand = (o: Operand): Typed => {
     switch (o.type) {
@@ -104,7 +107,8 @@ export function compileWhere(
           );
         }
         const i = ref.index;
-        if (type === 'number') return { type, read: (s) => asNumber(s[i]), index: i };
+        used.add(i);
+        if (type === 'number') return { type, read: numberAt(frame, i), index: i };
         return { type, read: (s) => s[i], index: i };
       }
     }
@@ -123,15 +127,15 @@ export function compileWhere(
     if (op === '~') {
       if (left.type !== 'string') mismatch('"~" matches strings against a glob');
       if (right.constant === undefined) mismatch('the right side of "~" must be a string literal');
-      const glob = compileGlob(right.constant?.value as string);
+      const match = globMatcher(right.constant?.value as string);
       const read = left.read;
       if (left.constant !== undefined) {
-        const result = globMatch(glob, left.constant.value as string);
+        const result = match(left.constant.value as string);
         return () => result;
       }
       return (s) => {
         const v = read(s);
-        return typeof v === 'string' && globMatch(glob, v);
+        return typeof v === 'string' && match(v);
       };
     }
     if (left.type === 'bool' && op !== '==' && op !== '!=') {
@@ -147,7 +151,7 @@ export function compileWhere(
     if (right.constant !== undefined) {
       const c = right.constant.value;
       if (left.index !== undefined && left.type === 'number') {
-        return numberAgainst(op, left.index, c as number);
+        return numberAgainst(op, left.index, c as number, frame.numbers);
       }
       return (s) => test(l(s), c);
     }
@@ -222,40 +226,47 @@ function relation(op: Exclude<CompareOp, '~'>, type: ValueType): Relation {
 
 /**
  * The common case, a number field against a number literal, without the
- * generic relation's calls: what the `where` benchmark measures.
+ * generic relation's calls: what the `where` benchmark measures. A field
+ * that holds no number (NUM is not in its slot) compares as NaN: false.
  */
-function numberAgainst(op: Exclude<CompareOp, '~'>, i: number, c: number): Predicate {
+function numberAgainst(
+  op: Exclude<CompareOp, '~'>,
+  i: number,
+  c: number,
+  numbers: Float64Array,
+): Predicate {
+  const big = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number.NaN);
   switch (op) {
     case '==':
       return (s) => {
         const v = s[i];
-        return (typeof v === 'number' ? v : asNumber(v)) === c;
+        return (v === NUM ? (numbers[i] as number) : big(v)) === c;
       };
     case '!=':
       return (s) => {
         const v = s[i];
-        const n = typeof v === 'number' ? v : asNumber(v);
+        const n = v === NUM ? (numbers[i] as number) : big(v);
         return n !== c && !Number.isNaN(n);
       };
     case '<':
       return (s) => {
         const v = s[i];
-        return (typeof v === 'number' ? v : asNumber(v)) < c;
+        return (v === NUM ? (numbers[i] as number) : big(v)) < c;
       };
     case '<=':
       return (s) => {
         const v = s[i];
-        return (typeof v === 'number' ? v : asNumber(v)) <= c;
+        return (v === NUM ? (numbers[i] as number) : big(v)) <= c;
       };
     case '>':
       return (s) => {
         const v = s[i];
-        return (typeof v === 'number' ? v : asNumber(v)) > c;
+        return (v === NUM ? (numbers[i] as number) : big(v)) > c;
       };
     case '>=':
       return (s) => {
         const v = s[i];
-        return (typeof v === 'number' ? v : asNumber(v)) >= c;
+        return (v === NUM ? (numbers[i] as number) : big(v)) >= c;
       };
   }
 }

@@ -94,7 +94,9 @@ function tokenize(text: string): Token[] {
         if (c === ch) break;
         if (c === '\\') {
           const e = text[j + 1];
-          const mapped = e === undefined ? undefined : ESCAPES[e];
+          // \* and \? stay escaped, for the glob of a ~ to read as literal characters.
+          const mapped =
+            e === '*' || e === '?' ? `\\${e}` : e === undefined ? undefined : ESCAPES[e];
           if (mapped === undefined) fail(j, `unknown escape "\\${e ?? ''}"`);
           value += mapped;
           j += 2;

@@ -8,6 +8,7 @@
 import type { AggregateResult } from '../../aggregate/snapshot/summarize.js';
 import type { AggregateOptions } from '../../aggregate/spec.js';
 import { parseWhere } from '../../aggregate/where/parse.js';
+import type { ControlClient } from '../../control/client.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../../errors/markers-error.js';
 import {
   type CommandContext,
@@ -17,6 +18,8 @@ import {
   type Values,
 } from '../command.js';
 import { parseDuration } from '../format.js';
+import { listAll, suggestPatterns } from '../patterns.js';
+import { didYouMean } from '../suggest.js';
 import { pidOf, TARGET_HELP, TARGET_OPTIONS, timeoutArgs, withTarget } from '../target.js';
 import { newViewState, REDRAW, renderResult } from './view.js';
 
@@ -28,6 +31,7 @@ export const AGGREGATE_OPTIONS: Options = {
   duration: { type: 'string', short: 'd' },
   'per-thread': { type: 'boolean' },
   'max-groups': { type: 'string' },
+  later: { type: 'boolean' },
 };
 
 export const AGGREGATE_HELP = `  --by FIELD          group by this field (repeat for several); "marker" is the marker's name
@@ -37,6 +41,8 @@ export const AGGREGATE_HELP = `  --by FIELD          group by this field (repeat
   -d, --duration T    stop after T, e.g. 30s (default: until Ctrl-C)
   --per-thread        one row per thread instead of merged
   --max-groups N      distinct groups kept (default 1000); the rest are counted as "other"
+  --later             a PATTERN that matches no marker yet is not an error: wait for
+                      markers declared later (ERR_UNKNOWN_MARKER otherwise)
   --json              one JSON object per interval, in the read() shape, with its time
 ${TARGET_HELP}
 On a TTY the view redraws every interval, like top; otherwise a table is
@@ -118,6 +124,32 @@ interface Started {
   }[];
 }
 
+/** What a target sends is checked before it is drawn: a broken reply is an error, not a crash. */
+function checked(reply: unknown): AggregateResult {
+  const result = (reply as { result?: unknown } | null)?.result as AggregateResult | undefined;
+  if (
+    typeof result !== 'object' ||
+    result === null ||
+    !Array.isArray(result.groups) ||
+    typeof result.time !== 'number' ||
+    !result.groups.every(
+      (g) =>
+        typeof g === 'object' &&
+        g !== null &&
+        typeof g.count === 'number' &&
+        typeof g.key === 'object' &&
+        g.key !== null &&
+        (g.buckets === undefined || Array.isArray(g.buckets)),
+    )
+  ) {
+    throw new MarkersError(
+      ErrorCode.PROTOCOL,
+      'the target sent an aggregation result of the wrong shape',
+    );
+  }
+  return result;
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) {
@@ -132,6 +164,25 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** ERR_UNKNOWN_MARKER from the target, with the closest marker names the target has. */
+async function withSuggestions(
+  error: unknown,
+  client: ControlClient,
+  values: Values,
+): Promise<never> {
+  const patterns = isMarkersError(error, ErrorCode.UNKNOWN_MARKER)
+    ? error.details.patterns
+    : undefined;
+  if (!Array.isArray(patterns)) throw error;
+  const names = (await listAll(client, values)).markers.map((m) => m.name);
+  const hints = patterns.flatMap((p) => (typeof p === 'string' ? suggestPatterns(p, names) : []));
+  throw new MarkersError(
+    ErrorCode.UNKNOWN_MARKER,
+    `${(error as Error).message}${didYouMean([...new Set(hints)])}`,
+    { ...(error as { details: Record<string, unknown> }).details, suggestions: hints },
+  );
 }
 
 export async function runAggregation(
@@ -155,7 +206,16 @@ export async function runAggregation(
     context.stdout.write(tty ? `${REDRAW}${text}` : text);
   };
   return withTarget(values, context, async (client) => {
-    const started = await client.request<Started>('aggregate', { options, ...timeoutArgs(values) });
+    const started = await client
+      .request<Started>('aggregate', {
+        options,
+        ...timeoutArgs(values),
+        ...(values.later === true ? { later: true } : {}),
+      })
+      .catch((error: unknown) => withSuggestions(error, client, values));
+    if (typeof started?.id !== 'string' || !Array.isArray(started.problems)) {
+      throw new MarkersError(ErrorCode.PROTOCOL, 'the target sent no aggregation id');
+    }
     for (const p of started.problems) {
       context.stderr.write(
         `markers: thread ${p.thread.name} (id ${p.thread.id}): ${p.code}: ${p.message}\n`,
@@ -172,9 +232,7 @@ export async function runAggregation(
     while (!stop.aborted && Date.now() < deadline) {
       await sleep(Math.min(intervalMs, deadline - Date.now()), stop);
       if (stop.aborted || Date.now() >= deadline) break;
-      const { result } = await client.request<{ result: AggregateResult }>('aggregate-read', {
-        id: started.id,
-      });
+      const result = checked(await client.request('aggregate-read', { id: started.id }));
       last = result;
       show(result, Date.now() - begin, false);
     }
@@ -185,9 +243,7 @@ export async function runAggregation(
         'the target exited; the aggregation ends with it',
       );
     }
-    const { result } = await client.request<{ result: AggregateResult }>('aggregate-stop', {
-      id: started.id,
-    });
+    const result = checked(await client.request('aggregate-stop', { id: started.id }));
     show(result, Date.now() - begin, true);
     return ExitCode.OK;
   });

@@ -40,7 +40,9 @@ export function formatNumber(n: number | null | undefined): string {
   const abs = Math.abs(n);
   if (Number.isInteger(n) && abs < 1e15) return String(n);
   if (abs >= 1e6 || abs < 1e-3) return n.toExponential(3);
-  return n.toPrecision(4).replace(/\.?0+$/, '');
+  const text = n.toPrecision(4);
+  // Trailing zeros of a fraction only: 2950 stays 2950.
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
 /** Buckets merged into at most MAX_ROWS rows: powers of two for log-linear ones. */
@@ -59,8 +61,59 @@ function displayRows(buckets: readonly Bucket[]): Bucket[] {
   return rows;
 }
 
-function bars(context: CommandContext, group: AggregateGroup, unit: string): string {
-  const rows = displayRows(group.buckets ?? []);
+/**
+ * Log-linear buckets (128 per power of two) gathered into one row per power
+ * of two, empty ones between included, so the bars show the shape; zero and
+ * negative values keep rows of their own.
+ */
+function octaveRows(buckets: readonly Bucket[]): Bucket[] {
+  const rows: Bucket[] = [];
+  let last: { sign: number; e: number } | undefined;
+  for (const b of buckets) {
+    if (b.lo === 0 && b.hi === 0) {
+      rows.push(b);
+      last = undefined;
+      continue;
+    }
+    const sign = b.lo < 0 ? -1 : 1;
+    // Over JSON an infinite bound arrives as null: take the finite one.
+    const lo = typeof b.lo === 'number' && Number.isFinite(b.lo) ? Math.abs(b.lo) : Number.NaN;
+    const hi = typeof b.hi === 'number' && Number.isFinite(b.hi) ? Math.abs(b.hi) : Number.NaN;
+    const e = Math.floor(
+      Math.log2(Number.isNaN(lo) ? hi : Number.isNaN(hi) ? lo : Math.min(lo, hi)),
+    );
+    if (!Number.isFinite(e)) {
+      rows.push(b);
+      last = undefined;
+      continue;
+    }
+    const row = (k: number): Bucket =>
+      sign > 0
+        ? { lo: 2 ** k, hi: 2 ** (k + 1), count: 0 }
+        : { lo: -(2 ** (k + 1)), hi: -(2 ** k), count: 0 };
+    if (last !== undefined && last.sign === sign && last.e === e) {
+      const top = rows[rows.length - 1] as Bucket;
+      rows[rows.length - 1] = { ...top, count: top.count + b.count };
+      continue;
+    }
+    if (last !== undefined && last.sign === sign) {
+      // Empty powers of two between two rows of the same sign.
+      for (let k = last.e + sign; sign > 0 ? k < e : k > e; k += sign) rows.push(row(k));
+    }
+    rows.push({ ...row(e), count: b.count });
+    last = { sign, e };
+  }
+  return rows;
+}
+
+function bars(
+  context: CommandContext,
+  group: AggregateGroup,
+  unit: string,
+  logLinear: boolean,
+): string {
+  const buckets = group.buckets ?? [];
+  const rows = displayRows(logLinear ? octaveRows(buckets) : buckets);
   if (rows.length === 0) return '';
   const peak = Math.max(...rows.map((r) => r.count));
   const ranges = rows.map((r) =>
@@ -128,7 +181,7 @@ export function renderResult(
   if (notes.length > 0) out += `${notes.join('\n')}\n`;
   if (hist) {
     for (const g of result.groups.slice(0, DRAWN_GROUPS)) {
-      const drawn = bars(context, g, options.unit);
+      const drawn = bars(context, g, options.unit, result.layout === 'log-linear');
       if (drawn !== '') out += `\n${drawn}`;
     }
   }

@@ -1,4 +1,5 @@
 import { type Command, ExitCode, UsageError } from '../command.js';
+import { printable } from '../format.js';
 import { LATER_HELP, LATER_OPTION, parsePatterns, requireMatches } from '../patterns.js';
 import { printJson, TARGET_HELP, TARGET_OPTIONS, timeoutArgs, withTarget } from '../target.js';
 
@@ -45,12 +46,12 @@ ${TARGET_HELP}`,
     if (context.json) printJson(context, result);
     else {
       context.stdout.write(
-        `flight recorder on for ${result.patterns.join(' ')} in ${result.threads.length} thread(s): ${result.threads.map((t) => t.name).join(', ')}\n`,
+        `${printable(`flight recorder on for ${result.patterns.join(' ')} in ${result.threads.length} thread(s): ${result.threads.map((t) => t.name).join(', ')}`)}\n`,
       );
     }
     for (const e of result.errors) {
       context.stderr.write(
-        `markers: ${e.code}: ${e.message} (it joins once its event loop turns)\n`,
+        `${printable(`markers: ${e.code}: ${e.message}`)} (it joins once its event loop turns)\n`,
       );
     }
     return ExitCode.OK;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import type { ProbeModuleInfo } from '../../probe/manager.js';
 import { type Command, ExitCode, UsageError } from '../command.js';
+import { printable } from '../format.js';
 import {
   printJson,
   rejectExtraArguments,
@@ -25,7 +26,7 @@ copy. This runs the module's code inside the target, as a debugger would. A
 worker that exits during the load is left out; the load still succeeds.
   --threads main|all  the main thread only, or every application thread
 ${TARGET_PID_HELP}
-  --timeout MS       how long each thread may take to import and init (default 10000)`,
+  --timeout MS        how long each thread may take to import and init (default 10000)`,
   examples: [
     'markers load -p 4242 ./latency.mjs           # every thread',
     'markers load ./latency.ts --threads main     # the main thread only',
@@ -57,7 +58,7 @@ ${TARGET_PID_HELP}
     }
     const markers = new Set(info.threads.flatMap((t) => t.probes.flatMap((p) => p.markers)));
     context.stdout.write(
-      `loaded ${info.name} from ${info.path} in ${info.threads.length} thread(s); ${markers.size} marker(s) connected\n`,
+      `${printable(`loaded ${info.name} from ${info.path} in ${info.threads.length} thread(s); ${markers.size} marker(s) connected`)}\n`,
     );
     return ExitCode.OK;
   },

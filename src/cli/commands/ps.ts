@@ -5,11 +5,12 @@ import { printJson } from '../target.js';
 
 export const ps: Command = {
   name: 'ps',
-  summary: 'list the instrumented processes of this user',
+  summary: 'list the instrumented processes of this user (of every user, for root)',
   usage: 'markers ps [--json]',
-  details: `Lists every process of this user whose control server is on: PID, node and
-markers versions, application threads, uptime and command line. Sockets left
-behind by processes that died are removed.`,
+  details: `Lists every process of this user whose control server is on (for root, of
+every user): PID, node and markers versions, application threads, uptime and
+command line. Sockets left behind by processes that died are removed. A target
+that answers with something malformed is a row with its error (ERR_PROTOCOL).`,
   examples: [
     'markers ps            # a table of instrumented processes',
     'markers ps --json     # the same, for scripts',

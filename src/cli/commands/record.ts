@@ -3,7 +3,7 @@ import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { createTraceDirectory } from '../../trace/writer.js';
 import type { CommandContext } from '../command.js';
 import { type Command, ExitCode, UsageError, type Values } from '../command.js';
-import { formatBytes, parseDuration } from '../format.js';
+import { formatBytes, parseDuration, printable } from '../format.js';
 import { LATER_HELP, LATER_OPTION, parsePatterns, requireMatches } from '../patterns.js';
 import { Progress } from '../progress.js';
 import { type StreamResult, streamRecording } from '../stream-recording.js';
@@ -207,7 +207,7 @@ ${TARGET_HELP}`,
         signal,
         onStarted: (started) => {
           for (const e of started.errors)
-            context.stderr.write(`markers: ${e.code}: ${e.message}\n`);
+            context.stderr.write(`${printable(`markers: ${e.code}: ${e.message}`)}\n`);
         },
         onProgress: (stats, received) => progress.update(stats, received),
       }).finally(() => progress.clear());

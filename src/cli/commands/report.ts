@@ -1,5 +1,6 @@
 import type { ThreadReport } from '../../probe/manager.js';
 import { type Command, ExitCode } from '../command.js';
+import { printable } from '../format.js';
 import { mergeReports } from '../merge-report.js';
 import { renderReport } from '../render-report.js';
 import {
@@ -61,11 +62,14 @@ ${TARGET_HELP}`,
       return ExitCode.OK;
     }
     for (const t of result.threads) {
-      context.stdout.write(`${name} in thread ${t.thread.name} (id ${t.thread.id}):\n`);
+      // The thread's name and report are the target's strings: made safe for a terminal.
+      context.stdout.write(
+        `${printable(`${name} in thread ${t.thread.name} (id ${t.thread.id}):`)}\n`,
+      );
       context.stdout.write(
         t.error !== undefined
-          ? `  ${t.error.code}: ${t.error.message}\n`
-          : renderReport(t.report, context.stdout.columns ?? 80),
+          ? `  ${printable(`${t.error.code}: ${t.error.message}`)}\n`
+          : printable(renderReport(t.report, context.stdout.columns ?? 80), true),
       );
     }
     return ExitCode.OK;

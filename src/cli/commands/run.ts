@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { ControlClient } from '../../control/client.js';
-import { socketPath } from '../../control/socket-dir.js';
+import type { ControlClient } from '../../control/client.js';
+import { findTarget, openTarget, type Target } from '../../control/discovery.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../../errors/markers-error.js';
 import { createTraceDirectory } from '../../trace/writer.js';
 import { type Command, type CommandContext, ExitCode, UsageError } from '../command.js';
@@ -48,15 +47,20 @@ function refuseOtherRuntimes(program: string): void {
   );
 }
 
-/** Waits for the child's socket: it appears once its control server listens. */
-async function waitForSocket(
+/**
+ * Waits for the child's socket to appear in one of this user's trusted socket
+ * directories (the child may have fallen back from a squatted one), through
+ * the same discovery and checks as every other command.
+ */
+async function waitForTarget(
   pid: number,
   env: NodeJS.ProcessEnv,
   exited: () => boolean,
-): Promise<string> {
-  const path = socketPath(pid, env);
+): Promise<Target> {
   const deadline = Date.now() + HOLD_MS;
-  while (!existsSync(path)) {
+  for (;;) {
+    const target = findTarget(pid, env);
+    if (target !== undefined) return target;
     if (exited()) {
       throw new MarkersError(
         ErrorCode.TARGET_EXITED,
@@ -70,27 +74,22 @@ async function waitForSocket(
       throw new MarkersError(
         ErrorCode.NO_TARGET,
         `process ${pid} did not start its control server within ${HOLD_MS} ms (see its warnings)`,
-        { pid, path },
+        { pid },
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return path;
 }
 
 /**
  * The socket file appears when the server binds, a moment before it listens:
  * a connection refused then is retried (bounded), not reported as a dead target.
  */
-async function connectListening(
-  path: string,
-  pid: number,
-  exited: () => boolean,
-): Promise<ControlClient> {
+async function connectListening(target: Target, exited: () => boolean): Promise<ControlClient> {
   const deadline = Date.now() + HOLD_MS;
   for (;;) {
     try {
-      return await ControlClient.connect(path, pid);
+      return await openTarget(target);
     } catch (error) {
       if (exited() || Date.now() > deadline || !isMarkersError(error, 'ERR_TARGET_UNREACHABLE')) {
         throw error;
@@ -122,8 +121,8 @@ async function runAndRecord(
   // Not started (no such file): supervise reports it, and the status is 1.
   if (child.pid === undefined) return app.exited;
   try {
-    const path = await waitForSocket(child.pid ?? -1, context.env, () => app.hasExited());
-    const client = await connectListening(path, child.pid, () => app.hasExited());
+    const target = await waitForTarget(child.pid, context.env, () => app.hasExited());
+    const client = await connectListening(target, () => app.hasExited());
     const progress = new Progress(context);
     try {
       const result = await streamRecording(client, sink, {

@@ -3,7 +3,7 @@ import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { JsonLinesFormatter } from '../../trace/convert/jsonl.js';
 import { TextFormatter } from '../../trace/convert/text.js';
 import { type Command, ExitCode, UsageError } from '../command.js';
-import { parseDuration } from '../format.js';
+import { parseDuration, printable } from '../format.js';
 import { LiveDecoder } from '../live-decoder.js';
 import { LATER_HELP, LATER_OPTION, parsePatterns, requireMatches } from '../patterns.js';
 import { streamRecording } from '../stream-recording.js';
@@ -52,7 +52,7 @@ ${TARGET_HELP}`,
           onStarted: (started) => {
             decoder.start(fromWireTrace(started.trace));
             for (const e of started.errors)
-              context.stderr.write(`markers: ${e.code}: ${e.message}\n`);
+              context.stderr.write(`${printable(`markers: ${e.code}: ${e.message}`)}\n`);
           },
         });
       });

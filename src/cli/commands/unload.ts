@@ -19,8 +19,8 @@ ERR_PROBE_MODULE_TIMEOUT naming the threads, cleanup() runs without waiting for
 them, and the name is free for the next load. A cleanup() that does not settle
 within --timeout is given up the same way.
 ${TARGET_PID_HELP}
-  --timeout MS       how long each thread may wait for calls in flight, then for
-                     cleanup() (default 10000)`,
+  --timeout MS        how long each thread may wait for calls in flight, then for
+                      cleanup() (default 10000)`,
   examples: ['markers unload -p 4242 latency'],
   options: TARGET_OPTIONS,
   async run(values, positionals, context) {
