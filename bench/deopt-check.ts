@@ -7,11 +7,20 @@
  *      a pattern enabled, other marker disabled, then A itself enabled);
  *   2. with --trace-deopt as well, printing every deopt V8 reports for that
  *      function, so a regression shows its reason ("wrong map", ...).
- * Exits 1 when a step that must keep the code optimised did not.
- * test/registry-enable-no-foreign-deopt.test.ts asserts the same steps.
+ * Then the churn check, test/helpers/churn-deopt-fixture.ts: two call sites
+ * (a module-level marker, and a marker passed as a parameter) through 30 and
+ * 1,000 enable/disable cycles with the code running hot between them; it
+ * prints whether each marker kept its hidden class and the state of the
+ * inline cache that loads `fire` (it must stay MONOMORPHIC).
+ * Exits 1 when a step that must keep the code optimised did not, or a churn
+ * check fails. test/registry-enable-no-foreign-deopt.test.ts and
+ * test/registry-churn-monomorphic.test.ts assert the same.
  * `--node V` (repeatable, or all) runs it under .runtimes/nodeV instead.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { statusBits } from './harness/v8-status.js';
 import { runUnderNodes } from './harness/versions.js';
@@ -20,6 +29,7 @@ const delegated = await runUnderNodes(fileURLToPath(import.meta.url), process.ar
 if (delegated !== undefined) process.exit(delegated);
 
 const FIXTURE = fileURLToPath(new URL('../test/helpers/deopt-fixture.ts', import.meta.url));
+const CHURN = fileURLToPath(new URL('../test/helpers/churn-deopt-fixture.ts', import.meta.url));
 // The fixture runs on this same binary: its status bits are this V8's.
 const { TURBOFANNED, INTERPRETED, BASELINE } = statusBits();
 
@@ -72,4 +82,48 @@ process.stdout.write(
   `\n--trace-deopt lines for useA (${traced.length}; expected 1, the control):\n`,
 );
 for (const line of traced) process.stdout.write(`  ${line.slice(0, 160)}\n`);
+
+// The churn check. V8 prints %DebugPrint with C stdio, which drops output on a
+// non-blocking pipe: the child's stdout goes to a file.
+const dir = mkdtempSync(join(tmpdir(), 'markers-deopt-'));
+try {
+  const out = join(dir, 'stdout');
+  const churn = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--allow-natives-syntax',
+      '--no-concurrent-recompilation',
+      '--no-concurrent-osr',
+      CHURN,
+    ],
+    { stdio: ['ignore', openSync(out, 'w'), 'pipe'], encoding: 'utf8' },
+  );
+  const states = [...readFileSync(out, 'utf8').matchAll(/slot #\d+ LoadProperty ([A-Z_]+)/g)].map(
+    (m) => m[1],
+  );
+  const line = churn.stderr.split('\n').find((l) => l.startsWith('@@report '));
+  const report = JSON.parse(line?.slice('@@report '.length) ?? '{"checkpoints":[]}') as {
+    checkpoints: { cycles: number; sameMapConst: boolean; sameMapParam: boolean }[];
+  };
+  process.stdout.write(
+    '\nchurn: the fire load after live enable/disable cycles (must stay MONOMORPHIC):\n',
+  );
+  report.checkpoints.forEach((c, i) => {
+    const [constState, paramState] = [states[2 * i], states[2 * i + 1]];
+    const ok =
+      c.sameMapConst &&
+      c.sameMapParam &&
+      constState === 'MONOMORPHIC' &&
+      paramState === 'MONOMORPHIC';
+    if (!ok) failed = true;
+    process.stdout.write(
+      `  ${ok ? 'ok  ' : 'FAIL'} ${String(c.cycles).padStart(5)} cycles  module-level ${constState ?? '?'}, same map ${c.sameMapConst}; parameter ${paramState ?? '?'}, same map ${c.sameMapParam}\n`,
+    );
+  });
+  if (report.checkpoints.length === 0) failed = true;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 process.exitCode = failed ? 1 : 0;

@@ -23,6 +23,8 @@ const onHit: Probe = (_m, ms: number): void => { stats.calls++; stats.total += m
 export default {
   name: 'typed' as const,
   probes: { 'ts:hit': { format: 'ms %f', probe: onHit } },
+  // A reload of the same code reuses the module (docs/probe.md): state starts in init.
+  init(): void { stats.total = 0; stats.calls = 0; },
   report(): Stats { return stats; },
 };
 `,

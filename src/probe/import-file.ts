@@ -1,15 +1,23 @@
 /**
- * Imports a probe module file into this thread, afresh every time.
+ * Imports a probe module file into this thread, once per content.
  *
- * ESM caches a module by URL for the life of the thread, so a second import
- * of the same path would return the old version. Each load therefore imports
- * a URL of its own: the file URL with a unique query, or, for TypeScript, a
- * hidden sibling `.mjs` file holding the transpiled code, removed as soon as
- * the import has settled. The sibling sits next to the original so that its
- * relative and package imports resolve exactly as the original's would; if the
- * directory is not writable it goes to the OS temp directory, where only
- * absolute and built-in imports resolve. An imported module is never freed by
- * V8: each load of a file costs its code's memory until the thread exits.
+ * ESM caches a module by URL for the life of the thread, and V8 never frees
+ * an imported module (its record, code and top-level scope stay until the
+ * thread exits). So the URL is derived from the content: the file URL with a
+ * query holding a hash of its bytes, or, for TypeScript, a hidden sibling
+ * `.mjs` file named after a hash of the transpiled code, removed as soon as
+ * the import has settled. A new version of a file gets a new URL and is
+ * imported afresh; loading the same content again reuses the module already
+ * imported, so load/unload cycles of one file cost its memory once, not once
+ * per load. The price: a reloaded module's top-level code does not run again
+ * and its top-level state is the one it left (reset it in init() or
+ * cleanup()). An import that failed is retried under a URL of its own, since
+ * ESM would otherwise answer with the cached failure.
+ *
+ * The sibling sits next to the original so that its relative and package
+ * imports resolve exactly as the original's would; if the directory is not
+ * writable it goes to the OS temp directory, where only absolute and
+ * built-in imports resolve.
  *
  * A probe module kept outside the application (in ~/probes, say) has no
  * `markers` to import from its directory. Its imports of `markers` are then
@@ -20,12 +28,13 @@
  * file is checked once more with `node --check`, whose output has it.
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { isTypeScriptPath, transpileProbeModule } from './transpile.js';
 
@@ -90,14 +99,65 @@ export async function importProbeFile(file: string, options: ImportOptions = {})
     if (pointed !== original) source = pointed;
   }
   if (source === undefined) {
-    const url = `${pathToFileURL(file).href}?markers-load=${randomUUID()}`;
-    return importOrExplain(url, file, file);
+    const key = `${file}\0${contentHash(await readFile(file))}`;
+    const url = `${pathToFileURL(file).href}?markers-load=${importTag(key)}`;
+    return importOnce(key, () => importOrExplain(url, file, file));
   }
-  const sibling = await writeSibling(file, source, typescript ? '.mjs' : extname(file));
+  const key = `${file}\0${contentHash(source)}`;
+  const known = imported.get(key);
+  if (known !== undefined) {
+    // The module is cached under this URL, but Node 20 resolves a file URL
+    // (checks the file exists) before it looks in the cache: put the file
+    // back for the duration. Its content is never read again.
+    const path = fileURLToPath(known);
+    const made = await writeFile(path, source, { flag: 'wx', mode: 0o600 }).then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await importOrExplain(known, file, file);
+    } finally {
+      if (made) await unlink(path).catch(() => {});
+    }
+  }
+  const extension = typescript ? '.mjs' : extname(file);
+  const sibling = await writeSibling(file, source, extension, importTag(key));
+  const url = pathToFileURL(sibling).href;
   try {
-    return await importOrExplain(pathToFileURL(sibling).href, file, sibling);
+    return await importOnce(key, () => importOrExplain(url, file, sibling), url);
   } finally {
     await unlink(sibling).catch(() => {});
+  }
+}
+
+/** URL already imported successfully in this thread, by file and content hash. */
+const imported = new Map<string, string>();
+/** Keys whose last import failed: retried under a fresh tag. */
+const failed = new Set<string>();
+
+function contentHash(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex').slice(0, 24);
+}
+
+/** The URL tag of a key: its content hash, plus a nonce after a failed import. */
+function importTag(key: string): string {
+  const hash = key.slice(key.lastIndexOf('\0') + 1);
+  return failed.has(key) ? `${hash}-${randomUUID().slice(0, 8)}` : hash;
+}
+
+async function importOnce(
+  key: string,
+  load: () => Promise<unknown>,
+  url?: string,
+): Promise<unknown> {
+  try {
+    const namespace = await load();
+    failed.delete(key);
+    if (url !== undefined) imported.set(key, url);
+    return namespace;
+  } catch (error) {
+    failed.add(key);
+    throw error;
   }
 }
 
@@ -156,14 +216,26 @@ export function isInProbeFile(file: string, location: string): boolean {
   );
 }
 
-async function writeSibling(file: string, source: string, extension: string): Promise<string> {
-  const name = `${siblingPrefix(file)}${process.pid}-${randomUUID().slice(0, 8)}${extension}`;
-  const besides = join(dirname(file), name);
+/**
+ * Writes `source` next to `file` if that directory is writable, else in the
+ * OS temp directory. Never over an existing file: in the shared temp
+ * directory the name also gets a random part, so nobody can plant a file
+ * under the name markers will import.
+ */
+async function writeSibling(
+  file: string,
+  source: string,
+  extension: string,
+  tag: string,
+): Promise<string> {
+  // pid and thread id: every thread of every process imports its own copy.
+  const name = `${siblingPrefix(file)}${process.pid}-${threadId}-${tag}`;
+  const besides = join(dirname(file), `${name}${extension}`);
   try {
     await writeFile(besides, source, { flag: 'wx', mode: 0o600 });
     return besides;
   } catch {
-    const elsewhere = join(tmpdir(), name);
+    const elsewhere = join(tmpdir(), `${name}-${randomUUID().slice(0, 8)}${extension}`);
     await writeFile(elsewhere, source, { flag: 'wx', mode: 0o600 });
     return elsewhere;
   }

@@ -64,11 +64,35 @@ interface Table {
 
 const TABLE_KEY = Symbol.for('markers.probe-modules');
 
+/**
+ * How many finished load ids a thread remembers. They only serve to refuse
+ * a command that arrives after its load was aborted or unloaded, which comes
+ * within a few event-loop turns, so the oldest are forgotten: an unbounded
+ * set grew by one id per load, for good.
+ */
+const DEAD_KEEP = 1024;
+
+/** A Set that forgets its oldest entries past `limit`. */
+class RecentSet<T> extends Set<T> {
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    super();
+    this.#limit = limit;
+  }
+
+  override add(value: T): this {
+    super.add(value);
+    if (this.size > this.#limit) this.delete(this.values().next().value as T);
+    return this;
+  }
+}
+
 export function threadTable(): Table {
   const holder = globalThis as { [TABLE_KEY]?: Table };
   let table = holder[TABLE_KEY];
   if (table === undefined) {
-    table = { version: 1, modules: new Map(), dead: new Set() };
+    table = { version: 1, modules: new Map(), dead: new RecentSet<string>(DEAD_KEEP) };
     Object.defineProperty(globalThis, TABLE_KEY, { value: table });
   }
   return table;

@@ -4,8 +4,11 @@
  * application's threads. It is internal to the coordinator: it receives no
  * commands and records nothing itself.
  *
- * Messages from the parent: { id, op: 'start' | 'stats' | 'snapshot' | 'stop', ... };
+ * Messages from the parent: { id, op: 'start' | 'stats' | 'snapshot' | 'stop' | 'close', ... };
  * each gets { id, ok, result } or { id, ok: false, error: { code, message } }.
+ * `close` says goodbye to the other threads before the parent terminates
+ * this worker: terminate() runs no exit handler, and every thread would
+ * otherwise keep this worker in its list of peers, one per recording.
  */
 import { parentPort } from 'node:worker_threads';
 import { getCoordinator, serializeError } from '../threads/coordinator.js';
@@ -26,7 +29,7 @@ async function knowThread(id: number): Promise<void> {
 
 interface Request {
   readonly id: number;
-  readonly op: 'start' | 'stats' | 'snapshot' | 'stop';
+  readonly op: 'start' | 'stats' | 'snapshot' | 'stop' | 'close';
   readonly options?: RecordingOptions;
   readonly dir?: string;
   readonly caller?: number;
@@ -51,6 +54,9 @@ async function run(request: Request): Promise<unknown> {
       return session?.snapshot(createTraceDirectory(request.dir as string));
     case 'stop':
       return session?.stop();
+    case 'close':
+      coordinator.close();
+      return true;
   }
 }
 

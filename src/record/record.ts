@@ -26,6 +26,9 @@ interface Reply {
   readonly error?: { code: string; message: string };
 }
 
+/** How long stop() waits for the consumer's goodbye before terminating it anyway. */
+const CLOSE_WAIT_MS = 1000;
+
 const WORKER_URL = new URL(
   import.meta.url.endsWith('.ts') ? './consumer-worker.ts' : './consumer-worker.js',
   import.meta.url,
@@ -40,6 +43,7 @@ class WorkerRecording implements Recording {
   >();
   #nextId = 1;
   #stopped: Promise<RecordingStats> | undefined;
+  #exited = false;
 
   constructor(worker: Worker, output: string) {
     this.#worker = worker;
@@ -54,6 +58,9 @@ class WorkerRecording implements Recording {
         const error = reply.error ?? { code: 'ERR_HANDLER_FAILED', message: 'no error given' };
         pending.reject(new MarkersError(error.code, error.message));
       }
+    });
+    worker.once('exit', () => {
+      this.#exited = true;
     });
     worker.on('error', (error) => {
       for (const pending of this.#pending.values()) pending.reject(error);
@@ -75,6 +82,21 @@ class WorkerRecording implements Recording {
     return this.call('stats') as Promise<RecordingStats>;
   }
 
+  /** Ends the consumer worker, after it told the other threads it is leaving (bounded wait). */
+  async close(): Promise<void> {
+    if (!this.#exited) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.call('close').catch(() => {}),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, CLOSE_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    await this.#worker.terminate();
+  }
+
   snapshot(dir: string): Promise<RecordingStats> {
     const path = resolve(dir);
     prepareTraceDirectory(path);
@@ -86,7 +108,7 @@ class WorkerRecording implements Recording {
       try {
         return (await this.call('stop')) as RecordingStats;
       } finally {
-        await this.#worker.terminate();
+        await this.close();
       }
     })();
     return this.#stopped;
@@ -118,7 +140,7 @@ export async function startRecording(options: RecordOptions): Promise<Recording>
   try {
     await recording.call('start', { options: sessionOptions, dir: output, caller: threadId });
   } catch (error) {
-    await worker.terminate();
+    await recording.close();
     throw error;
   }
   return recording;

@@ -90,6 +90,13 @@ export const W = {
   EXIT_DRAIN: 17,
   /** Set by that consumer once the exited thread's last packets were delivered and flushed. */
   EXIT_DONE: 18,
+  /**
+   * Set to 1 by the consumer once its recording is finished and it will never
+   * read this ring again: the producer thread may then reuse the memory for
+   * its next recording (ring-pool.ts). Taken from the end of the control
+   * words so that words added in order above never collide with it.
+   */
+  RELEASED: 31,
 } as const;
 
 /** Float64 slots (index into a Float64Array over [0, 256)). */
@@ -211,11 +218,34 @@ export class Ring {
     this.#flushNs = flushNs;
   }
 
-  static create(options: RingOptions): Ring {
+  /** Bytes of the (data) SharedArrayBuffer a ring with these options needs. */
+  static byteLength(options: RingOptions): number {
+    return Ring.#dataOffset(options) + options.subBuffers * options.subBufferSize;
+  }
+
+  static #dataOffset(options: RingOptions): number {
+    return recordedBeforeOffset(options.subBuffers) + 8 * options.subBuffers + 16;
+  }
+
+  /**
+   * A new ring, in fresh memory or in `reuse`: the data buffer of a released
+   * ring of the same byte length (ring-pool.ts). Everything a reader looks at
+   * before a packet is published (control words, counters, slot counts) is
+   * zeroed; the sub-buffers are not, because a packet's bytes are all written
+   * before PRODUCED publishes it. The description area is always new (small).
+   */
+  static create(options: RingOptions, reuse?: SharedArrayBuffer): Ring {
     // META_OFFSET now locates the uuid copy; the descriptions are in metaSab.
-    const uuidOffset = recordedBeforeOffset(options.subBuffers) + 8 * options.subBuffers;
-    const dataOffset = uuidOffset + 16;
-    const sab = new SharedArrayBuffer(dataOffset + options.subBuffers * options.subBufferSize);
+    const dataOffset = Ring.#dataOffset(options);
+    const uuidOffset = dataOffset - 16;
+    const bytes = Ring.byteLength(options);
+    let sab: SharedArrayBuffer;
+    if (reuse !== undefined && reuse.byteLength === bytes) {
+      sab = reuse;
+      new Uint8Array(sab, 0, dataOffset).fill(0);
+    } else {
+      sab = new SharedArrayBuffer(bytes);
+    }
     const metaSab = new GrowableSab(Math.min(options.metaBytes, META_MAX_BYTES), {
       maxByteLength: META_MAX_BYTES,
     });

@@ -40,6 +40,7 @@ import {
 import { clockOriginMs } from './clock.js';
 import type { CrashWatch } from './crash.js';
 import { F, Ring, RingState, W } from './ring-buffer.js';
+import { releaseRing } from './ring-pool.js';
 import { RecordOp, type ThreadStartReply } from './thread-handlers.js';
 import { type ThreadStartArgs, unionPattern, uuidBytes } from './thread-recorder.js';
 import { MIN_STRING_BYTES } from './utf8.js';
@@ -238,6 +239,8 @@ export class RecordingSession {
   /** Events in the open packets of workers still running when the process exited. */
   #exitLost = 0;
   readonly #hooks: SessionHooks;
+  /** Set once stop() finished: the rings are released, so nothing reads them again. */
+  #final: { stats: RecordingStats; trace: TraceDescription } | undefined;
 
   private constructor(
     args: ThreadStartArgs,
@@ -341,6 +344,7 @@ export class RecordingSession {
 
   /** Live counters, read from the shared buffers without disturbing the threads. */
   stats(): RecordingStats {
+    if (this.#final !== undefined) return this.#final.stats;
     const threads = [...this.#streams.values()].map((s) => threadStats(s));
     const sum = (key: 'recorded' | 'discarded' | 'overwritten' | 'bytes' | 'packets'): number =>
       threads.reduce((total, t) => total + t[key], 0);
@@ -454,6 +458,7 @@ export class RecordingSession {
    * the recording process dies before stop().
    */
   describe(): TraceDescription {
+    if (this.#final !== undefined) return this.#final.trace;
     return this.#trace([...this.#streams.values()]);
   }
 
@@ -480,16 +485,25 @@ export class RecordingSession {
         this.#errors.push({ code: reply.error.code, message: reply.error.message });
       }
     }
-    if (this.mode === 'overwrite') {
-      void getCoordinator().request(
-        RecordOp.CRASH_WATCH,
-        { sessionId: this.id, rings: [] },
-        { threads: [0], timeoutMs: this.#timeoutMs },
-      );
-    }
+    // Awaited before the rings are released (below): a crash must never
+    // write out a ring that a later recording reuses.
+    const unwatched =
+      this.mode === 'overwrite'
+        ? getCoordinator().request(
+            RecordOp.CRASH_WATCH,
+            { sessionId: this.id, rings: [] },
+            { threads: [0], timeoutMs: this.#timeoutMs },
+          )
+        : undefined;
     await this.#draining;
     await this.#deliverRest((ring) => ring.state !== RingState.DETACHED);
-    return this.stats();
+    await unwatched;
+    const stats = this.stats();
+    const streams = [...this.#streams.values()];
+    this.#final = { stats, trace: this.#trace(streams) };
+    // The end of this session's reads: each thread may reuse its ring (ring-pool.ts).
+    for (const stream of streams) releaseRing(stream.ring);
+    return stats;
   }
 
   /**

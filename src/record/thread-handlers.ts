@@ -20,6 +20,7 @@ import { getRegistry } from '../registry/global.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import { type CrashWatch, watchCrash } from './crash.js';
 import { RingState, W } from './ring-buffer.js';
+import { retireRing } from './ring-pool.js';
 import { ThreadRecorder, type ThreadStartArgs } from './thread-recorder.js';
 
 export const RecordOp = {
@@ -94,6 +95,9 @@ function stop(sessionId: string): boolean {
   recorder.ring.state = RingState.DETACHED;
   recorders.delete(sessionId);
   updateIdleTimer();
+  // Nothing in this thread writes to the ring any more (no fire is in
+  // flight: this runs from the event loop); its consumer may still read it.
+  retireRing(recorder.ring);
   return true;
 }
 

@@ -21,7 +21,8 @@ import { compilePattern, type Pattern } from '../registry/pattern.js';
 import { MAX_EVENT_ID } from '../trace/layout.js';
 import { threadBaseNs } from './clock.js';
 import { buildEncoder } from './encoder.js';
-import { type BufferMode, F, Ring, W } from './ring-buffer.js';
+import { type BufferMode, F, type Ring, W } from './ring-buffer.js';
+import { createRing } from './ring-pool.js';
 
 /** What a recording sends to every thread (structured-cloned). */
 export interface ThreadStartArgs {
@@ -88,7 +89,7 @@ export class ThreadRecorder implements Subscription, LinkOwner {
     this.args = args;
     this.matcher = unionPattern(args.patterns);
     this.#baseNs = threadBaseNs(args.originMs);
-    this.ring = Ring.create({
+    this.ring = createRing({
       mode: args.mode,
       subBufferSize: args.subBufferSize,
       subBuffers: args.subBuffers,

@@ -4,15 +4,32 @@
  * (probe or recording), checks formats, and rebuilds fire slots when either
  * side changes.
  *
- * State changes, per marker:
- *   0 -> 1 links   swap the site's prototype to one whose `fire` is the dispatcher
- *   n -> n±1       build a new dispatcher over a new snapshot (copy-on-write)
- *   1 -> 0 links   swap the prototype back to the original one, whose `fire`
- *                  was never written: V8 folds `fire?.()` away again.
+ * Each declaration site is three objects, a fixed chain:
  *
- * Each declaration site is its own object with its own pair of prototypes, so
- * its hidden class is its own: enabling one marker never deoptimises code
- * that uses another.
+ *   marker object --> hook --> off   (fire: undefined, never written)
+ *   (name, format,         \-> on    (fire: the dispatcher; a fresh object per change)
+ *    fields, location)
+ *
+ * State changes, per marker, all on the hook's prototype:
+ *   0 -> 1 links   point the hook at a fresh `on` object whose `fire` is the dispatcher
+ *   n -> n±1       the same, over a new snapshot (copy-on-write)
+ *   1 -> 0 links   point the hook back at `off`: V8 folds `fire?.()` away again.
+ *
+ * Why the hook: the marker object's own prototype never changes, so its
+ * hidden class (map) is the one it was born with for its whole life. Swapping
+ * the marker object's own prototype gave it a new map on every swap (V8
+ * caches prototype transitions per source map, so the maps form an
+ * ever-growing chain); after a few enable/disable cycles every inline cache
+ * that loads `fire` went megamorphic, and a disabled marker cost a generic
+ * lookup (7 ns) for good. With the hook, every load of `fire` sees one map,
+ * stays monomorphic, and optimised code folds it through the prototype chain
+ * under a map-stability dependency: a change deoptimises the code that uses
+ * this marker (and no other), and the re-optimised code folds the new state.
+ * The hook has no properties of its own and only its prototype changes, so
+ * it stays a fast-mode object; its old maps and old `on` objects are garbage.
+ *
+ * Each declaration site has its own chain, so its hidden class is its own:
+ * enabling one marker never deoptimises code that uses another.
  *
  * The registry is shared by every copy of the package loaded in this thread
  * (see global.ts), so everything that touches marker objects lives here,
@@ -52,7 +69,9 @@ export interface MarkerInfo {
 
 interface Site {
   readonly object: object;
-  /** The prototype the site was born with; `fire` on it is undefined and never written. */
+  /** The marker object's prototype, for its whole life; its own prototype is `off` or an `on`. */
+  readonly hook: object;
+  /** The off state; `fire` on it is undefined and never written. */
   readonly off: object;
   readonly location: string;
 }
@@ -175,19 +194,20 @@ export class Registry {
   }
 
   #createSite(entry: MarkerEntry, location: string): Site {
-    // A prototype per site gives each marker a hidden class of its own.
+    // A chain per site gives each marker a hidden class of its own.
     const off = Object.create(MarkerPrototype, {
       fire: { value: undefined },
       enabled: { value: false },
     });
-    const object = Object.create(off, {
+    const hook = Object.create(off);
+    const object = Object.create(hook, {
       name: { value: entry.name, enumerable: true },
       format: { value: entry.format, enumerable: true },
       fields: { value: entry.fields, enumerable: true },
       location: { value: location, enumerable: true },
     });
     this.#siteObjects.set(object, entry);
-    return { object, off, location };
+    return { object, hook, off, location };
   }
 
   /** The entry behind a marker object from any copy of the package, or undefined. */
@@ -332,14 +352,15 @@ export class Registry {
 
   #install(entry: MarkerEntry, site: Site): void {
     if (entry.links.length === 0) {
-      /* n -> 0: back to the prototype whose fire was never written */
-      Object.setPrototypeOf(site.object, site.off);
+      /* n -> 0: back to the state whose fire was never written */
+      if (Object.getPrototypeOf(site.hook) !== site.off) Object.setPrototypeOf(site.hook, site.off);
       return;
     }
-    /* 0 -> 1, or n -> m: a fresh prototype whose fire is a constant of its own */
+    /* 0 -> 1, or n -> m: a fresh `on` whose fire is a constant of its own, so
+       optimised callers can fold the dispatcher and inline the probes */
     const fire = buildDispatcher(entry.fields.length, entry.stats, site.object, entry.links);
     Object.setPrototypeOf(
-      site.object,
+      site.hook,
       Object.create(MarkerPrototype, { fire: { value: fire }, enabled: { value: true } }),
     );
   }
