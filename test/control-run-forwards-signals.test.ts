@@ -126,7 +126,8 @@ test('run --record: SIGTERM reaches the application first, and the recording end
       'tsx',
       app,
     ]);
-    await run.waitFor('ready');
+    // After its first tick: a signal before it would leave nothing to check.
+    await run.waitFor('ticking');
     run.run.child.kill('SIGTERM');
     const result = await run.run;
     assert.equal(result.code, 0, result.stderr);
