@@ -52,12 +52,21 @@ test('a sticky command reaches a thread that starts later, once', async () => {
   assert.notEqual(stickyId, undefined);
   const w = await startWorker(WORKER);
   try {
+    // Met through its hello (which may come after its first message): the sticky 'set' is sent then.
+    for (let i = 0; i < 500 && !coordinator.threads().some((t) => t.id === w.threadId); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     // 'get' is sent after the worker's hello was answered, so the sticky 'set' came first.
     const { replies } = await coordinator.request('get', null, {
       threads: [w.threadId],
       timeoutMs: 20_000,
     });
     assert.deepEqual(replies[0]?.ok && replies[0].result, { on: true });
+    // The late reply travels on its own; wait for it, then check it came once.
+    for (let i = 0; i < 200 && late.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
     assert.deepEqual(late, ['set']);
   } finally {
     coordinator.release(stickyId as number);
@@ -86,6 +95,10 @@ test('a thread that exits leaves the list of threads', async () => {
   const coordinator = getCoordinator();
   const w = await startWorker(WORKER);
   const id = w.threadId;
+  // Its hello arrives through the channel, possibly after its first message to us.
+  for (let i = 0; i < 200 && !coordinator.threads().some((t) => t.id === id); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   assert.ok(coordinator.threads().some((t) => t.id === id));
   await stopWorker(w);
   // The bye message is delivered through the channel; give the event loop turns until it lands.
