@@ -122,7 +122,8 @@ export async function openTarget(target: Target): Promise<ControlClient> {
   return ControlClient.connect(target.path, target.pid);
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** `promise`, or ERR_TARGET_UNREACHABLE naming `what` once `ms` have passed. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([

@@ -6,7 +6,7 @@
  */
 
 import type { ProcessInfo } from '../control/commands.js';
-import { openTarget } from '../control/discovery.js';
+import { openTarget, withTimeout } from '../control/discovery.js';
 import { currentUid } from '../control/socket-dir.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import type { DiscoveredTarget, TargetLink } from './agent.js';
@@ -30,25 +30,6 @@ interface WireResult {
 }
 
 const ATTACH_TIMEOUT_MS = 10_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new MarkersError(
-              ErrorCode.TARGET_UNREACHABLE,
-              `${what} did not answer within ${ms} ms`,
-            ),
-          ),
-        ms,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 function finite(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
