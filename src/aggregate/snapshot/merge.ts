@@ -60,6 +60,19 @@ function mergeLe(list: readonly (readonly number[] | null)[]): number[] | null {
   return out;
 }
 
+/** Latency counters of two parts added; null while neither part has any. */
+export function addLatency(
+  a: LatencyCounters | null,
+  b: LatencyCounters | null,
+): LatencyCounters | null {
+  if (b === null) return a;
+  return {
+    pending: (a?.pending ?? 0) + b.pending,
+    evicted: (a?.evicted ?? 0) + b.evicted,
+    unmatchedEnds: (a?.unmatchedEnds ?? 0) + b.unmatchedEnds,
+  };
+}
+
 /** Neumaier addition of two (sum, comp) pairs. */
 function addSums(a: number, ac: number, b: number, bc: number): [number, number] {
   const t = a + b;
@@ -124,13 +137,7 @@ export function mergeParts(parts: readonly PartSnapshot[], maxGroups: number): P
     errors += part.errors;
     for (const m of part.markers) markers.add(m);
     for (const s of part.skipped) skipped.set(`${s.marker}\u0000${s.code}`, s);
-    if (part.latency !== null) {
-      latency = {
-        pending: (latency?.pending ?? 0) + part.latency.pending,
-        evicted: (latency?.evicted ?? 0) + part.latency.evicted,
-        unmatchedEnds: (latency?.unmatchedEnds ?? 0) + part.latency.unmatchedEnds,
-      };
-    }
+    latency = addLatency(latency, part.latency);
   }
   const merged = [...byKey.values()].map((list) =>
     mergeGroups((list[0] as GroupSnapshot).key, list),

@@ -10,6 +10,7 @@
 import { type LinearLayout, linearBounds } from '../histogram/linear.js';
 import { bucketBounds, bucketMiddle } from '../histogram/log-linear.js';
 import type { AggregateSpec } from '../spec.js';
+import { addLatency } from './merge.js';
 import type {
   GroupSnapshot,
   HistSnapshot,
@@ -213,13 +214,7 @@ export function summarize(
     errors += part.errors;
     for (const m of part.markers) markers.add(m);
     for (const s of part.skipped) skipped.set(`${s.marker}\u0000${s.code}`, s);
-    if (part.latency !== null) {
-      latency = {
-        pending: (latency?.pending ?? 0) + part.latency.pending,
-        evicted: (latency?.evicted ?? 0) + part.latency.evicted,
-        unmatchedEnds: (latency?.unmatchedEnds ?? 0) + part.latency.unmatchedEnds,
-      };
-    }
+    latency = addLatency(latency, part.latency);
   }
   groups.sort((a, b) => b.count - a.count);
   return {
