@@ -126,7 +126,7 @@ const MarkerPrototype = Object.create(Object.prototype, {
  * optimised code cannot fold a load from a dictionary-mode prototype: code
  * compiled while a marker was enabled called the generic LoadIC for `fire`,
  * which depends on no map, so no later toggle threw it away and the
- * disabled marker kept costing a lookup (5-15 ns) for the life of the
+ * disabled marker kept costing a lookup (6-15 ns) for the life of the
  * process. Whether that happened depended on whether the last compilation
  * of a caller fell in an enabled phase: the bimodal 1,000-cycle figures of
  * docs/bench.md. (The same befell `off` when a marker was enabled before
