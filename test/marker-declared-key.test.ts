@@ -30,7 +30,7 @@ test('listMarkers shows a declared key, and no key when none was declared', () =
   marker('dkey:plain', 'n %d');
   assert.equal(listMarkers('dkey:req_start')[0]?.key, 'reqId');
   assert.equal(listMarkers('dkey:plain')[0]?.key, undefined);
-  assert.ok(!('key' in JSON.parse(JSON.stringify(listMarkers('dkey:plain')[0]))));
+  assert.ok(!('key' in (listMarkers('dkey:plain')[0] ?? {})));
 });
 
 test('every site of a name declares the same key: another key, or none, is ERR_FORMAT_MISMATCH', () => {

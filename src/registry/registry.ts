@@ -58,7 +58,7 @@ export interface MarkerInfo {
   readonly format: string;
   readonly fields: readonly Field[];
   /** The pairing key field, when the marker declared one (`marker(name, format, { key })`). */
-  readonly key?: string | undefined;
+  readonly key?: string;
   /** Every site that declared this name, as file:line:column, in declaration order. */
   readonly locations: readonly string[];
   readonly enabled: boolean;
@@ -320,7 +320,7 @@ export class Registry {
         name: entry.name,
         format: entry.format,
         fields: entry.fields,
-        key: entry.key,
+        ...(entry.key === undefined ? {} : { key: entry.key }),
         locations: [...entry.locations],
         enabled: mode !== MarkerMode.OFF,
         mode,
