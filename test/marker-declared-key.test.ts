@@ -43,5 +43,6 @@ test('every site of a name declares the same key: another key, or none, is ERR_F
       (error: unknown) => (error as MarkersError).code === ErrorCode.FORMAT_MISMATCH,
     );
   }
+  assert.throws(() => declare({ key: 'tenant' }), /with key tenant, but .* with key reqId/);
   assert.doesNotThrow(() => declare({ key: 'reqId' }));
 });

@@ -155,9 +155,11 @@ export class Registry {
     let entry = this.#entries.get(name);
     if (entry !== undefined) {
       if (entry.format !== format || entry.key !== key) {
+        // The format differs, or else the pairing key does.
+        const f = entry.format !== format;
         throw new MarkersError(
           ErrorCode.FORMAT_MISMATCH,
-          `marker "${name}" declared at ${location} with format "${format}" key ${key}, but it was declared at ${entry.locations[0]} with format "${entry.format}" key ${entry.key}`,
+          `marker "${name}" declared at ${location} with ${f ? `format "${format}"` : `key ${key}`}, but it was declared at ${entry.locations[0]} with ${f ? `format "${entry.format}"` : `key ${entry.key}`}`,
           { marker: name, format, expected: entry.format, location, declared: entry.locations[0] },
         );
       }
