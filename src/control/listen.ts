@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
 import { MarkersError } from '../errors/markers-error.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
 import type { WireError } from './protocol.js';
@@ -29,8 +30,6 @@ export interface ControlHandle {
   /** Stops the server and removes the socket. */
   close(): Promise<void>;
 }
-
-const STATE = Symbol.for('markers.control.listen');
 
 type WorkerMessage =
   | { type: 'listening'; path: string }
@@ -108,7 +107,7 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
       process.off('exit', removeSocket);
       await worker.terminate();
       removeSocket();
-      (globalThis as { [STATE]?: unknown })[STATE] = undefined;
+      setGlobal(Globals.CONTROL_LISTEN, undefined);
     },
   };
 }
@@ -120,13 +119,13 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
  * ERR_CONTROL_SERVER when the socket cannot be created.
  */
 export function listen(options: ListenOptions = {}): Promise<ControlHandle> {
-  const holder = globalThis as { [STATE]?: Promise<ControlHandle> | undefined };
-  const running = holder[STATE];
+  // A promise, from before the table: version 1 (abi/globals.ts).
+  const running = readGlobal<Promise<ControlHandle>>(Globals.CONTROL_LISTEN);
   if (running !== undefined) return running;
   const started = start(options);
-  holder[STATE] = started;
+  setGlobal(Globals.CONTROL_LISTEN, started);
   started.catch(() => {
-    holder[STATE] = undefined;
+    setGlobal(Globals.CONTROL_LISTEN, undefined);
   });
   return started;
 }

@@ -6,6 +6,7 @@
  * The op names are part of the thread protocol: append new ones, never change
  * what an existing one returns in a way an older control server would misread.
  */
+import { claimOnce, Globals, readGlobal } from '../abi/globals.js';
 import { getRegistry } from '../registry/global.js';
 import { getCoordinator } from '../threads/coordinator.js';
 
@@ -24,16 +25,13 @@ export interface ThreadStats {
   readonly heapUsed: number;
 }
 
-const INSTALLED = Symbol.for('markers.control.thread-handlers');
-
 /** Registers the handlers once per thread, whichever copy of markers loads first. */
 export function installThreadHandlers(): void {
-  const holder = globalThis as { [INSTALLED]?: true };
-  if (holder[INSTALLED]) return;
+  if (readGlobal(Globals.CONTROL_HANDLERS) !== undefined) return;
   const coordinator = getCoordinator();
   // An internal thread (the control worker itself) receives no commands.
   if (coordinator.self.internal) return;
-  Object.defineProperty(globalThis, INSTALLED, { value: true });
+  claimOnce(Globals.CONTROL_HANDLERS);
   coordinator.handle(ThreadOp.LIST, (args) => {
     const pattern = (args as { pattern?: unknown } | null)?.pattern;
     return getRegistry().list(typeof pattern === 'string' ? pattern : undefined);

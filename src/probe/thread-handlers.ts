@@ -21,6 +21,7 @@
  * wakes; a load id once aborted or disconnected is refused from then on.
  * Replies are `{ loaded: false }` where the load id is not loaded.
  */
+import { claimOnce, Globals } from '../abi/globals.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import {
@@ -197,13 +198,9 @@ function status(args: unknown): StateReply {
   return module?.state === 'active' ? state(module) : { loaded: false };
 }
 
-const INSTALLED = Symbol.for('markers.probe-handlers');
-
 /** Makes this thread answer the manager's probe commands, now. Idempotent per thread. */
 export function installProbeHandlers(): void {
-  const holder = globalThis as { [INSTALLED]?: boolean };
-  if (holder[INSTALLED] === true) return;
-  Object.defineProperty(globalThis, INSTALLED, { value: true });
+  if (!claimOnce(Globals.PROBE_HANDLERS)) return;
   const coordinator = getCoordinator();
   if (coordinator.self.internal) return;
   coordinator.handle(ProbeOp.PREPARE, prepare);

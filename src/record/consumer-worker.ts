@@ -11,7 +11,8 @@
  * otherwise keep this worker in its list of peers, one per recording.
  */
 import { parentPort } from 'node:worker_threads';
-import { getCoordinator, serializeError } from '../threads/coordinator.js';
+import { toWireError } from '../abi/wire-error.js';
+import { getCoordinator } from '../threads/coordinator.js';
 import { createTraceDirectory } from '../trace/writer.js';
 import { type RecordingOptions, RecordingSession } from './session.js';
 
@@ -64,7 +65,7 @@ parentPort?.on('message', (request: Request) => {
   run(request).then(
     (result) => parentPort?.postMessage({ id: request.id, ok: true, result }),
     (error: unknown) =>
-      parentPort?.postMessage({ id: request.id, ok: false, error: serializeError(error) }),
+      parentPort?.postMessage({ id: request.id, ok: false, error: toWireError(error) }),
   );
 });
 parentPort?.postMessage('ready');

@@ -16,6 +16,7 @@
  * recording's trace is finished, even after this thread exits.
  */
 import { isMainThread } from 'node:worker_threads';
+import { claimOnce, Globals } from '../abi/globals.js';
 import { getRegistry } from '../registry/global.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import { type CrashWatch, watchCrash } from './crash.js';
@@ -39,7 +40,6 @@ export interface ThreadStartReply {
   readonly threadName: string;
 }
 
-const HANDLERS_KEY = Symbol.for('markers.record.handlers');
 const IDLE_TICK_MS = 20;
 
 const recorders = new Map<string, ThreadRecorder>();
@@ -150,9 +150,7 @@ function onExit(): void {
 
 /** Registers the handlers once per thread, whichever copy of markers loads first. */
 export function installRecordHandlers(): void {
-  const holder = globalThis as { [HANDLERS_KEY]?: boolean };
-  if (holder[HANDLERS_KEY] === true) return;
-  Object.defineProperty(globalThis, HANDLERS_KEY, { value: true });
+  if (!claimOnce(Globals.RECORD_HANDLERS)) return;
   const coordinator = getCoordinator();
   const name = coordinator.self.name;
   coordinator.handle(RecordOp.START, (args) => start(args as ThreadStartArgs, name));
