@@ -37,8 +37,12 @@ export interface GlobalSlot {
 export const Globals = {
   /** registry/global.ts: the thread's Registry; `abi` is its version. */
   REGISTRY: { name: 'markers.registry', version: 1, field: 'abi' },
-  /** threads/join.ts: the ThreadsHolder (membership, then the coordinator). */
-  THREADS: { name: 'markers.threads', version: 1, field: 'protocol' },
+  /**
+   * threads/join.ts: the ThreadsHolder (membership, then the coordinator);
+   * its version is the threads protocol's (abi/threads.ts). 2: op names
+   * became `area:verb` (abi/thread-ops.ts).
+   */
+  THREADS: { name: 'markers.threads', version: 2, field: 'protocol' },
   /** probe/local-module.ts: the thread's probe module table. */
   PROBE_MODULES: { name: 'markers.probe-modules', version: 1, field: 'version' },
   /** aggregate/thread/handlers.ts: the aggregations running in this thread. */
@@ -71,9 +75,13 @@ export function versionMismatch(
   found: unknown,
   foundBy: unknown,
 ): MarkersError {
+  const theirs =
+    foundBy === undefined
+      ? `found version ${String(found)}`
+      : `this thread's was made by markers ${String(foundBy)} at version ${String(found)}`;
   return new MarkersError(
     CoreErrorCode.REGISTRY_VERSION,
-    `markers ${VERSION} speaks version ${ours} of ${what}, but this thread's was made by markers ${String(foundBy)} at version ${String(found)}; install one compatible version (npm dedupe, or align the versions your dependencies ask for)`,
+    `markers ${VERSION} speaks version ${ours} of ${what}, but ${theirs}; install one compatible version (npm dedupe, or align the versions your dependencies ask for)`,
     {
       what,
       version: VERSION,

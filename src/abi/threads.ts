@@ -31,7 +31,7 @@ export interface ThreadInfo {
 }
 
 /** One thread's answer to a command. */
-export type Reply = Outcome & { readonly thread: ThreadInfo };
+export type Reply<Result = unknown> = Outcome<Result> & { readonly thread: ThreadInfo };
 
 export type ThreadMessage =
   | { readonly type: 'hello' | 'here' | 'bye'; readonly thread: ThreadInfo }

@@ -9,10 +9,10 @@
  * which load when the first command reaches the thread; the catalogue's code
  * loads when this command arrives.
  */
-import { claimOnce, Globals } from '../abi/globals.js';
-import { getCoordinator } from '../threads/coordinator.js';
 
-export const ChannelsOp = { INSTALL: 'channels:install' } as const;
+import { claimOnce, Globals } from '../abi/globals.js';
+import { ChannelsOp } from '../abi/thread-ops.js';
+import { getCoordinator } from '../threads/coordinator.js';
 
 async function install(): Promise<number> {
   const { installCatalogue } = await import('./install.js');

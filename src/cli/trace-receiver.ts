@@ -11,12 +11,13 @@
  * it also appends to each stream an empty packet that tells readers about
  * the cut (see cutPacket).
  */
+
+import { PacketContext } from '../abi/trace-layout.js';
 import type { Frame } from '../control/protocol.js';
 import { traceFrameHeader } from '../control/reply-shapes.js';
 import { fromWireTrace, type TraceFrameHeader, type WireTrace } from '../control/trace-wire.js';
 import { WireShapeError } from '../control/wire-check.js';
 import type { RecordingStats } from '../record/session.js';
-import { PacketContext } from '../trace/layout.js';
 import type { StreamDescription } from '../trace/metadata.js';
 import type { PacketSink } from '../trace/writer.js';
 

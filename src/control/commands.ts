@@ -8,12 +8,12 @@
  * Command names and result fields are part of the protocol: append-only.
  */
 
+import { ControlOp, type ThreadStats } from '../abi/thread-ops.js';
 import type { MarkerInfo } from '../registry/registry.js';
 import type { Coordinator, Reply, ThreadInfo } from '../threads/coordinator.js';
 import { VERSION } from '../version.js';
 import { PROTOCOL_VERSION, type WireError } from './protocol.js';
 import type { ServerCommand } from './server.js';
-import { ThreadOp, type ThreadStats } from './thread-handlers.js';
 
 export const DEFAULT_THREAD_TIMEOUT_MS = 2000;
 
@@ -112,7 +112,7 @@ export function coreCommands(
   commands.set('list', async (args) => {
     const pattern = typeof args.pattern === 'string' ? args.pattern : undefined;
     const { replies } = await coordinator.request(
-      ThreadOp.LIST,
+      ControlOp.LIST,
       { pattern },
       { timeoutMs: timeoutOf(args) },
     );
@@ -120,7 +120,7 @@ export function coreCommands(
   });
 
   commands.set('stats', async (args) => {
-    const { replies } = await coordinator.request(ThreadOp.STATS, null, {
+    const { replies } = await coordinator.request(ControlOp.STATS, null, {
       timeoutMs: timeoutOf(args),
     });
     return {

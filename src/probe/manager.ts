@@ -21,6 +21,13 @@
  * Operations are serialised: one load or unload at a time.
  */
 import { randomUUID } from 'node:crypto';
+import {
+  type LoadArgs,
+  type PrepareReply,
+  ProbeOp,
+  type ReportReply,
+  type StateReply,
+} from '../abi/thread-ops.js';
 import type { WireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import {
@@ -31,14 +38,7 @@ import {
 } from '../threads/coordinator.js';
 import { resolveProbeFile } from './import-file.js';
 import type { ThreadModuleInfo } from './local-module.js';
-import {
-  installProbeHandlers,
-  type LoadArgs,
-  type PrepareReply,
-  ProbeOp,
-  type ReportReply,
-  type StateReply,
-} from './thread-handlers.js';
+import { installProbeHandlers } from './thread-handlers.js';
 import { isTypeScriptPath, transpileProbeModule } from './transpile.js';
 
 export type ProbeThreads = 'main' | 'all';

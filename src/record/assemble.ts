@@ -4,11 +4,13 @@
  * that carries losses after the last real packet, and the trace description
  * the metadata is rendered from.
  */
+
 import { hostname } from 'node:os';
-import { CTF_MAGIC, PacketContext, PacketHeader } from '../trace/layout.js';
+import { F, W } from '../abi/ring.js';
+import { CTF_MAGIC, PacketContext, PacketHeader } from '../abi/trace-layout.js';
 import type { EventDescription, StreamDescription, TraceDescription } from '../trace/metadata.js';
 import { VERSION } from '../version.js';
-import { F, getU64, type Ring, setU64, W } from './ring-buffer.js';
+import { getU64, type Ring, setU64 } from './ring-buffer.js';
 import type { EventMeta } from './thread-recorder.js';
 
 export interface CopiedPacket {

@@ -25,7 +25,10 @@
  * event, or its idle timer), so with the drain timer an event reaches the
  * sink within ~100 ms at any rate.
  */
+
 import { randomUUID } from 'node:crypto';
+import { F, RingState, W } from '../abi/ring.js';
+import { RecordOp, type ThreadStartReply } from '../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { getCoordinator, type Reply } from '../threads/coordinator.js';
 import type { TraceDescription } from '../trace/metadata.js';
@@ -39,9 +42,8 @@ import {
 } from './assemble.js';
 import { clockOriginMs } from './clock.js';
 import type { CrashWatch } from './crash.js';
-import { F, Ring, RingState, W } from './ring-buffer.js';
+import { Ring } from './ring-buffer.js';
 import { releaseRing } from './ring-pool.js';
-import { RecordOp, type ThreadStartReply } from './thread-handlers.js';
 import { type ThreadStartArgs, unionPattern, uuidBytes } from './thread-recorder.js';
 import { MIN_STRING_BYTES } from './utf8.js';
 

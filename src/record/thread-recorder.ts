@@ -8,7 +8,10 @@
  * published in the ring's meta area before the encoder that writes it
  * exists (ring-buffer.ts, reader protocol).
  */
+
 import { threadId } from 'node:worker_threads';
+import { type BufferMode, F, W } from '../abi/ring.js';
+import { MAX_EVENT_ID } from '../abi/trace-layout.js';
 import type { Field } from '../marker/format.js';
 import {
   type Link,
@@ -18,10 +21,9 @@ import {
   type Subscription,
 } from '../registry/link.js';
 import { compilePattern, type Pattern } from '../registry/pattern.js';
-import { MAX_EVENT_ID } from '../trace/layout.js';
 import { threadBaseNs } from './clock.js';
 import { buildEncoder } from './encoder.js';
-import { type BufferMode, F, type Ring, W } from './ring-buffer.js';
+import type { Ring } from './ring-buffer.js';
 import { createRing } from './ring-pool.js';
 
 /** What a recording sends to every thread (structured-cloned). */

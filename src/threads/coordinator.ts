@@ -29,6 +29,7 @@
  */
 import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 import { Globals, keyOf } from '../abi/globals.js';
+import type { ThreadArgs, ThreadOpName, ThreadResult } from '../abi/thread-ops.js';
 import {
   type Membership,
   type ThreadMessage as Message,
@@ -47,6 +48,15 @@ export { type Reply, THREADS_PROTOCOL, type ThreadInfo };
 
 export type CommandHandler = (args: unknown, from: ThreadInfo) => unknown;
 
+/** An op name that abi/thread-ops.ts does not list. */
+type Unlisted<Op extends string> = Op extends ThreadOpName ? never : Op;
+
+/** A handler of a thread operation of abi/thread-ops.ts, typed by the map. */
+export type OpHandler<Op extends ThreadOpName> = (
+  args: ThreadArgs<Op>,
+  from: ThreadInfo,
+) => ThreadResult<Op> | Promise<ThreadResult<Op>>;
+
 export interface RequestOptions {
   /** Which threads: every application thread (default), or these thread ids. */
   readonly threads?: 'all' | readonly number[];
@@ -58,8 +68,8 @@ export interface RequestOptions {
   readonly onLateReply?: (reply: Reply) => void;
 }
 
-export interface RequestResult {
-  readonly replies: readonly Reply[];
+export interface RequestResult<Result = unknown> {
+  readonly replies: readonly Reply<Result>[];
   /** For a sticky command: pass to release() to stop sending it to new threads. */
   readonly stickyId: number | undefined;
 }
@@ -129,6 +139,9 @@ export class Coordinator {
   }
 
   /** Runs `handler` when `op` is sent to this thread. One handler per op. */
+  handle<Op extends ThreadOpName>(op: Op, handler: OpHandler<Op>): () => void;
+  /** An op outside abi/thread-ops.ts (tests, experiments): untyped; a known op never falls here. */
+  handle<Op extends string>(op: Unlisted<Op>, handler: CommandHandler): () => void;
   handle(op: string, handler: CommandHandler): () => void {
     this.#handlers.set(op, handler);
     return () => {
@@ -141,6 +154,16 @@ export class Coordinator {
    * included, and resolves with one reply per thread once all have answered
    * or timed out. Never rejects: failures are replies with ok false.
    */
+  request<Op extends ThreadOpName>(
+    op: Op,
+    args: ThreadArgs<Op>,
+    options?: RequestOptions,
+  ): Promise<RequestResult<ThreadResult<Op>>>;
+  request<Op extends string>(
+    op: Unlisted<Op>,
+    args: unknown,
+    options?: RequestOptions,
+  ): Promise<RequestResult>;
   async request(op: string, args: unknown, options: RequestOptions = {}): Promise<RequestResult> {
     const targets =
       options.threads === undefined || options.threads === 'all'

@@ -13,27 +13,15 @@
  * A stopped id is remembered (boundedly), so a sticky start that reaches a
  * thread after the stop attaches nothing.
  */
+
 import { claimOnce, Globals, hasGlobal, sharedGlobal } from '../../abi/globals.js';
+import { AggregateOp, type AggregateStartReply as StartReply } from '../../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { getRegistry } from '../../registry/global.js';
 import { getCoordinator } from '../../threads/coordinator.js';
-import type { PartSnapshot, SkippedMarker } from '../snapshot/types.js';
+import type { PartSnapshot } from '../snapshot/types.js';
 import type { AggregateSpec } from '../spec.js';
 import type { ThreadAggregation } from './thread-aggregation.js';
-
-export const AggregateOp = {
-  START: 'aggregate:start',
-  READ: 'aggregate:read',
-  STOP: 'aggregate:stop',
-} as const;
-
-export type StartReply =
-  | {
-      readonly started: true;
-      readonly markers: readonly string[];
-      readonly skipped: readonly SkippedMarker[];
-    }
-  | { readonly started: false };
 
 /** Stopped ids remembered per thread; older ones are forgotten first. */
 const MAX_DEAD = 1024;

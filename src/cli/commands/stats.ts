@@ -1,5 +1,5 @@
+import type { ThreadStats } from '../../abi/thread-ops.js';
 import type { ThreadOutcome } from '../../control/commands.js';
-import type { ThreadStats } from '../../control/thread-handlers.js';
 import type { RecordingStats } from '../../record/session.js';
 import { type Command, ExitCode } from '../command.js';
 import { formatBytes, table } from '../format.js';
