@@ -8,11 +8,11 @@
  * Command names and result fields are part of the protocol: append-only.
  */
 
+import { PROTOCOL_VERSION, type WireError } from '../abi/control-protocol.js';
 import { ControlOp, type ThreadStats } from '../abi/thread-ops.js';
 import type { MarkerInfo } from '../registry/registry.js';
 import type { Coordinator, Reply, ThreadInfo } from '../threads/coordinator.js';
 import { VERSION } from '../version.js';
-import { PROTOCOL_VERSION, type WireError } from './protocol.js';
 import type { ServerCommand } from './server.js';
 
 export const DEFAULT_THREAD_TIMEOUT_MS = 2000;

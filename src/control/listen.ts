@@ -12,10 +12,10 @@ import { once } from 'node:events';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import type { WireError } from '../abi/control-protocol.js';
 import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
 import { MarkersError } from '../errors/markers-error.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
-import type { WireError } from './protocol.js';
 import { listenDirectory } from './socket-dir.js';
 import './thread-handlers.js';
 

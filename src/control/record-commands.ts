@@ -20,13 +20,15 @@
  *   - Flight-recorder changes are serialised, so two CLIs cannot interleave
  *     a restart.
  */
+
+import { toWireTrace } from '../abi/trace-wire.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { RecordingSession, type RecordingStats } from '../record/session.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import type { TraceDescription } from '../trace/metadata.js';
 import type { PacketSink } from '../trace/writer.js';
+import { ConnectionSink } from './connection-sink.js';
 import type { Connection, ServerCommand } from './server.js';
-import { ConnectionSink, toWireTrace } from './trace-wire.js';
 
 const PROGRESS_MS = 500;
 /**

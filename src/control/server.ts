@@ -27,7 +27,6 @@
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import {
   encodeFrame,
   encodeLine,
@@ -36,7 +35,8 @@ import {
   type Request,
   validateRequest,
   type WireError,
-} from './protocol.js';
+} from '../abi/control-protocol.js';
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 
 /** What one client may make the target hold. */
 export const LIMITS = {
