@@ -12,9 +12,9 @@ import { once } from 'node:events';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { WireError } from '../abi/control-protocol.js';
 import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
-import { MarkersError } from '../errors/markers-error.js';
+import type { ControlWorkerMessage } from '../abi/ports.js';
+import { fromWireError } from '../abi/wire-error.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
 import { listenDirectory } from './socket-dir.js';
 import './thread-handlers.js';
@@ -30,11 +30,6 @@ export interface ControlHandle {
   /** Stops the server and removes the socket. */
   close(): Promise<void>;
 }
-
-type WorkerMessage =
-  | { type: 'listening'; path: string }
-  | { type: 'failed'; error: WireError }
-  | { type: 'resume' };
 
 function workerUrl(): URL {
   // From the TypeScript sources (tests, tsx) the sibling module is .ts.
@@ -62,7 +57,7 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
   const resumedPromise = new Promise<void>((resolve) => {
     resumed = resolve;
   });
-  worker.on('message', (message: WorkerMessage) => {
+  worker.on('message', (message: ControlWorkerMessage) => {
     if (message.type === 'resume') resumed();
   });
   const [first] = (await Promise.race([
@@ -70,17 +65,14 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
     once(worker, 'error').then(([error]) => [
       { type: 'failed', error: { code: 'ERR_CONTROL_SERVER', message: String(error) } },
     ]),
-  ])) as [WorkerMessage];
+  ])) as [ControlWorkerMessage];
   if (first.type !== 'listening') {
     await worker.terminate();
     const error =
       first.type === 'failed'
         ? first.error
         : { code: 'ERR_CONTROL_SERVER', message: 'unexpected message' };
-    throw new MarkersError(error.code, `control server did not start: ${error.message}`, {
-      path,
-      pid: process.pid,
-    });
+    throw fromWireError(error, { path, pid: process.pid }, 'control server did not start: ');
   }
   const removeSocket = (): void => {
     try {

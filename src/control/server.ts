@@ -34,8 +34,8 @@ import {
   PROTOCOL_VERSION,
   type Request,
   validateRequest,
-  type WireError,
 } from '../abi/control-protocol.js';
+import { toWireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 
 /** What one client may make the target hold. */
@@ -87,16 +87,6 @@ export interface CommandContext {
 }
 
 export type ServerCommand = (args: Record<string, unknown>, context: CommandContext) => unknown;
-
-export function toWireError(error: unknown): WireError {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (typeof code !== 'string') return { code: ErrorCode.HANDLER_FAILED, message };
-  const details = (error as { details?: unknown }).details;
-  return typeof details === 'object' && details !== null
-    ? { code, message, details: details as Record<string, unknown> }
-    : { code, message };
-}
 
 class ClientConnection implements Connection {
   readonly #socket: Socket;
