@@ -17,7 +17,10 @@
  * reads, and answers ERR_INVALID_ARGUMENT for a bad one.
  */
 import type { AggregateOptions } from '../aggregate/spec.js';
+import type { MarkerInfo } from '../registry/registry.js';
 import type { REPLY_SHAPES } from './control-shapes.js';
+import type { ThreadInfo } from './threads.js';
+import type { WireError } from './wire-error.js';
 
 /** `timeoutMs`: how long each thread may take to answer (default 5 s, at most 10 min). */
 interface Timeout {
@@ -81,3 +84,29 @@ export type ProbeModuleReply = ControlResult<'load'>;
 /** An aggregation's reading, as the CLI's views show it. */
 export type AggregateReading = NonNullable<ControlResult<'aggregate-read'>['result']>;
 export type AggregateReadingGroup = AggregateReading['groups'][number];
+
+// What the server sends, where it sends more than the CLI checks (the CLI's
+// --json prints it whole); defineCommand() holds it to the checked shape.
+/** One thread's outcome in a per-thread result. */
+export interface ThreadOutcome {
+  readonly thread: ThreadInfo;
+  readonly ok: boolean;
+  readonly error?: WireError;
+}
+
+export interface ProcessInfo {
+  readonly pid: number;
+  readonly command: string;
+  readonly argv: readonly string[];
+  readonly node: string;
+  readonly markers: string;
+  readonly protocol: number;
+  readonly threads: readonly ThreadInfo[];
+  readonly uptimeMs: number;
+}
+
+/** A marker merged over the threads that declared it. */
+export interface ProcessMarker extends MarkerInfo {
+  /** Thread ids in which this marker is declared. */
+  readonly threads: readonly number[];
+}

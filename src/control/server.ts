@@ -27,6 +27,7 @@
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
+import type { ControlCommand, ControlResult } from '../abi/control-commands.js';
 import {
   encodeFrame,
   encodeLine,
@@ -87,6 +88,23 @@ export interface CommandContext {
 }
 
 export type ServerCommand = (args: Record<string, unknown>, context: CommandContext) => unknown;
+
+/**
+ * Adds command `name` to a command table, its result typed by
+ * abi/control-commands.ts: what the server answers is what the client checks.
+ * The arguments stay untyped: they come from an untrusted peer, and the
+ * command checks each one it reads.
+ */
+export function defineCommand<C extends ControlCommand>(
+  commands: Map<string, ServerCommand>,
+  name: C,
+  command: (
+    args: Record<string, unknown>,
+    context: CommandContext,
+  ) => ControlResult<C> | Promise<ControlResult<C>>,
+): void {
+  commands.set(name, command);
+}
 
 class ClientConnection implements Connection {
   readonly #socket: Socket;
