@@ -51,6 +51,7 @@
  *     EXITED and waits (bounded) until every such ring's consumer stored
  *     EXIT_DONE = 1, i.e. everything was drained, written and flushed.
  */
+import type { Field } from '../marker/format.js';
 import { versionMismatch } from './globals.js';
 
 export const RING_MAGIC = 0x6d6b7262; // "mkrb"
@@ -154,4 +155,12 @@ export function checkRingHeader(ctl: Int32Array): void {
  */
 export interface NativeUtf8Target extends Uint8Array {
   write(string: string, offset: number, length: number, encoding: 'utf8'): number;
+}
+
+/** One line of the meta area (JSON, then a newline): an event class, published before its first event. */
+export interface EventMeta {
+  readonly id: number;
+  readonly name: string;
+  readonly format: string;
+  readonly fields: readonly Field[];
 }

@@ -16,9 +16,8 @@
 import type { PartSnapshot, SkippedMarker } from '../aggregate/snapshot/types.js';
 import type { AggregateSpec } from '../aggregate/spec.js';
 import type { ThreadModuleInfo } from '../probe/local-module.js';
-import type { CrashWatch } from '../record/crash.js';
-import type { ThreadStartArgs } from '../record/thread-recorder.js';
 import type { MarkerInfo } from '../registry/registry.js';
+import type { BufferMode } from './ring.js';
 
 /** control:list and control:stats, for the control server's commands (control/commands.ts). */
 export const ControlOp = {
@@ -57,6 +56,41 @@ export const AggregateOp = {
 
 /** The diagnostics-channel catalogue (channels/thread-handlers.ts). */
 export const ChannelsOp = { INSTALL: 'channels:install' } as const;
+
+/** What a recording sends to every thread (structured-cloned). */
+export interface ThreadStartArgs {
+  readonly sessionId: string;
+  readonly patterns: readonly string[];
+  readonly mode: BufferMode;
+  readonly subBufferSize: number;
+  readonly subBuffers: number;
+  /** Trace uuid, 16 bytes as hex. */
+  readonly uuid: string;
+  readonly originMs: number;
+  readonly flushMs: number;
+  readonly maxStringBytes: number;
+  readonly metaBytes: number;
+  /**
+   * The consumer delivers this thread's last packets when the process exits,
+   * and the main thread's exit waits for it (abi/ring.ts, record/thread-handlers.ts).
+   * Set here, by the producer, so no exit can come before the consumer attached.
+   */
+  readonly exitDrain?: boolean;
+}
+
+/** record:crash-watch: the rings the main thread writes out if the process dies of an uncaught exception. */
+export interface CrashWatch {
+  readonly sessionId: string;
+  readonly uuid?: string;
+  readonly originMs?: number;
+  readonly dir?: string | undefined;
+  /** Every ring of the recording; empty to stop watching. */
+  readonly rings: readonly {
+    readonly sab: SharedArrayBuffer;
+    readonly metaSab: SharedArrayBuffer;
+    readonly threadName: string;
+  }[];
+}
 
 export interface ThreadStats {
   readonly markers: number;

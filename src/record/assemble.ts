@@ -6,12 +6,12 @@
  */
 
 import { hostname } from 'node:os';
+import type { EventMeta } from '../abi/ring.js';
 import { F, W } from '../abi/ring.js';
 import { CTF_MAGIC, PacketContext, PacketHeader } from '../abi/trace-layout.js';
 import type { EventDescription, StreamDescription, TraceDescription } from '../trace/metadata.js';
 import { VERSION } from '../version.js';
 import { getU64, type Ring, setU64 } from './ring-buffer.js';
-import type { EventMeta } from './thread-recorder.js';
 
 export interface CopiedPacket {
   readonly bytes: Uint8Array;

@@ -20,12 +20,17 @@
 import { isMainThread } from 'node:worker_threads';
 import { claimOnce, Globals } from '../abi/globals.js';
 import { RingState, W } from '../abi/ring.js';
-import { RecordOp, type ThreadStartReply } from '../abi/thread-ops.js';
+import {
+  type CrashWatch,
+  RecordOp,
+  type ThreadStartArgs,
+  type ThreadStartReply,
+} from '../abi/thread-ops.js';
 import { getRegistry } from '../registry/global.js';
 import { getCoordinator } from '../threads/coordinator.js';
-import { type CrashWatch, watchCrash } from './crash.js';
+import { watchCrash } from './crash.js';
 import { retireRing } from './ring-pool.js';
-import { ThreadRecorder, type ThreadStartArgs } from './thread-recorder.js';
+import { ThreadRecorder } from './thread-recorder.js';
 
 const IDLE_TICK_MS = 20;
 
