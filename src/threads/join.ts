@@ -3,7 +3,7 @@
  * BroadcastChannel and no tracer code.
  *
  * A thread that imports markers must be reachable by the CLI from then on, so
- * it announces itself on the coordinator's channel (coordinator.ts has the
+ * it announces itself on the coordinator's channel (src/abi/threads.ts has the
  * protocol). Until something is asked of it, this membership is all it has:
  * it answers `hello` with `here`, keeps the list of peers, forgets the ones
  * that say `bye`, and says `bye` itself when a worker exits. The first
