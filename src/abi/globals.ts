@@ -34,9 +34,14 @@ export interface GlobalSlot {
   readonly field: 'abi' | 'protocol' | 'version';
 }
 
+/**
+ * registry/global.ts: the thread's Registry; `abi` is its version. Its own
+ * constant, so that a browser bundle of the core carries it without the table.
+ */
+export const REGISTRY_SLOT = { name: 'markers.registry', version: 1, field: 'abi' } as const;
+
 export const Globals = {
-  /** registry/global.ts: the thread's Registry; `abi` is its version. */
-  REGISTRY: { name: 'markers.registry', version: 1, field: 'abi' },
+  REGISTRY: REGISTRY_SLOT,
   /**
    * threads/join.ts: the ThreadsHolder (membership, then the coordinator);
    * its version is the threads protocol's (abi/threads.ts). 2: op names

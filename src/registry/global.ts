@@ -8,16 +8,16 @@
  * registry code. Its `abi` guards that: a copy whose registry protocol
  * differs refuses to load (ERR_REGISTRY_VERSION) rather than misbehave.
  */
-import { Globals, sharedGlobal } from '../abi/globals.js';
+import { REGISTRY_SLOT, sharedGlobal } from '../abi/globals.js';
 import { VERSION } from '../version.js';
 import { Registry } from './registry.js';
 
 /** Bump (in abi/globals.ts) when the Registry's methods or data change in a way an older copy cannot use. */
-export const REGISTRY_ABI = Globals.REGISTRY.version;
+export const REGISTRY_ABI = REGISTRY_SLOT.version;
 
 let cached: Registry | undefined;
 
 export function getRegistry(): Registry {
-  cached ??= sharedGlobal(Globals.REGISTRY, () => new Registry(REGISTRY_ABI, VERSION));
+  cached ??= sharedGlobal(REGISTRY_SLOT, () => new Registry(REGISTRY_ABI, VERSION));
   return cached;
 }
