@@ -18,8 +18,9 @@
  *   `stream_<stream>_event_<id>_key = "FIELD"`: CTF 1.8 has no event
  *   attribute for it, and babeltrace2 warns about unknown ones.
  */
+
+import { TRACE_LAYOUT_VERSION, TSDL_KEYWORDS } from '../abi/trace-layout.js';
 import type { Field } from '../marker/format.js';
-import { TRACE_LAYOUT_VERSION, TSDL_KEYWORDS } from './layout.js';
 
 export interface EventDescription {
   readonly id: number;
