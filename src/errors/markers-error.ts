@@ -16,7 +16,7 @@ export const ErrorCode = {
   INVALID_PATTERN: 'ERR_INVALID_PATTERN',
   /** The same probe function connected twice to the same marker. */
   ALREADY_CONNECTED: 'ERR_ALREADY_CONNECTED',
-  /** Two copies of the package in one thread whose registries cannot share. */
+  /** Two copies of the package in one thread whose shared state (src/abi/globals.ts, a ring) differs in version. */
   REGISTRY_VERSION: 'ERR_REGISTRY_VERSION',
   /** A thread did not answer a command in time (its event loop may be blocked). */
   THREAD_TIMEOUT: 'ERR_THREAD_TIMEOUT',
@@ -118,6 +118,8 @@ export const ErrorCode = {
   TOO_MANY_RECORDINGS: 'ERR_TOO_MANY_RECORDINGS',
   /** A channel marker's `pick` threw or returned no argument list (counted; reported once per channel). */
   CHANNEL_PICK: 'ERR_CHANNEL_PICK',
+  /** A marker's pairing key (`marker(name, format, { key })`) is not a field of its format. */
+  INVALID_KEY: 'ERR_INVALID_KEY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

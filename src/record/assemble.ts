@@ -4,12 +4,14 @@
  * that carries losses after the last real packet, and the trace description
  * the metadata is rendered from.
  */
+
 import { hostname } from 'node:os';
-import { CTF_MAGIC, PacketContext, PacketHeader } from '../trace/layout.js';
+import type { EventMeta } from '../abi/ring.js';
+import { F, W } from '../abi/ring.js';
+import { CTF_MAGIC, PacketContext, PacketHeader } from '../abi/trace-layout.js';
 import type { EventDescription, StreamDescription, TraceDescription } from '../trace/metadata.js';
 import { VERSION } from '../version.js';
-import { F, getU64, type Ring, setU64, W } from './ring-buffer.js';
-import type { EventMeta } from './thread-recorder.js';
+import { getU64, type Ring, setU64 } from './ring-buffer.js';
 
 export interface CopiedPacket {
   readonly bytes: Uint8Array;
@@ -48,7 +50,13 @@ export class StreamState {
     if (count !== this.#eventCount) {
       const { entries, end } = this.ring.readMeta(this.#metaEnd);
       const added = (entries as EventMeta[]).map(
-        (e): EventDescription => ({ id: e.id, name: e.name, format: e.format, fields: e.fields }),
+        (e): EventDescription => ({
+          id: e.id,
+          name: e.name,
+          format: e.format,
+          fields: e.fields,
+          ...(e.key === undefined ? {} : { key: e.key }),
+        }),
       );
       this.#metaEnd = end;
       const events = [...this.#description.events, ...added];
