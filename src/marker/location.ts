@@ -1,6 +1,7 @@
 // Matches the last "file:line:column" of a stack frame: V8's "at f (file:1:2)"
-// and "at file:1:2", and JavaScriptCore's or SpiderMonkey's "f@file:1:2".
-const FRAME = /(?:\(|at |@)((?:file:\/\/|\/|[A-Za-z]:\\|node:)?[^()]*?):(\d+):(\d+)\)?$/;
+// and "at file:1:2", and JavaScriptCore's or SpiderMonkey's "f@file:1:2". The
+// file is anything without parentheses: a path, C:\x, or a file:, node: or http(s): URL.
+const FRAME = /(?:\(|at |@)([^()]*?):(\d+):(\d+)\)?$/;
 
 type CaptureStackTrace = (holder: object, above: (...args: never[]) => unknown) => void;
 

@@ -8,35 +8,37 @@
  * copy's registry code. `abi` guards that: a copy whose registry protocol
  * differs refuses to load rather than misbehave.
  */
-// The core's codes only: a browser bundle leaves the rest of the table out.
-import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
-import { MarkersError } from '../errors/markers-error.js';
+import { coreError } from '../errors/core-codes.js';
 import { VERSION } from '../version.js';
-import { Registry } from './registry.js';
+import { REGISTRY_ABI, Registry } from './registry.js';
 
 export const REGISTRY_KEY = Symbol.for('markers.registry');
-/** Bump when the Registry's methods or data change in a way an older copy cannot use. */
-export const REGISTRY_ABI = 1;
 
 let cached: Registry | undefined;
 
 export function getRegistry(): Registry {
-  if (cached !== undefined) return cached;
-  const holder = globalThis as { [REGISTRY_KEY]?: unknown };
-  const found = holder[REGISTRY_KEY] as { abi?: unknown; version?: unknown } | undefined;
-  if (found === undefined) {
-    const registry = new Registry(REGISTRY_ABI, VERSION);
-    Object.defineProperty(globalThis, REGISTRY_KEY, { value: registry });
-    cached = registry;
-    return registry;
+  if (cached === undefined) {
+    const found = (globalThis as { [REGISTRY_KEY]?: { abi?: unknown; version?: unknown } })[
+      REGISTRY_KEY
+    ];
+    if (found === undefined) {
+      cached = new Registry();
+      Object.defineProperty(globalThis, REGISTRY_KEY, { value: cached });
+    } else if (typeof found === 'object' && found?.abi === REGISTRY_ABI) {
+      cached = found as Registry;
+    } else {
+      const details = {
+        version: VERSION,
+        abi: REGISTRY_ABI,
+        found: String(found?.version),
+        foundAbi: found?.abi,
+      };
+      throw coreError(
+        'ERR_REGISTRY_VERSION',
+        `markers ${VERSION} cannot share this thread's registry with markers ${details.found} (registry abi ${REGISTRY_ABI}, found ${String(details.foundAbi)}): install one compatible version (npm dedupe)`,
+        details,
+      );
+    }
   }
-  if (typeof found !== 'object' || found === null || found.abi !== REGISTRY_ABI) {
-    throw new MarkersError(
-      ErrorCode.REGISTRY_VERSION,
-      `markers ${VERSION} (registry abi ${REGISTRY_ABI}) cannot share this thread's registry, created by markers ${String(found?.version)} (abi ${String(found?.abi)}); install one compatible version (npm dedupe, or align the versions your dependencies ask for)`,
-      { version: VERSION, abi: REGISTRY_ABI, found: String(found?.version), foundAbi: found?.abi },
-    );
-  }
-  cached = found as Registry;
   return cached;
 }

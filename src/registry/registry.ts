@@ -35,14 +35,16 @@
  * (see global.ts), so everything that touches marker objects lives here,
  * not in the module that exports `marker()`.
  */
-// The core's codes only: a browser bundle leaves the rest of the table out.
-import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
-import { MarkersError } from '../errors/markers-error.js';
+import { coreError } from '../errors/core-codes.js';
 import { type Field, parseFormat } from '../marker/format.js';
 import { validateName } from '../marker/name.js';
+import { VERSION } from '../version.js';
 import { buildDispatcher, type HitCounter } from './dispatch.js';
-import { type Link, LinkKind, type MarkerEntryView, type Subscription } from './link.js';
+import type { Link, MarkerEntryView, Subscription } from './link.js';
 import { compilePattern } from './pattern.js';
+
+/** Bump when the Registry's methods or data change in a way an older copy cannot use. */
+export const REGISTRY_ABI = 1;
 
 export const MarkerMode = {
   OFF: 'off',
@@ -111,23 +113,18 @@ const MarkerPrototype = Object.create(Object.prototype, {
   },
 });
 
-function modeOf(links: readonly Link[]): MarkerMode {
-  let call = false;
-  let record = false;
-  for (const link of links) {
-    if (link.kind === LinkKind.PROBE) call = true;
-    else record = true;
-  }
-  if (call && record) return MarkerMode.CALL_RECORD;
-  if (call) return MarkerMode.CALL;
-  if (record) return MarkerMode.RECORD;
-  return MarkerMode.OFF;
+/** An `off` (no dispatcher) or `on` state object: what a marker's hook points at. */
+function markerState(fire: ((...args: never[]) => void) | undefined): object {
+  return Object.create(MarkerPrototype, {
+    fire: { value: fire },
+    enabled: { value: fire !== undefined },
+  });
 }
 
 export class Registry {
   /** Bumped when the shape of this object changes incompatibly; see global.ts. */
-  readonly abi: number;
-  readonly version: string;
+  readonly abi = REGISTRY_ABI;
+  readonly version = VERSION;
   readonly #entries = new Map<string, MarkerEntry>();
   readonly #siteObjects = new WeakMap<object, MarkerEntry>();
   readonly #subscriptions: Subscription[] = [];
@@ -137,11 +134,6 @@ export class Registry {
   #nextSeq = 1;
   /** Entry ids are event ids in traces: never reused, even after forget(). */
   #nextId = 0;
-
-  constructor(abi: number, version: string) {
-    this.abi = abi;
-    this.version = version;
-  }
 
   /**
    * Declares a marker site. A second declaration of a name must use the
@@ -153,8 +145,8 @@ export class Registry {
     let entry = this.#entries.get(name);
     if (entry !== undefined) {
       if (entry.format !== format) {
-        throw new MarkersError(
-          ErrorCode.FORMAT_MISMATCH,
+        throw coreError(
+          'ERR_FORMAT_MISMATCH',
           `marker "${name}" declared at ${location} with format "${format}", but it was declared at ${entry.locations[0]} with format "${entry.format}"`,
           { marker: name, format, expected: entry.format, location, declared: entry.locations[0] },
         );
@@ -179,7 +171,7 @@ export class Registry {
     entry.sites.push(site);
     (entry.locations as string[]).push(location);
     if (entry.sites.length === 1) {
-      this.#bindNew(entry);
+      for (const subscription of this.#subscriptions) this.#bind(entry, subscription);
       for (const listener of this.#declareListeners) {
         try {
           listener(entry);
@@ -195,16 +187,14 @@ export class Registry {
 
   #createSite(entry: MarkerEntry, location: string): Site {
     // A chain per site gives each marker a hidden class of its own.
-    const off = Object.create(MarkerPrototype, {
-      fire: { value: undefined },
-      enabled: { value: false },
-    });
+    const off = markerState(undefined);
     const hook = Object.create(off);
+    const shown = (value: unknown): PropertyDescriptor => ({ value, enumerable: true });
     const object = Object.create(hook, {
-      name: { value: entry.name, enumerable: true },
-      format: { value: entry.format, enumerable: true },
-      fields: { value: entry.fields, enumerable: true },
-      location: { value: location, enumerable: true },
+      name: shown(entry.name),
+      format: shown(entry.format),
+      fields: shown(entry.fields),
+      location: shown(location),
     });
     this.#siteObjects.set(object, entry);
     return { object, hook, off, location };
@@ -212,9 +202,8 @@ export class Registry {
 
   /** The entry behind a marker object from any copy of the package, or undefined. */
   entryOf(object: unknown): MarkerEntry | undefined {
-    return typeof object === 'object' && object !== null
-      ? this.#siteObjects.get(object)
-      : undefined;
+    // A WeakMap answers undefined for a key that is not an object.
+    return this.#siteObjects.get(object as object);
   }
 
   entry(name: string): MarkerEntry | undefined {
@@ -262,9 +251,7 @@ export class Registry {
   subscribe(subscription: Subscription): void {
     subscription.seq = this.#nextSeq++;
     this.#subscriptions.push(subscription);
-    for (const entry of this.#entries.values()) {
-      if (subscription.matcher.matches(entry.name)) this.#bind(entry, subscription);
-    }
+    for (const entry of this.#entries.values()) this.#bind(entry, subscription);
   }
 
   /** Detaches a subscription from every marker. Idempotent. */
@@ -273,12 +260,8 @@ export class Registry {
     if (index < 0) return;
     this.#subscriptions.splice(index, 1);
     for (const entry of this.#entries.values()) {
-      if (entry.links.some((link) => link.subscription === subscription)) {
-        this.#setLinks(
-          entry,
-          entry.links.filter((link) => link.subscription !== subscription),
-        );
-      }
+      const links = entry.links.filter((link) => link.subscription !== subscription);
+      if (links.length !== entry.links.length) this.#setLinks(entry, links);
     }
   }
 
@@ -305,28 +288,27 @@ export class Registry {
     const out: MarkerInfo[] = [];
     for (const entry of this.#entries.values()) {
       if (matcher !== undefined && !matcher.matches(entry.name)) continue;
-      const mode = modeOf(entry.links);
+      const probes = entry.links.filter((link) => link.kind === 'probe').length;
+      const recorders = entry.links.length - probes;
       out.push({
         name: entry.name,
         format: entry.format,
         fields: entry.fields,
         locations: [...entry.locations],
-        enabled: mode !== MarkerMode.OFF,
-        mode,
-        probes: entry.links.filter((link) => link.kind === LinkKind.PROBE).length,
+        enabled: entry.links.length > 0,
+        // The values of MarkerMode, written out so that a bundle which does not import it leaves it out.
+        mode:
+          probes > 0 ? (recorders > 0 ? 'call+record' : 'call') : recorders > 0 ? 'record' : 'off',
+        probes,
         hits: entry.stats.hits,
       });
     }
     return out;
   }
 
-  #bindNew(entry: MarkerEntry): void {
-    for (const subscription of this.#subscriptions) {
-      if (subscription.matcher.matches(entry.name)) this.#bind(entry, subscription);
-    }
-  }
-
+  /** Links `entry` to `subscription` if its pattern matches and it wants to. */
   #bind(entry: MarkerEntry, subscription: Subscription): void {
+    if (!subscription.matcher.matches(entry.name)) return;
     const link = subscription.bind(entry);
     if (link === undefined) return;
     // Keep links in connection order: a subscription made earlier runs first,
@@ -358,10 +340,9 @@ export class Registry {
     }
     /* 0 -> 1, or n -> m: a fresh `on` whose fire is a constant of its own, so
        optimised callers can fold the dispatcher and inline the probes */
-    const fire = buildDispatcher(entry.fields.length, entry.stats, site.object, entry.links);
     Object.setPrototypeOf(
       site.hook,
-      Object.create(MarkerPrototype, { fire: { value: fire }, enabled: { value: true } }),
+      markerState(buildDispatcher(entry.fields.length, entry.stats, site.object, entry.links)),
     );
   }
 }
