@@ -125,11 +125,11 @@ export type CheckName<N extends string> = string extends N
 const WORD_BEFORE = /(?:^|[^A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)[\s=:]*$/;
 
 /**
- * Parses a format into its fields. Throws ERR_INVALID_FORMAT, naming the
+ * Parses a format into its fields (frozen, as markers carry them). Throws ERR_INVALID_FORMAT, naming the
  * marker and the offending position, for an unknown conversion, a dangling
  * `%` or a duplicate field name.
  */
-export function parseFormat(format: string, markerName: string): Field[] {
+export function parseFormat(format: string, markerName: string): readonly Field[] {
   const invalid = (problem: string, details?: object): MarkersError =>
     coreError('ERR_INVALID_FORMAT', `marker "${markerName}": ${problem}`, {
       marker: markerName,
@@ -157,8 +157,8 @@ export function parseFormat(format: string, markerName: string): Field[] {
     if (fields.some((field) => field.name === name)) {
       throw invalid(`field "${name}" appears twice in format "${format}"`, { format, field: name });
     }
-    fields.push({ name, type: CONVERSIONS[conversion], spec: conversion });
+    fields.push(Object.freeze({ name, type: CONVERSIONS[conversion], spec: conversion }));
     from = index + 2;
   }
-  return fields;
+  return Object.freeze(fields);
 }

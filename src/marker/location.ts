@@ -32,20 +32,22 @@ export function callerLocation(above: (...args: never[]) => unknown): string {
     // Frames: callerLocation, above (marker), its caller.
     line = new Error().stack?.split('\n')[2];
   }
-  const match = line === undefined ? null : FRAME.exec(line.trim());
-  if (match === null) return 'unknown';
-  return `${filePath(match[1] ?? 'unknown')}:${match[2]}:${match[3]}`;
+  const match = FRAME.exec(line?.trim() ?? '');
+  return match === null ? 'unknown' : `${filePath(match[1] as string)}:${match[2]}:${match[3]}`;
 }
 
 /** A file: URL as a path (what Node's fileURLToPath gives for these); any other string as is. */
 function filePath(file: string): string {
   if (!file.startsWith('file://')) return file;
   try {
-    const url = new URL(file);
-    if (url.host !== '') return `//${url.host}${decodeURIComponent(url.pathname)}`;
-    const path = decodeURIComponent(url.pathname);
-    // file:///C:/x is the Windows path C:\x.
-    return /^\/[A-Za-z]:\//.test(path) ? path.slice(1).replaceAll('/', '\\') : path;
+    const { host, pathname } = new URL(file);
+    const path = decodeURIComponent(pathname);
+    // file://host/x is the UNC path //host/x; file:///C:/x is the Windows path C:\x.
+    return host !== ''
+      ? `//${host}${path}`
+      : /^\/[A-Za-z]:\//.test(path)
+        ? path.slice(1).replaceAll('/', '\\')
+        : path;
   } catch {
     return file;
   }

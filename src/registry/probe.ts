@@ -94,8 +94,8 @@ function refused(
       });
 }
 
+/** What was thrown, as text: "Name: message" for an Error (its toString); never throws. */
 function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
   try {
     return String(error);
   } catch {
@@ -157,7 +157,8 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
       this.#skipped.push({
         name: entry.name,
         format: entry.format,
-        location: entry.locations[0] ?? 'unknown',
+        // A declared marker has a first location; bind only ever sees declared ones.
+        location: entry.locations[0] as string,
         reason,
       });
       // An exact name was asked for, so its refusal is worth a warning; a glob just skips.
@@ -191,7 +192,7 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
     this.#errors++;
     if (this.#errors !== 1) return;
     emitMarkersWarning(
-      `probe "${this.name}" failed on marker "${String((marker as { name?: unknown }).name)}": ${describe(error)}. The caller of fire was not affected; later errors of this probe are counted, not reported.`,
+      `probe "${this.name}" failed on marker "${String((marker as { name?: unknown }).name)}": ${describe(error)} (the caller of fire was not affected; later errors of this probe are counted in probe.errors, not reported)`,
       'ERR_PROBE_FAILED',
     );
   }
@@ -222,24 +223,19 @@ export function connectProbe(
   fn: unknown,
   options: ConnectOptions = {},
 ): Probe {
-  const entryOfTarget = registry.entryOf(target);
+  // A marker object connects by its name.
+  const named = registry.entryOf(target)?.name ?? target;
   if (typeof fn !== 'function') {
-    const what =
-      entryOfTarget !== undefined
-        ? `marker "${entryOfTarget.name}"`
-        : typeof target === 'string'
-          ? `"${target}"`
-          : String(target);
     throw coreError(
       'ERR_INVALID_PROBE',
-      `probe for ${what} must be a function, got ${fn === null ? 'null' : typeof fn}`,
-      { pattern: what },
+      `probe for ${typeof named === 'string' ? `"${named}"` : String(named)} must be a function, got ${fn === null ? 'null' : typeof fn}`,
+      { pattern: String(named) },
     );
   }
-  const matcher = compilePattern(entryOfTarget !== undefined ? entryOfTarget.name : target);
+  const matcher = compilePattern(named);
   const format = options.format;
   if (format !== undefined) parseFormat(format, matcher.source);
-  const name = options.name ?? (fn.name !== '' ? fn.name : 'anonymous');
+  const name = options.name ?? (fn.name || 'anonymous');
   for (const entry of registry.entries()) {
     if (!matcher.matches(entry.name)) continue;
     // An exact name of another format is refused; a glob skips such markers (see bind).

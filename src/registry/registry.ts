@@ -85,8 +85,6 @@ export interface MarkerEntry extends MarkerEntryView {
   readonly stats: HitCounter;
 }
 
-export type DeclareListener = (entry: MarkerEntry) => void;
-
 /**
  * Told when a marker name gains its first link in this thread (0 -> 1: a
  * probe or a recorder now wants its events) and loses its last (1 -> 0).
@@ -114,7 +112,7 @@ const MarkerPrototype = Object.create(Object.prototype, {
 });
 
 /** An `off` (no dispatcher) or `on` state object: what a marker's hook points at. */
-function markerState(fire: ((...args: never[]) => void) | undefined): object {
+function markerState(fire?: (...args: never[]) => void): object {
   return Object.create(MarkerPrototype, {
     fire: { value: fire },
     enabled: { value: fire !== undefined },
@@ -127,8 +125,8 @@ export class Registry {
   readonly version = VERSION;
   readonly #entries = new Map<string, MarkerEntry>();
   readonly #siteObjects = new WeakMap<object, MarkerEntry>();
-  readonly #subscriptions: Subscription[] = [];
-  readonly #declareListeners = new Set<DeclareListener>();
+  /** In connection order. */
+  readonly #subscriptions = new Set<Subscription>();
   /** By marker name; may be set before the name is declared. */
   readonly #activity = new Map<string, ActivityHook>();
   #nextSeq = 1;
@@ -154,7 +152,7 @@ export class Registry {
       const same = entry.sites.find((site) => site.location === location);
       if (same !== undefined) return same.object;
     } else {
-      const fields = Object.freeze(parseFormat(format, name).map((f) => Object.freeze(f)));
+      const fields = parseFormat(format, name);
       entry = {
         id: this.#nextId++,
         name,
@@ -172,13 +170,6 @@ export class Registry {
     (entry.locations as string[]).push(location);
     if (entry.sites.length === 1) {
       for (const subscription of this.#subscriptions) this.#bind(entry, subscription);
-      for (const listener of this.#declareListeners) {
-        try {
-          listener(entry);
-        } catch {
-          // A listener is our own code (control, recorder); it must not break a declaration.
-        }
-      }
     } else if (entry.links.length > 0) {
       this.#install(entry, site);
     }
@@ -187,7 +178,7 @@ export class Registry {
 
   #createSite(entry: MarkerEntry, location: string): Site {
     // A chain per site gives each marker a hidden class of its own.
-    const off = markerState(undefined);
+    const off = markerState();
     const hook = Object.create(off);
     const shown = (value: unknown): PropertyDescriptor => ({ value, enumerable: true });
     const object = Object.create(hook, {
@@ -206,18 +197,8 @@ export class Registry {
     return this.#siteObjects.get(object as object);
   }
 
-  entry(name: string): MarkerEntry | undefined {
-    return this.#entries.get(name);
-  }
-
   entries(): IterableIterator<MarkerEntry> {
     return this.#entries.values();
-  }
-
-  /** Calls `listener` for every marker name declared from now on. Returns an unsubscribe function. */
-  onDeclare(listener: DeclareListener): () => void {
-    this.#declareListeners.add(listener);
-    return () => this.#declareListeners.delete(listener);
   }
 
   /**
@@ -250,15 +231,13 @@ export class Registry {
    */
   subscribe(subscription: Subscription): void {
     subscription.seq = this.#nextSeq++;
-    this.#subscriptions.push(subscription);
+    this.#subscriptions.add(subscription);
     for (const entry of this.#entries.values()) this.#bind(entry, subscription);
   }
 
   /** Detaches a subscription from every marker. Idempotent. */
   unsubscribe(subscription: Subscription): void {
-    const index = this.#subscriptions.indexOf(subscription);
-    if (index < 0) return;
-    this.#subscriptions.splice(index, 1);
+    if (!this.#subscriptions.delete(subscription)) return;
     for (const entry of this.#entries.values()) {
       const links = entry.links.filter((link) => link.subscription !== subscription);
       if (links.length !== entry.links.length) this.#setLinks(entry, links);
@@ -313,11 +292,10 @@ export class Registry {
     if (link === undefined) return;
     // Keep links in connection order: a subscription made earlier runs first,
     // even when the marker appears after both were made.
-    const links = [...entry.links];
-    let at = links.length;
-    while (at > 0 && (links[at - 1] as Link).subscription.seq > subscription.seq) at--;
-    links.splice(at, 0, link);
-    this.#setLinks(entry, links);
+    this.#setLinks(
+      entry,
+      [...entry.links, link].sort((a, b) => a.subscription.seq - b.subscription.seq),
+    );
   }
 
   #setLinks(entry: MarkerEntry, links: readonly Link[]): void {
@@ -333,16 +311,13 @@ export class Registry {
   }
 
   #install(entry: MarkerEntry, site: Site): void {
-    if (entry.links.length === 0) {
-      /* n -> 0: back to the state whose fire was never written */
-      if (Object.getPrototypeOf(site.hook) !== site.off) Object.setPrototypeOf(site.hook, site.off);
-      return;
-    }
-    /* 0 -> 1, or n -> m: a fresh `on` whose fire is a constant of its own, so
-       optimised callers can fold the dispatcher and inline the probes */
-    Object.setPrototypeOf(
-      site.hook,
-      markerState(buildDispatcher(entry.fields.length, entry.stats, site.object, entry.links)),
-    );
+    const state =
+      entry.links.length === 0
+        ? /* n -> 0: back to the state whose fire was never written (if not there yet) */
+          site.off
+        : /* 0 -> 1, or n -> m: a fresh `on` whose fire is a constant of its own, so
+             optimised callers can fold the dispatcher and inline the probes */
+          markerState(buildDispatcher(entry.fields.length, entry.stats, site.object, entry.links));
+    if (Object.getPrototypeOf(site.hook) !== state) Object.setPrototypeOf(site.hook, state);
   }
 }
