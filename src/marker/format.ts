@@ -152,12 +152,13 @@ export function parseFormat(format: string, markerName: string): readonly Field[
         },
       );
     }
-    const conversion = spec as Conversion;
     const name = WORD_BEFORE.exec(format.slice(from, index))?.[1] ?? `arg${fields.length}`;
     if (fields.some((field) => field.name === name)) {
       throw invalid(`field "${name}" appears twice in format "${format}"`, { format, field: name });
     }
-    fields.push(Object.freeze({ name, type: CONVERSIONS[conversion], spec: conversion }));
+    fields.push(
+      Object.freeze({ name, type: CONVERSIONS[spec as Conversion], spec: spec as Conversion }),
+    );
     from = index + 2;
   }
   return Object.freeze(fields);

@@ -40,7 +40,8 @@ function factory(arity: number, count: number): DispatcherFactory {
   if (made !== undefined) return made;
   // In the source: s the hit counter, m the marker, l the links; a0.. the
   // arguments of fire, passed on after the marker.
-  const args = Array.from({ length: arity }, (_, i) => `,a${i}`).join('');
+  let args = '';
+  for (let i = 0; i < arity; i++) args += `,a${i}`;
   // One probe call: its exception or promise goes to its owner, never to the caller of fire.
   const call = (fn: string, owner: string): string =>
     `try{const r=${fn}(m${args});if(r!==undefined&&r!==null&&typeof r.then==='function')${owner}.settle(r,m)}catch(e){${owner}.fail(e,m)}`;

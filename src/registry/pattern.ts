@@ -25,7 +25,8 @@ export function compilePattern(source: unknown): Pattern {
         pattern: String(source),
       },
     );
-  if (typeof source !== 'string' || source === '' || !GLOB.test(source)) {
+  // GLOB refuses '' too; a non-string is refused before it could be coerced.
+  if (typeof source !== 'string' || !GLOB.test(source)) {
     throw invalid('use a name such as "http:request" or a glob with * such as "http:*"');
   }
   if (!source.includes('*')) {

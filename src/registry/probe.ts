@@ -78,10 +78,9 @@ function refused(
   entry: MarkerEntryView,
   reason: Refusal,
   format: string | undefined,
-  outcome: 'cannot connect to' | 'was not connected to',
 ): MarkersError {
   const declared = entry.locations[0];
-  const what = `probe "${probe}" ${outcome} marker "${entry.name}" declared at ${declared}: `;
+  const what = `probe "${probe}" cannot connect to marker "${entry.name}" declared at ${declared}: `;
   return reason === 'format-mismatch'
     ? coreError(
         'ERR_FORMAT_MISMATCH',
@@ -163,7 +162,7 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
       });
       // An exact name was asked for, so its refusal is worth a warning; a glob just skips.
       if (this.matcher.exact) {
-        const error = refused(this.name, entry, reason, this.#format, 'was not connected to');
+        const error = refused(this.name, entry, reason, this.#format);
         emitMarkersWarning(error.message, error.code);
       }
       return undefined;
@@ -189,8 +188,7 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
   }
 
   fail(error: unknown, marker: object): void {
-    this.#errors++;
-    if (this.#errors !== 1) return;
+    if (++this.#errors !== 1) return;
     emitMarkersWarning(
       `probe "${this.name}" failed on marker "${String((marker as { name?: unknown }).name)}": ${describe(error)} (the caller of fire was not affected; later errors of this probe are counted in probe.errors, not reported)`,
       'ERR_PROBE_FAILED',
@@ -240,7 +238,7 @@ export function connectProbe(
     if (!matcher.matches(entry.name)) continue;
     // An exact name of another format is refused; a glob skips such markers (see bind).
     const reason = refusal(entry, fn, matcher.exact ? format : undefined);
-    if (reason !== undefined) throw refused(name, entry, reason, format, 'cannot connect to');
+    if (reason !== undefined) throw refused(name, entry, reason, format);
   }
   const probe = new ProbeSubscription(registry, matcher, fn as ProbeFunction, format, name);
   registry.subscribe(probe);

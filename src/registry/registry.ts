@@ -97,19 +97,22 @@ export interface ActivityHook {
 }
 
 /** The prototype shared by every marker object: only what is the same for all. */
-const MarkerPrototype = Object.create(Object.prototype, {
-  [Symbol.toStringTag]: { value: 'Marker' },
-  toJSON: {
-    value(this: { name: string; format: string; location: string; enabled: boolean }) {
-      return {
-        name: this.name,
-        format: this.format,
-        location: this.location,
-        enabled: this.enabled,
-      };
+const MarkerPrototype = Object.defineProperties(
+  {},
+  {
+    [Symbol.toStringTag]: { value: 'Marker' },
+    toJSON: {
+      value(this: { name: string; format: string; location: string; enabled: boolean }) {
+        return {
+          name: this.name,
+          format: this.format,
+          location: this.location,
+          enabled: this.enabled,
+        };
+      },
     },
   },
-});
+);
 
 /** An `off` (no dispatcher) or `on` state object: what a marker's hook points at. */
 function markerState(fire?: (...args: never[]) => void): object {
