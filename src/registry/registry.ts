@@ -35,6 +35,7 @@
  * (see global.ts), so everything that touches marker objects lives here,
  * not in the module that exports `marker()`.
  */
+import { REGISTRY_SLOT } from '../abi/globals.js';
 import { coreError } from '../errors/core-codes.js';
 import { type Field, parseFormat } from '../marker/format.js';
 import { validateName } from '../marker/name.js';
@@ -42,9 +43,6 @@ import { VERSION } from '../version.js';
 import { buildDispatcher, type HitCounter } from './dispatch.js';
 import type { Link, MarkerEntryView, Subscription } from './link.js';
 import { compilePattern } from './pattern.js';
-
-/** Bump when the Registry's methods or data change in a way an older copy cannot use. */
-export const REGISTRY_ABI = 1;
 
 export const MarkerMode = {
   OFF: 'off',
@@ -124,7 +122,7 @@ function markerState(fire?: (...args: never[]) => void): object {
 
 export class Registry {
   /** Bumped when the shape of this object changes incompatibly; see global.ts. */
-  readonly abi = REGISTRY_ABI;
+  readonly abi = REGISTRY_SLOT.version;
   readonly version = VERSION;
   readonly #entries = new Map<string, MarkerEntry>();
   readonly #siteObjects = new WeakMap<object, MarkerEntry>();
