@@ -24,6 +24,9 @@
  * and the package's `exports` reach no other file. Types stay importable
  * from here, erased at run time.
  */
+// First: this copy's registry, if it is the thread's first, is the Node one
+// (channel markers' activity hooks, forget() for probe modules).
+import './registry/node-registry.js';
 import { resolve } from 'node:path';
 import type { PendingAggregation } from './aggregate/aggregate.js';
 import { StartingAggregation } from './aggregate/pending.js';

@@ -34,6 +34,7 @@ const ALLOWED = new Set([
   'registry/dispatch.ts',
   'registry/global.ts',
   'registry/link.ts',
+  'registry/node-registry.ts',
   'registry/pattern.ts',
   'registry/probe.ts',
   'registry/registry.ts',

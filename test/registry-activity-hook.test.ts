@@ -6,7 +6,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connect, marker } from '../src/index.js';
-import { getRegistry } from '../src/registry/global.js';
+import { type ActivityHook, getNodeRegistry } from '../src/registry/node-registry.js';
+
+// The package root made this thread's registry a NodeRegistry, with the hook.
+function onActivity(name: string, hook: ActivityHook): () => void {
+  const registry = getNodeRegistry();
+  assert.equal(typeof registry.onActivity, 'function');
+  return (registry.onActivity as NonNullable<typeof registry.onActivity>).call(
+    registry,
+    name,
+    hook,
+  );
+}
 
 function recorder() {
   const calls: string[] = [];
@@ -19,7 +30,7 @@ function recorder() {
 test('0 -> 1 and 1 -> 0 only, across several probes', async () => {
   const { calls, hook } = recorder();
   const m = marker('activity:a', 'n %d');
-  getRegistry().onActivity(m.name, hook);
+  onActivity(m.name, hook);
   const p1 = connect(m, () => {});
   const p2 = connect('activity:*', () => {});
   assert.deepEqual(calls, ['on']);
@@ -31,13 +42,13 @@ test('0 -> 1 and 1 -> 0 only, across several probes', async () => {
 
 test('a hook set before the declaration, and one set while active', async () => {
   const early = recorder();
-  getRegistry().onActivity('activity:later', early.hook);
+  onActivity('activity:later', early.hook);
   const p = connect('activity:later', () => {});
   assert.deepEqual(early.calls, [], 'nothing declared yet');
   marker('activity:later');
   assert.deepEqual(early.calls, ['on'], 'declared into an existing connection');
   const late = recorder();
-  const remove = getRegistry().onActivity('activity:later', late.hook);
+  const remove = onActivity('activity:later', late.hook);
   assert.deepEqual(late.calls, ['on'], 'already active: told at once');
   await p.disconnect();
   assert.deepEqual(late.calls, ['on', 'off']);
@@ -50,7 +61,7 @@ test('a hook set before the declaration, and one set while active', async () => 
 
 test('a throwing hook does not break enabling', async () => {
   const m = marker('activity:throws');
-  getRegistry().onActivity(m.name, {
+  onActivity(m.name, {
     activate() {
       throw new Error('hook failed');
     },

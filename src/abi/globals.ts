@@ -72,7 +72,7 @@ export function keyOf(slot: GlobalSlot): symbol {
 /**
  * The one refusal for two copies that disagree on a shared structure: `what`
  * names it, `found` is the version met and `foundBy` the package version that
- * made it, when known.
+ * made it, when known. (Short on purpose: the browser core carries it.)
  */
 export function versionMismatch(
   what: string,
@@ -80,33 +80,19 @@ export function versionMismatch(
   found: unknown,
   foundBy: unknown,
 ): MarkersError {
-  const theirs =
-    foundBy === undefined
-      ? `found version ${String(found)}`
-      : `this thread's was made by markers ${String(foundBy)} at version ${String(found)}`;
+  const by = String(foundBy);
+  const at = String(found);
   return coreError(
     'ERR_REGISTRY_VERSION',
-    `markers ${VERSION} speaks version ${ours} of ${what}, but ${theirs}; install one compatible version (npm dedupe, or align the versions your dependencies ask for)`,
+    `markers ${VERSION} speaks version ${ours} of ${what}, but found ${foundBy === undefined ? '' : `markers ${by} at `}version ${at}; install one compatible version (npm dedupe)`,
     {
       what,
       version: VERSION,
       abi: ours,
-      found: String(foundBy),
-      foundAbi: typeof found === 'number' ? found : String(found),
+      found: by,
+      foundAbi: typeof found === 'number' ? found : at,
     },
   );
-}
-
-function describe(slot: GlobalSlot): string {
-  return `globalThis[Symbol.for('${slot.name}')]`;
-}
-
-/** The version stored in `value` under `slot`'s policy (a guard's `true` is version 1). */
-function versionIn(slot: GlobalSlot, value: unknown): unknown {
-  if (value === true) return 1;
-  if (typeof value !== 'object' || value === null) return undefined;
-  // An object from before this table without the field: version 1, the only one then.
-  return (value as Record<string, unknown>)[slot.field] ?? 1;
 }
 
 /** Whether anything holds `slot`, whatever its version. */
@@ -114,17 +100,31 @@ export function hasGlobal(slot: GlobalSlot): boolean {
   return (globalThis as Record<symbol, unknown>)[keyOf(slot)] !== undefined;
 }
 
-/** What `slot` holds now, checked against this copy's version; undefined when nothing does. */
+/**
+ * What `slot` holds now, checked against this copy's version; undefined when
+ * nothing does. The version is the object's `slot.field` (missing: from
+ * before this table, when every key was at version 1); a guard's `true` is
+ * version 1; anything else has none.
+ */
 export function readGlobal<T>(slot: GlobalSlot): T | undefined {
-  const value = (globalThis as Record<symbol, unknown>)[keyOf(slot)];
+  const value = (globalThis as Record<symbol, unknown>)[keyOf(slot)] as
+    | (Record<string, unknown> & { markers?: unknown })
+    | true
+    | undefined;
   if (value === undefined) return undefined;
-  const found = versionIn(slot, value);
+  const found =
+    value === true
+      ? 1
+      : typeof value === 'object' && value !== null
+        ? (value[slot.field] ?? 1)
+        : undefined;
   if (found !== slot.version) {
     throw versionMismatch(
-      describe(slot),
+      `globalThis[Symbol.for('${slot.name}')]`,
       slot.version,
       found,
-      (value as { markers?: unknown; version?: unknown } | null)?.markers ??
+      // A Registry (field `abi`) has its package version as `version`.
+      (value as { markers?: unknown }).markers ??
         (slot.field === 'abi' ? (value as { version?: unknown }).version : undefined),
     );
   }
@@ -159,4 +159,34 @@ export function claimOnce(slot: GlobalSlot): boolean {
 /** Sets a writable slot (one that is set and cleared, as the control server's start). */
 export function setGlobal(slot: GlobalSlot, value: object | undefined): void {
   (globalThis as Record<symbol, unknown>)[keyOf(slot)] = value;
+}
+
+/**
+ * sharedGlobal(REGISTRY_SLOT, create) written out for that one slot: the
+ * registry is the only slot the browser core uses, and its bundle carries
+ * this instead of the generic readGlobal. Same policy: a Registry keeps its
+ * version in `abi` (1 when missing, as before this table) and its package
+ * version in `version`; anything else found there has no version.
+ */
+export function sharedRegistry<T extends object>(create: () => T): T {
+  const key = Symbol.for(REGISTRY_SLOT.name);
+  const value = (globalThis as Record<symbol, unknown>)[key] as
+    | { abi?: unknown; version?: unknown }
+    | null
+    | undefined;
+  if (value === undefined) {
+    const made = create();
+    Object.defineProperty(globalThis, key, { value: made });
+    return made;
+  }
+  const found = typeof value === 'object' && value !== null ? (value.abi ?? 1) : undefined;
+  if (found !== REGISTRY_SLOT.version) {
+    throw versionMismatch(
+      "globalThis[Symbol.for('markers.registry')]",
+      REGISTRY_SLOT.version,
+      found,
+      value?.version,
+    );
+  }
+  return value as T;
 }

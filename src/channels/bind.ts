@@ -6,7 +6,7 @@
  */
 import { Globals, sharedGlobal } from '../abi/globals.js';
 import type { Marker } from '../marker/marker.js';
-import { getRegistry } from '../registry/global.js';
+import { getNodeRegistry } from '../registry/node-registry.js';
 import type { ChannelSource, ChannelSourceInfo } from './source.js';
 
 interface ThreadChannels {
@@ -34,7 +34,7 @@ export function threadChannels(): ThreadChannels {
  */
 export function bindSource(markers: readonly Marker[], source: ChannelSource): void {
   const state = threadChannels();
-  const registry = getRegistry();
+  const registry = getNodeRegistry();
   state.sources.push(source);
   for (const marker of markers) {
     state.byName.set(marker.name, source);

@@ -122,7 +122,7 @@ export type CheckName<N extends string> = string extends N
         : N
     : `invalid marker name "${N}": expected provider:event`;
 
-const WORD_BEFORE = /(?:^|[^A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)[\s=:]*$/;
+const WORD_BEFORE = /\b([A-Za-z_]\w*)[\s=:]*$/;
 
 /**
  * Parses a format into its fields (frozen, as markers carry them). Throws ERR_INVALID_FORMAT, naming the

@@ -17,7 +17,10 @@ type CaptureStackTrace = (holder: object, above: (...args: never[]) => unknown) 
  */
 export function callerLocation(above: (...args: never[]) => unknown): string {
   const capture = (Error as { captureStackTrace?: CaptureStackTrace }).captureStackTrace;
-  let line: string | undefined;
+  let stack: string | undefined;
+  // The caller's line: 1 of the captured stack (the message is line 0); without
+  // captureStackTrace, 2 (frames: callerLocation, above (marker), its caller).
+  let frame = 2;
   if (typeof capture === 'function') {
     const holder: { stack?: string } = {};
     const limit = Error.stackTraceLimit;
@@ -27,12 +30,12 @@ export function callerLocation(above: (...args: never[]) => unknown): string {
     } finally {
       Error.stackTraceLimit = limit;
     }
-    line = holder.stack?.split('\n')[1];
+    stack = holder.stack;
+    frame = 1;
   } else {
-    // Frames: callerLocation, above (marker), its caller.
-    line = new Error().stack?.split('\n')[2];
+    stack = new Error().stack;
   }
-  const match = FRAME.exec(line?.trim() ?? '');
+  const match = FRAME.exec(stack?.split('\n')[frame]?.trim() ?? '');
   return match === null ? 'unknown' : `${filePath(match[1] as string)}:${match[2]}:${match[3]}`;
 }
 
@@ -43,7 +46,7 @@ function filePath(file: string): string {
     const { host, pathname } = new URL(file);
     const path = decodeURIComponent(pathname);
     // file://host/x is the UNC path //host/x; file:///C:/x is the Windows path C:\x.
-    return host !== ''
+    return host
       ? `//${host}${path}`
       : /^\/[A-Za-z]:\//.test(path)
         ? path.slice(1).replaceAll('/', '\\')

@@ -1,6 +1,7 @@
 import { coreError } from '../errors/core-codes.js';
 
-const PART = /^[A-Za-z0-9_.-]+$/;
+// \w is [A-Za-z0-9_] (no u flag).
+const PART = /^[\w.-]+$/;
 
 /**
  * What is wrong with `name` as a marker name, with the form expected; or

@@ -18,6 +18,7 @@
 import { Globals, sharedGlobal } from '../abi/globals.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
 import { getRegistry } from '../registry/global.js';
+import { getNodeRegistry } from '../registry/node-registry.js';
 import { compilePattern } from '../registry/pattern.js';
 import { connectProbe, type Probe, type SkippedMarker } from '../registry/probe.js';
 import { getCoordinator, type ThreadInfo } from '../threads/coordinator.js';
@@ -357,7 +358,7 @@ export function forgetMarkersOf(file: string, loadId: string): void {
   for (const [id, module] of table.modules) {
     if (id !== loadId && module.path === file) return;
   }
-  const registry = getRegistry() as { forget?: (isGone: (location: string) => boolean) => unknown };
+  const registry = getNodeRegistry();
   // A registry made by an older copy of markers may not have forget().
   if (typeof registry.forget === 'function') {
     registry.forget((location) => isInProbeFile(file, location));

@@ -44,7 +44,7 @@ function factory(arity: number, count: number): DispatcherFactory {
   for (let i = 0; i < arity; i++) args += `,a${i}`;
   // One probe call: its exception or promise goes to its owner, never to the caller of fire.
   const call = (fn: string, owner: string): string =>
-    `try{const r=${fn}(m${args});if(r!==undefined&&r!==null&&typeof r.then==='function')${owner}.settle(r,m)}catch(e){${owner}.fail(e,m)}`;
+    `try{const r=${fn}(m${args});if(typeof r?.then=="function")${owner}.settle(r,m)}catch(e){${owner}.fail(e,m)}`;
   let body = '';
   let calls = '';
   if (count <= UNROLL) {

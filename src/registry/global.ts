@@ -8,15 +8,19 @@
  * registry code. Its `abi` guards that: a copy whose registry protocol
  * differs refuses to load (ERR_REGISTRY_VERSION) rather than misbehave.
  */
-import { REGISTRY_SLOT, sharedGlobal } from '../abi/globals.js';
+import { sharedRegistry } from '../abi/globals.js';
 import { Registry } from './registry.js';
 
-/** Bump (in abi/globals.ts) when the Registry's methods or data change in a way an older copy cannot use. */
-export const REGISTRY_ABI = REGISTRY_SLOT.version;
-
 let cached: Registry | undefined;
+/** What this copy makes when it is the thread's first: node-registry.ts sets a NodeRegistry. */
+let make = (): Registry => new Registry();
+
+/** The class of the registry this copy creates (node-registry.ts, at its import). */
+export function makeRegistriesWith(create: () => Registry): void {
+  make = create;
+}
 
 export function getRegistry(): Registry {
-  cached ??= sharedGlobal(REGISTRY_SLOT, () => new Registry());
+  cached ??= sharedRegistry(make);
   return cached;
 }

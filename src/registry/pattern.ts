@@ -2,7 +2,8 @@ import { coreError } from '../errors/core-codes.js';
 import type { MarkersError } from '../errors/markers-error.js';
 import { nameProblem } from '../marker/name.js';
 
-const GLOB = /^[A-Za-z0-9_.:*-]+$/;
+// \w is [A-Za-z0-9_] (no u flag).
+const GLOB = /^[\w.:*-]+$/;
 
 export interface Pattern {
   readonly source: string;
@@ -27,7 +28,7 @@ export function compilePattern(source: unknown): Pattern {
     );
   // GLOB refuses '' too; a non-string is refused before it could be coerced.
   if (typeof source !== 'string' || !GLOB.test(source)) {
-    throw invalid('use a name such as "http:request" or a glob with * such as "http:*"');
+    throw invalid('expected provider:event, or a glob with * such as "http:*"');
   }
   if (!source.includes('*')) {
     const problem = nameProblem(source);

@@ -105,9 +105,10 @@ function describe(error: unknown): string {
 class ProbeSubscription implements Subscription, LinkOwner, Probe {
   readonly kind = 'probe';
   seq = 0;
-  readonly pattern: string;
-  readonly name: string;
-  readonly matcher: Pattern;
+  // Set by the constructor (declared only: no field initialisers to carry).
+  declare readonly pattern: string;
+  declare readonly name: string;
+  declare readonly matcher: Pattern;
   readonly #registry: Registry;
   readonly #fn: ProbeFunction;
   readonly #format: string | undefined;
@@ -127,11 +128,11 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
     name: string,
   ) {
     this.#registry = registry;
-    this.matcher = matcher;
-    this.pattern = matcher.source;
     this.#fn = fn;
     this.#format = format;
+    this.pattern = matcher.source;
     this.name = name;
+    this.matcher = matcher;
   }
 
   get markers(): readonly string[] {
@@ -190,7 +191,7 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
   fail(error: unknown, marker: object): void {
     if (++this.#errors !== 1) return;
     emitMarkersWarning(
-      `probe "${this.name}" failed on marker "${String((marker as { name?: unknown }).name)}": ${describe(error)} (the caller of fire was not affected; later errors of this probe are counted in probe.errors, not reported)`,
+      `probe "${this.name}" failed on marker "${String((marker as { name?: unknown }).name)}": ${describe(error)} (fire's caller was not affected; later errors only count in probe.errors)`,
       'ERR_PROBE_FAILED',
     );
   }

@@ -88,17 +88,6 @@ export interface MarkerEntry extends MarkerEntryView {
   readonly stats: HitCounter;
 }
 
-/**
- * Told when a marker name gains its first link in this thread (0 -> 1: a
- * probe or a recorder now wants its events) and loses its last (1 -> 0).
- * Channel markers subscribe to their diagnostics channel only in between.
- * Both run inside the registry's update and must not throw (they are guarded).
- */
-export interface ActivityHook {
-  activate(): void;
-  deactivate(): void;
-}
-
 /** The prototype shared by every marker object: only what is the same for all. */
 const MarkerPrototype = Object.defineProperties(
   {},
@@ -162,12 +151,11 @@ export class Registry {
   /** Bumped when the shape of this object changes incompatibly; see global.ts. */
   readonly abi = REGISTRY_SLOT.version;
   readonly version = VERSION;
-  readonly #entries = new Map<string, MarkerEntry>();
+  /** By name; protected for NodeRegistry's forget() and onActivity(). */
+  protected readonly byName = new Map<string, MarkerEntry>();
   readonly #siteObjects = new WeakMap<object, MarkerEntry>();
   /** In connection order. */
   readonly #subscriptions = new Set<Subscription>();
-  /** By marker name; may be set before the name is declared. */
-  readonly #activity = new Map<string, ActivityHook>();
   #nextSeq = 1;
   /** Entry ids are event ids in traces: never reused, even after forget(). */
   #nextId = 0;
@@ -179,14 +167,15 @@ export class Registry {
    */
   declare(name: string, format: string, location: string, key?: string): object {
     validateName(name);
-    let entry = this.#entries.get(name);
+    let entry = this.byName.get(name);
     if (entry !== undefined) {
       if (entry.format !== format || entry.key !== key) {
         // The format differs, or else the pairing key does.
         const f = entry.format !== format;
+        const what = (fmt: string, k?: string) => (f ? `format "${fmt}"` : `key ${k}`);
         throw coreError(
           'ERR_FORMAT_MISMATCH',
-          `marker "${name}" declared at ${location} with ${f ? `format "${format}"` : `key ${key}`}, but it was declared at ${entry.locations[0]} with ${f ? `format "${entry.format}"` : `key ${entry.key}`}`,
+          `marker "${name}" declared at ${location} with ${what(format, key)}, but first at ${entry.locations[0]} with ${what(entry.format, entry.key)}`,
           { marker: name, format, expected: entry.format, location, declared: entry.locations[0] },
         );
       }
@@ -212,7 +201,7 @@ export class Registry {
         links: [],
         stats: { hits: 0 },
       };
-      this.#entries.set(name, entry);
+      this.byName.set(name, entry);
     }
     const site = this.#createSite(entry, location);
     entry.sites.push(site);
@@ -248,31 +237,7 @@ export class Registry {
   }
 
   entries(): IterableIterator<MarkerEntry> {
-    return this.#entries.values();
-  }
-
-  /**
-   * Calls `hook.activate()` whenever marker `name` goes from no link to one in
-   * this thread, and `hook.deactivate()` on the way back; at once if it is
-   * active already. One hook per name. Returns a function that removes it
-   * (without calling deactivate: the caller undoes its own side).
-   */
-  onActivity(name: string, hook: ActivityHook): () => void {
-    this.#activity.set(name, hook);
-    const entry = this.#entries.get(name);
-    if (entry !== undefined && entry.links.length > 0) this.#notify(hook, true);
-    return () => {
-      if (this.#activity.get(name) === hook) this.#activity.delete(name);
-    };
-  }
-
-  #notify(hook: ActivityHook, active: boolean): void {
-    try {
-      if (active) hook.activate();
-      else hook.deactivate();
-    } catch {
-      // The hook is our own code (channels); it must not break enable/disable.
-    }
+    return this.byName.values();
   }
 
   /**
@@ -282,40 +247,23 @@ export class Registry {
   subscribe(subscription: Subscription): void {
     subscription.seq = this.#nextSeq++;
     this.#subscriptions.add(subscription);
-    for (const entry of this.#entries.values()) this.#bind(entry, subscription);
+    for (const entry of this.byName.values()) this.#bind(entry, subscription);
   }
 
   /** Detaches a subscription from every marker. Idempotent. */
   unsubscribe(subscription: Subscription): void {
     if (!this.#subscriptions.delete(subscription)) return;
-    for (const entry of this.#entries.values()) {
+    for (const entry of this.byName.values()) {
       const links = entry.links.filter((link) => link.subscription !== subscription);
       if (links.length !== entry.links.length) this.#setLinks(entry, links);
     }
-  }
-
-  /**
-   * Forgets the markers declared only at sites `isGone` accepts and connected
-   * to nothing: what a refused probe module declared. Their objects stay
-   * usable (`fire` stays undefined); they are no longer listed or connected.
-   * A marker with links is kept, since a probe or recording holds it.
-   * Returns the names forgotten.
-   */
-  forget(isGone: (location: string) => boolean): string[] {
-    const forgotten: string[] = [];
-    for (const entry of this.#entries.values()) {
-      if (entry.links.length > 0 || !entry.sites.every((site) => isGone(site.location))) continue;
-      this.#entries.delete(entry.name);
-      forgotten.push(entry.name);
-    }
-    return forgotten;
   }
 
   /** Markers whose name matches `pattern` (all when omitted), in declaration order. */
   list(pattern?: string): MarkerInfo[] {
     const matcher = pattern === undefined ? undefined : compilePattern(pattern);
     const out: MarkerInfo[] = [];
-    for (const entry of this.#entries.values()) {
+    for (const entry of this.byName.values()) {
       if (matcher !== undefined && !matcher.matches(entry.name)) continue;
       const probes = entry.links.filter((link) => link.kind === 'probe').length;
       const recorders = entry.links.length - probes;
@@ -354,12 +302,16 @@ export class Registry {
     entry.links = Object.freeze(links);
     for (const site of entry.sites) this.#install(entry, site);
     const is = links.length > 0;
-    if (was !== is) {
-      /* 0 -> 1 or 1 -> 0 links: the activity hook, after the fire slots are in place */
-      const hook = this.#activity.get(entry.name);
-      if (hook !== undefined) this.#notify(hook, is);
-    }
+    // 0 -> 1 or 1 -> 0 links: told after the fire slots are in place.
+    if (was !== is) this.activity(entry.name, is);
   }
+
+  /**
+   * Called when marker `name` gains its first link (`active`) or loses its
+   * last; nothing to do here. NodeRegistry (node-registry.ts) tells the
+   * activity hooks of channel markers, which the browser core has none of.
+   */
+  protected activity(_name: string, _active: boolean): void {}
 
   #install(entry: MarkerEntry, site: Site): void {
     const state =
