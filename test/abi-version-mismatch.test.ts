@@ -60,6 +60,24 @@ test('a shared object of another version is refused with ERR_REGISTRY_VERSION na
   }
 });
 
+test('a slot holding null or a number is refused with ERR_REGISTRY_VERSION, not a TypeError', () => {
+  const slot = { name: 'markers.test.abi-null', version: 1, field: 'version' } as const;
+  for (const held of [null, 5]) {
+    (globalThis as Record<symbol, unknown>)[keyOf(slot)] = held;
+    try {
+      assert.throws(
+        () => readGlobal(slot),
+        (error: unknown) =>
+          isMarkersError(error) &&
+          error.code === ErrorCode.REGISTRY_VERSION &&
+          error.details.foundAbi === 'undefined',
+      );
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[keyOf(slot)];
+    }
+  }
+});
+
 test("an install guard is claimed once per thread, and an older copy's `true` counts as version 1", () => {
   const slot = { name: 'markers.test.abi-guard', version: 1, field: 'version' } as const;
   assert.equal(claimOnce(slot), true);

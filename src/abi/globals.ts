@@ -123,9 +123,9 @@ export function readGlobal<T>(slot: GlobalSlot): T | undefined {
       `globalThis[Symbol.for('${slot.name}')]`,
       slot.version,
       found,
-      // A Registry (field `abi`) has its package version as `version`.
-      (value as { markers?: unknown }).markers ??
-        (slot.field === 'abi' ? (value as { version?: unknown }).version : undefined),
+      // A Registry (field `abi`) has its package version as `version`; value may be null.
+      (value as { markers?: unknown } | null)?.markers ??
+        (slot.field === 'abi' ? (value as { version?: unknown } | null)?.version : undefined),
     );
   }
   return value as T;
