@@ -61,12 +61,14 @@ export class Group {
     // so the sum is exact for integers and as good as a double allows otherwise.
     const sum = this.sum;
     const t = sum + v;
-    if (Math.abs(sum) >= Math.abs(v)) this.comp += sum - t + v;
-    else this.comp += v - t + sum;
+    this.comp += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
     this.sum = t;
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
-    if (this.log !== null) this.log.addAt(values, i);
+    // The common layout first; the others out of line, so this stays small
+    // enough for V8 to inline with the rest of an event's path.
+    const log = this.log;
+    if (log !== null) log.addAt(values, i);
     else if (this.linear !== null) this.linear.addAt(values, i);
     if (this.le !== null) this.#addLe(values, i);
   }
@@ -161,12 +163,12 @@ export class GroupTable {
    * enum values), by index: an array load instead of a Map lookup. The Map
    * still holds them too, so the group cap and the key order are the same.
    */
-  readonly #small: (Group | undefined)[] = [];
+  readonly small: (Group | undefined)[] = [];
 
   /** The group of a one-field key. */
   find1(k: unknown): Group {
     if (typeof k === 'number' && (k | 0) === k && k >= 0 && k < SMALL_KEYS) {
-      const hit = this.#small[k];
+      const hit = this.small[k];
       if (hit !== undefined) return hit;
     }
     const found = this.#root.get(k);
@@ -180,8 +182,8 @@ export class GroupTable {
       k < SMALL_KEYS
     ) {
       // Filled in order up to k, so the array stays packed (holes are undefined, not missing).
-      while (this.#small.length < k) this.#small.push(undefined);
-      this.#small[k] = group;
+      while (this.small.length < k) this.small.push(undefined);
+      this.small[k] = group;
     }
     return group;
   }
@@ -208,6 +210,29 @@ export class GroupTable {
       k,
       read.map((r) => r(s)),
     );
+  }
+
+  /**
+   * The group of the key whose field values are in `keys` (reused by the
+   * caller: it is copied only when a group is created).
+   */
+  findKeys(keys: readonly unknown[]): Group {
+    let level = this.#root;
+    const last = keys.length - 1;
+    for (let i = 0; i < last; i++) {
+      const k = keys[i];
+      let next = level.get(k) as Level | undefined;
+      if (next === undefined) {
+        if (this.groups.length >= this.#maxGroups) return this.#otherGroup();
+        next = new Map();
+        level.set(k, next);
+      }
+      level = next;
+    }
+    const k = keys[last];
+    const found = level.get(k);
+    if (found !== undefined) return found as Group;
+    return this.#create(level, k, keys.slice());
   }
 
   #create(level: Level, k: unknown, key: unknown[]): Group {

@@ -57,13 +57,15 @@ export class PendingStarts {
   }
 
   push(t: number): void {
+    // Wrapping by a compare, not `%`: an integer division costs more than the rest of a push.
     const cap = this.#cap;
     if (this.#depth === cap) {
-      this.#bottom = (this.#bottom + 1) % cap;
+      this.#bottom = this.#bottom + 1 === cap ? 0 : this.#bottom + 1;
       this.#depth--;
       this.evicted++;
     }
-    this.#ring[(this.#bottom + this.#depth) % cap] = t;
+    const at = this.#bottom + this.#depth;
+    this.#ring[at >= cap ? at - cap : at] = t;
     this.#depth++;
   }
 
@@ -74,6 +76,7 @@ export class PendingStarts {
       return -1;
     }
     this.#depth--;
-    return this.#ring[(this.#bottom + this.#depth) % this.#cap] as number;
+    const at = this.#bottom + this.#depth;
+    return this.#ring[at >= this.#cap ? at - this.#cap : at] as number;
   }
 }

@@ -196,10 +196,10 @@ export function compileWhere(
   return build(tree);
 }
 
-type Relation = (a: unknown, b: unknown) => boolean;
+export type Relation = (a: unknown, b: unknown) => boolean;
 
 /** Comparisons that are false for a value of the wrong run-time type, as for NaN. */
-function relation(op: Exclude<CompareOp, '~'>, type: ValueType): Relation {
+export function relation(op: Exclude<CompareOp, '~'>, type: ValueType): Relation {
   const same =
     type === 'number'
       ? (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number'
