@@ -208,9 +208,10 @@ function source(plan: FusedPlan, b: Builder): string {
     const key = keys[0] as KeyPlan;
     body.push(`const k = ${keyCode(key, b)};`);
     if (key.kind === 'number') {
-      // Small non-negative integer keys (statuses, shards) are an array load, as in find1.
+      // Small non-negative integer keys (statuses, shards) are an array load, as in
+      // find1. A bigint key stays a bigint (numberKey), and `>>>` throws on one.
       body.push(
-        'let g = (k >>> 0) === k && k < small.length ? small[k] : undefined;',
+        "let g = typeof k === 'number' && (k >>> 0) === k && k < small.length ? small[k] : undefined;",
         'if (g === undefined) g = table.find1(k);',
       );
     } else {
