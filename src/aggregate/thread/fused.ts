@@ -19,7 +19,7 @@
 import type { Field } from '../../marker/format.js';
 import { findField, relation, valueTypeOf } from '../where/compile.js';
 import { globMatcher } from '../where/glob.js';
-import type { CompareOp, Operand, WhereNode } from '../where/parse.js';
+import type { Operand, WhereNode } from '../where/parse.js';
 import type { GroupTable } from './group.js';
 
 /** How one `by` field becomes a key (as keyReader in thread-aggregation.ts). */
@@ -59,7 +59,7 @@ type Factory = (env: Env) => LinkFn;
 const factories = new Map<string, Factory | null>();
 
 /** The generated operator for each relation; nothing else is ever emitted for an operator. */
-const OPERATORS: Readonly<Record<Exclude<CompareOp, '~' | '!='>, string>> = {
+const OPERATORS: Readonly<Partial<Record<string, string>>> = {
   '==': '===',
   '<': '<',
   '<=': '<=',
@@ -164,7 +164,9 @@ class Builder {
           ? `${l.code} !== ${r.code} && ${l.code} === ${l.code} && ${r.code} === ${r.code}`
           : `${l.code} !== ${r.code}`;
     } else {
-      test = `${l.code} ${OPERATORS[op]} ${r.code}`;
+      const operator = OPERATORS[op];
+      if (operator === undefined) throw new Error(`no operator for ${JSON.stringify(op)}`);
+      test = `${l.code} ${operator} ${r.code}`;
     }
     return `(${[...guards, test].join(' && ')})`;
   }
