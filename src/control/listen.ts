@@ -12,9 +12,10 @@ import { once } from 'node:events';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { MarkersError } from '../errors/markers-error.js';
+import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
+import type { ControlWorkerMessage } from '../abi/ports.js';
+import { fromWireError } from '../abi/wire-error.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
-import type { WireError } from './protocol.js';
 import { listenDirectory } from './socket-dir.js';
 import './thread-handlers.js';
 
@@ -29,13 +30,6 @@ export interface ControlHandle {
   /** Stops the server and removes the socket. */
   close(): Promise<void>;
 }
-
-const STATE = Symbol.for('markers.control.listen');
-
-type WorkerMessage =
-  | { type: 'listening'; path: string }
-  | { type: 'failed'; error: WireError }
-  | { type: 'resume' };
 
 function workerUrl(): URL {
   // From the TypeScript sources (tests, tsx) the sibling module is .ts.
@@ -63,7 +57,7 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
   const resumedPromise = new Promise<void>((resolve) => {
     resumed = resolve;
   });
-  worker.on('message', (message: WorkerMessage) => {
+  worker.on('message', (message: ControlWorkerMessage) => {
     if (message.type === 'resume') resumed();
   });
   const [first] = (await Promise.race([
@@ -71,17 +65,14 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
     once(worker, 'error').then(([error]) => [
       { type: 'failed', error: { code: 'ERR_CONTROL_SERVER', message: String(error) } },
     ]),
-  ])) as [WorkerMessage];
+  ])) as [ControlWorkerMessage];
   if (first.type !== 'listening') {
     await worker.terminate();
     const error =
       first.type === 'failed'
         ? first.error
         : { code: 'ERR_CONTROL_SERVER', message: 'unexpected message' };
-    throw new MarkersError(error.code, `control server did not start: ${error.message}`, {
-      path,
-      pid: process.pid,
-    });
+    throw fromWireError(error, { path, pid: process.pid }, 'control server did not start: ');
   }
   const removeSocket = (): void => {
     try {
@@ -108,7 +99,7 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
       process.off('exit', removeSocket);
       await worker.terminate();
       removeSocket();
-      (globalThis as { [STATE]?: unknown })[STATE] = undefined;
+      setGlobal(Globals.CONTROL_LISTEN, undefined);
     },
   };
 }
@@ -120,13 +111,13 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
  * ERR_CONTROL_SERVER when the socket cannot be created.
  */
 export function listen(options: ListenOptions = {}): Promise<ControlHandle> {
-  const holder = globalThis as { [STATE]?: Promise<ControlHandle> | undefined };
-  const running = holder[STATE];
+  // A promise, from before the table: version 1 (abi/globals.ts).
+  const running = readGlobal<Promise<ControlHandle>>(Globals.CONTROL_LISTEN);
   if (running !== undefined) return running;
   const started = start(options);
-  holder[STATE] = started;
+  setGlobal(Globals.CONTROL_LISTEN, started);
   started.catch(() => {
-    holder[STATE] = undefined;
+    setGlobal(Globals.CONTROL_LISTEN, undefined);
   });
   return started;
 }

@@ -25,7 +25,15 @@
  * event, or its idle timer), so with the drain timer an event reaches the
  * sink within ~100 ms at any rate.
  */
+
 import { randomUUID } from 'node:crypto';
+import { F, RingState, W } from '../abi/ring.js';
+import {
+  type CrashWatch,
+  RecordOp,
+  type ThreadStartArgs,
+  type ThreadStartReply,
+} from '../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { getCoordinator, type Reply } from '../threads/coordinator.js';
 import type { TraceDescription } from '../trace/metadata.js';
@@ -38,11 +46,9 @@ import {
   trailerPacket,
 } from './assemble.js';
 import { clockOriginMs } from './clock.js';
-import type { CrashWatch } from './crash.js';
-import { F, Ring, RingState, W } from './ring-buffer.js';
+import { Ring } from './ring-buffer.js';
 import { releaseRing } from './ring-pool.js';
-import { RecordOp, type ThreadStartReply } from './thread-handlers.js';
-import { type ThreadStartArgs, unionPattern, uuidBytes } from './thread-recorder.js';
+import { unionPattern, uuidBytes } from './thread-recorder.js';
 import { MIN_STRING_BYTES } from './utf8.js';
 
 export type { PacketSink } from '../trace/writer.js';
