@@ -28,6 +28,9 @@
  * The hook has no properties of its own and only its prototype changes, so
  * it stays a fast-mode object; its old maps and old `on` objects are garbage.
  *
+ * Every object of the chain must also be a fast-mode (not dictionary-mode)
+ * prototype whenever a compiler can look at it; see fastPrototype().
+ *
  * Each declaration site has its own chain, so its hidden class is its own:
  * enabling one marker never deoptimises code that uses another.
  *
@@ -57,6 +60,8 @@ export interface MarkerInfo {
   readonly name: string;
   readonly format: string;
   readonly fields: readonly Field[];
+  /** The pairing key field, when the marker declared one (`marker(name, format, { key })`). */
+  readonly key?: string;
   /** Every site that declared this name, as file:line:column, in declaration order. */
   readonly locations: readonly string[];
   readonly enabled: boolean;
@@ -111,6 +116,34 @@ const MarkerPrototype = Object.create(Object.prototype, {
   },
 });
 
+/**
+ * Makes `state` a fast-mode prototype for good, before it is linked under a
+ * hook where optimising compilers can see it.
+ *
+ * V8 turns an object into a dictionary when it first becomes a prototype
+ * (expecting methods to be added to it), and turns it back only when a
+ * property lookup walks the chain up to it; but that walk stops at the first
+ * prototype already marked fast, which the hook is after its first lookup.
+ * So every `on` swapped in under a hook stayed a dictionary for good, and
+ * optimised code cannot fold a load from a dictionary-mode prototype: code
+ * compiled while a marker was enabled called the generic LoadIC for `fire`,
+ * which depends on no map, so no later toggle threw it away and the
+ * disabled marker kept costing a lookup (6-15 ns) for the life of the
+ * process. Whether that happened depended on whether the last compilation
+ * of a caller fell in an enabled phase: the bimodal 1,000-cycle figures of
+ * docs/bench.md. (The same befell `off` when a marker was enabled before
+ * its first lookup.)
+ *
+ * Object.create makes `state` a prototype (a dictionary, still private to
+ * us), and a for-in over the new object runs V8's walk from it, which marks
+ * `state` fast and converts it: V8 then never normalises it again, here or
+ * when it is linked. test/registry-churn-monomorphic.test.ts checks the
+ * outcome with V8 itself on every supported Node.
+ */
+function fastPrototype(state: object): void {
+  for (const key in Object.create(state)) void key;
+}
+
 function modeOf(links: readonly Link[]): MarkerMode {
   let call = false;
   let record = false;
@@ -148,14 +181,16 @@ export class Registry {
    * same format (ERR_FORMAT_MISMATCH otherwise); the same location declaring
    * again (a `marker()` call inside a function) gets its first object back.
    */
-  declare(name: string, format: string, location: string): object {
+  declare(name: string, format: string, location: string, key?: string): object {
     validateName(name);
     let entry = this.#entries.get(name);
     if (entry !== undefined) {
-      if (entry.format !== format) {
+      if (entry.format !== format || entry.key !== key) {
+        // The format differs, or else the pairing key does.
+        const f = entry.format !== format;
         throw new MarkersError(
           ErrorCode.FORMAT_MISMATCH,
-          `marker "${name}" declared at ${location} with format "${format}", but it was declared at ${entry.locations[0]} with format "${entry.format}"`,
+          `marker "${name}" declared at ${location} with ${f ? `format "${format}"` : `key ${key}`}, but it was declared at ${entry.locations[0]} with ${f ? `format "${entry.format}"` : `key ${entry.key}`}`,
           { marker: name, format, expected: entry.format, location, declared: entry.locations[0] },
         );
       }
@@ -163,11 +198,19 @@ export class Registry {
       if (same !== undefined) return same.object;
     } else {
       const fields = Object.freeze(parseFormat(format, name).map((f) => Object.freeze(f)));
+      if (key !== undefined && !fields.some((f) => f.name === key)) {
+        throw new MarkersError(
+          ErrorCode.INVALID_KEY,
+          `marker "${name}": key ${key} is not a field of format "${format}"`,
+          { marker: name, key },
+        );
+      }
       entry = {
         id: this.#nextId++,
         name,
         format,
         fields,
+        key,
         sites: [],
         locations: [],
         links: [],
@@ -199,7 +242,9 @@ export class Registry {
       fire: { value: undefined },
       enabled: { value: false },
     });
+    fastPrototype(off);
     const hook = Object.create(off);
+    fastPrototype(hook);
     const object = Object.create(hook, {
       name: { value: entry.name, enumerable: true },
       format: { value: entry.format, enumerable: true },
@@ -310,6 +355,7 @@ export class Registry {
         name: entry.name,
         format: entry.format,
         fields: entry.fields,
+        ...(entry.key === undefined ? {} : { key: entry.key }),
         locations: [...entry.locations],
         enabled: mode !== MarkerMode.OFF,
         mode,
@@ -359,9 +405,8 @@ export class Registry {
     /* 0 -> 1, or n -> m: a fresh `on` whose fire is a constant of its own, so
        optimised callers can fold the dispatcher and inline the probes */
     const fire = buildDispatcher(entry.fields.length, entry.stats, site.object, entry.links);
-    Object.setPrototypeOf(
-      site.hook,
-      Object.create(MarkerPrototype, { fire: { value: fire }, enabled: { value: true } }),
-    );
+    const on = Object.create(MarkerPrototype, { fire: { value: fire }, enabled: { value: true } });
+    fastPrototype(on);
+    Object.setPrototypeOf(site.hook, on);
   }
 }
