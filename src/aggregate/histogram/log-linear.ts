@@ -35,7 +35,7 @@ const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 /** Bucket number (exponent + EXP_OFFSET) * SUB + sub-bucket of |v|, v finite and non-zero. */
 export function bucketOf(v: number): number {
   F64[0] = v;
-  return bucketOfF64(v);
+  return bucketOfF64();
 }
 
 /**
@@ -43,16 +43,20 @@ export function bucketOf(v: number): number {
  * the value unboxed across the call when V8 does not inline it.
  */
 export function bucketAt(values: Float64Array, i: number): number {
-  const v = values[i] as number;
-  F64[0] = v;
-  return bucketOfF64(v);
+  F64[0] = values[i] as number;
+  return bucketOfF64();
 }
 
-function bucketOfF64(v: number): number {
+/**
+ * The bucket of the value in F64[0]. It takes no double argument: where V8
+ * does not inline it (Node 20's budget runs out on the aggregation path), a
+ * double argument is boxed, one allocation per event.
+ */
+function bucketOfF64(): number {
   let hi = U32[HI] as number;
   let exp = (hi >>> 20) & 0x7ff;
   if (exp === 0) {
-    F64[0] = v * SCALE_UP;
+    F64[0] = (F64[0] as number) * SCALE_UP;
     hi = U32[HI] as number;
     exp = ((hi >>> 20) & 0x7ff) - 64;
   }
@@ -101,6 +105,25 @@ export class BucketTable {
     this.#pool[at] = (this.#pool[at] as number) + n;
   }
 
+  /**
+   * One count in sub-bucket `sub` of directory slot `e`: the per-event path,
+   * kept small so V8 inlines it whole; a slot seen for the first time goes
+   * through add().
+   */
+  count(e: number, sub: number): void {
+    const dir = this.#dir;
+    if (dir !== undefined) {
+      const chunk = dir[e] as number;
+      if (chunk >= 0) {
+        const at = (chunk << SUB_BITS) + sub;
+        const pool = this.#pool;
+        pool[at] = (pool[at] as number) + 1;
+        return;
+      }
+    }
+    this.add((e << SUB_BITS) + sub, 1);
+  }
+
   #newChunk(exp: number, dir: Int16Array): number {
     const chunk = this.#chunks++;
     if (this.#chunks * SUB > this.#pool.length) {
@@ -140,11 +163,29 @@ export class LogLinearCounts {
   readonly pos = new BucketTable();
   readonly neg = new BucketTable();
 
-  /** `values[i]` is finite; the caller counted it. */
+  /**
+   * `values[i]` is finite; the caller counted it. The bucket is read from the
+   * bits here, not through bucketAt(): this is the per-event path, and V8
+   * inlines a chain only while its bytecode stays under a budget (Node 20
+   * stopped short of it, and boxed the value at the call it left).
+   */
   addAt(values: Float64Array, i: number): void {
-    const v = values[i] as number;
-    if (v > 0) this.pos.add(bucketAt(values, i), 1);
-    else if (v < 0) this.neg.add(bucketAt(values, i), 1);
-    else this.zero++;
+    F64[0] = values[i] as number;
+    const hi = U32[HI] as number;
+    const exp = (hi >>> 20) & 0x7ff;
+    // Zero and subnormals (exponent bits 0) are rare: out of line.
+    if (exp === 0) this.#addTiny();
+    else
+      (hi >>> 31 === 0 ? this.pos : this.neg).count(
+        exp + EXP_OFFSET,
+        (hi >>> (20 - SUB_BITS)) & (SUB - 1),
+      );
+  }
+
+  /** ±0 or a subnormal, in F64[0]. */
+  #addTiny(): void {
+    const v = F64[0] as number;
+    if (v === 0) this.zero++;
+    else (v > 0 ? this.pos : this.neg).add(bucketOf(v), 1);
   }
 }

@@ -25,11 +25,18 @@ import type { PartSnapshot, SkippedMarker, ThreadRef } from '../snapshot/types.j
 import { AggregateKind, type AggregateSpec } from '../spec.js';
 import { compileWhere, findField, type Predicate } from '../where/compile.js';
 import { parseWhere, type WhereNode } from '../where/parse.js';
+import { type FusedPlan, fusedLink, type KeyPlan } from './fused.js';
 import { type Group, GroupTable } from './group.js';
 import { PendingStarts } from './pending.js';
 import { type Frame, makeShell, NUM, newFrame, type Scratch, type Sink } from './shell.js';
 
 type Read = (s: Scratch) => unknown;
+
+// The latency clock. `performance` is an accessor on globalThis in Node, and
+// reading it cost about 6 ns per event (Node 24), as much as the rest of a
+// start: the object is read once, here (this module loads on the first
+// start). Its `now` is still looked up per call, so a replaced now() counts.
+const clock: typeof performance = performance;
 
 function fieldError(marker: string, what: string, field: string): MarkersError {
   return new MarkersError(ErrorCode.AGGREGATE_FIELD, `marker "${marker}" ${what}`, {
@@ -88,6 +95,27 @@ function keyReader(entry: MarkerEntryView, name: string, role: string, build: Bu
       );
   }
 }
+
+/** What keyReader reads, for the generated path (fused.ts); the field is checked by keyReader first. */
+function keyPlan(entry: MarkerEntryView, name: string): KeyPlan {
+  const ref = findField(entry.fields, name);
+  if (ref === undefined || ref.kind === 'name') return { kind: 'constant', value: entry.name };
+  switch (ref.type) {
+    case FieldType.STRING:
+      return { kind: 'string', index: ref.index };
+    case FieldType.BOOL:
+      return { kind: 'bool', index: ref.index };
+    default:
+      return { kind: 'number', index: ref.index };
+  }
+}
+
+/** A where operand's number that is not a number value: a bigint's nearest number, else NaN. */
+function toNumber(v: unknown): number {
+  return typeof v === 'bigint' ? Number(v) : Number.NaN;
+}
+
+const FUSED_HELPERS = { numberKey, stringKey, toNumber };
 
 function numberKey(v: unknown): unknown {
   if (typeof v === 'bigint') {
@@ -209,9 +237,14 @@ export class ThreadAggregation implements Subscription, LinkOwner {
       return undefined;
     }
     this.#markers.add(entry.name);
+    // Count and histogram get one generated function; latency and a process
+    // that forbids code generation use the shell and the sink.
+    const fused = this.#ends === undefined ? fusedLink(this.#plan(entry), FUSED_HELPERS) : null;
     return {
       kind: LinkKind.PROBE,
-      fn: makeShell(entry.fields.length, build.frame, build.used, this.#numeric(entry), sink),
+      fn:
+        fused ??
+        makeShell(entry.fields.length, build.frame, build.used, this.#numeric(entry), sink),
       owner: this,
       subscription: this,
     };
@@ -223,6 +256,20 @@ export class ThreadAggregation implements Subscription, LinkOwner {
 
   fail(): void {
     this.errors++;
+  }
+
+  /** The generated path's plan; #sink has checked every field it names. */
+  #plan(entry: MarkerEntryView): FusedPlan {
+    const hist = this.spec.hist;
+    return {
+      arity: entry.fields.length,
+      fields: entry.fields,
+      markerName: entry.name,
+      where: this.#where,
+      keys: this.spec.by.map((name) => keyPlan(entry, name)),
+      hist: hist === null ? null : entry.fields.findIndex((f) => f.name === hist),
+      table: this.#table,
+    };
   }
 
   #newBuild(entry: MarkerEntryView): Build {
@@ -331,13 +378,13 @@ export class ThreadAggregation implements Subscription, LinkOwner {
       pair.useStack();
       return () => {
         if (pair.timed) pair.timedStarts++;
-        else pair.push(performance.now());
+        else pair.push(clock.now());
       };
     }
     const key = keyReader(entry, field, 'the latency key', build);
     return (s) => {
       if (pair.timed) pair.timedStarts++;
-      else pair.startKey(key(s), performance.now());
+      else pair.startKey(key(s), clock.now());
     };
   }
 
@@ -364,19 +411,19 @@ export class ThreadAggregation implements Subscription, LinkOwner {
     const field = this.#keyField(entry);
     if (field === undefined) {
       return (s) => {
-        const now = performance.now();
+        const t1 = clock.now();
         const t = pair.pop();
         if (t < 0 || (where !== null && !where(s))) return;
-        elapsed[0] = now - t;
+        elapsed[0] = t1 - t;
         find(s).addAt(elapsed, 0);
       };
     }
     const key = keyReader(entry, field, 'the latency key', build);
     return (s) => {
-      const now = performance.now();
+      const t1 = clock.now();
       const t = pair.endKey(key(s));
       if (t < 0 || (where !== null && !where(s))) return;
-      elapsed[0] = now - t;
+      elapsed[0] = t1 - t;
       find(s).addAt(elapsed, 0);
     };
   }

@@ -2,6 +2,9 @@
  * Checks a parsed where tree against one marker's fields and compiles it to
  * a tree of closures over the argument scratch array (see thread/shell.ts).
  * No text is ever evaluated: the target may be someone else's process.
+ * Count and histogram aggregations run the checked tree as generated code
+ * instead (thread/fused.ts, which emits none of the text); these closures
+ * serve latency and processes where code generation is forbidden.
  *
  * Types: %d %i %u %x %f fields are numbers, %s strings, %b booleans; %j
  * fields cannot be compared. Numbers compare with numbers, strings with
@@ -196,10 +199,10 @@ export function compileWhere(
   return build(tree);
 }
 
-type Relation = (a: unknown, b: unknown) => boolean;
+export type Relation = (a: unknown, b: unknown) => boolean;
 
 /** Comparisons that are false for a value of the wrong run-time type, as for NaN. */
-function relation(op: Exclude<CompareOp, '~'>, type: ValueType): Relation {
+export function relation(op: Exclude<CompareOp, '~'>, type: ValueType): Relation {
   const same =
     type === 'number'
       ? (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number'
