@@ -10,6 +10,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 main(process.argv.slice(2)).then(
   (code) => {
+    // Interrupted: what it waited for (a connection, a timer) must not keep it alive.
+    if (code === ExitCode.INTERRUPTED) process.exit(code);
     process.exitCode = code;
   },
   (error: unknown) => {

@@ -11,6 +11,12 @@ export const ExitCode = {
   ERROR: 1,
   /** The command line itself was wrong. */
   USAGE: 2,
+  /**
+   * SIGINT or SIGTERM ended a command that does not run until interrupted
+   * (list, stats, load...) while it waited, say on a stopped target: 128 + 2,
+   * as a shell reports a process that Ctrl-C ended.
+   */
+  INTERRUPTED: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -40,6 +46,12 @@ export interface Command {
   /** At least one example command line, with a comment. */
   readonly examples: readonly string[];
   readonly options: Options;
+  /**
+   * The command runs until interrupted (record, tail, count...): SIGINT and
+   * SIGTERM abort `context.signal` and it ends as it documents. Any other
+   * command is ended by them at once, with ExitCode.INTERRUPTED.
+   */
+  readonly untilInterrupted?: true;
   run(values: Values, positionals: string[], context: CommandContext): Promise<number>;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The markers command: `markers <command> [options]`.
- * Exit codes: 0 success, 1 error, 2 wrong usage. Errors print on one line
+ * Exit codes: 0 success, 1 error, 2 wrong usage, 130 interrupted (a command
+ * that does not run until interrupted, ended by SIGINT/SIGTERM). Errors print on one line
  * (`markers: ERR_CODE: message`), or as JSON with --json.
  */
 import { parseArgs } from 'node:util';
@@ -36,7 +37,7 @@ Options for every command:
   -h, --help  show the command's help, with examples
   --json      machine-readable output
 
-Exit codes: 0 success, 1 error, 2 wrong usage. NO_COLOR turns colour off.
+Exit codes: 0 success, 1 error, 2 wrong usage, 130 interrupted. NO_COLOR turns colour off.
 Run 'markers <command> --help' for details.
 `;
 }
@@ -135,7 +136,27 @@ export async function main(
       color: (io.stdout as { isTTY?: boolean }).isTTY === true && !io.env.NO_COLOR,
       signal: abort.signal,
     };
-    return await command.run(parsed.values, parsed.positionals, context);
+    if (command.untilInterrupted === true) {
+      return await command.run(parsed.values, parsed.positionals, context);
+    }
+    // Whatever it waits for (a stopped target answers nothing), a signal ends
+    // it now; bin.ts exits, so an open connection does not hold the process.
+    const interrupted = new Promise<number>((resolve) => {
+      abort.signal.addEventListener(
+        'abort',
+        () => {
+          io.stderr.write(
+            `markers ${command.name}: ${ErrorCode.INTERRUPTED}: interrupted before the command finished; nothing more was done\n`,
+          );
+          resolve(ExitCode.INTERRUPTED);
+        },
+        { once: true },
+      );
+    });
+    return await Promise.race([
+      command.run(parsed.values, parsed.positionals, context),
+      interrupted,
+    ]);
   } catch (error) {
     if (error instanceof UsageError || isMarkersError(error, ErrorCode.INVALID_PATTERN)) {
       // An invalid pattern is a wrong command line wherever it is found, here or in the target.

@@ -120,6 +120,8 @@ export const ErrorCode = {
   CHANNEL_PICK: 'ERR_CHANNEL_PICK',
   /** A marker's pairing key (`marker(name, format, { key })`) is not a field of its format. */
   INVALID_KEY: 'ERR_INVALID_KEY',
+  /** SIGINT/SIGTERM ended a CLI command that does not run until interrupted (exit 130). */
+  INTERRUPTED: 'ERR_INTERRUPTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

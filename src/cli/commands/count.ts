@@ -8,6 +8,7 @@ import { type Command, UsageError } from '../command.js';
 
 export const count: Command = {
   name: 'count',
+  untilInterrupted: true,
   summary: 'count events in the target, grouped by fields, live',
   usage:
     'markers count [-p PID] PATTERN... [--by FIELD]... [--where EXPR] [--interval 1s] [--duration T] [--per-thread] [--json]',

@@ -10,6 +10,7 @@ import { rejectExtraArguments } from '../target.js';
 
 export const hist: Command = {
   name: 'hist',
+  untilInterrupted: true,
   summary: 'a histogram of a numeric field in the target: quantiles and bars, live',
   usage:
     'markers hist [-p PID] MARKER FIELD [--by FIELD]... [--where EXPR] [--linear MIN:MAX:STEP] [--interval 1s] [--duration T] [--json]',

@@ -10,6 +10,7 @@ import { rejectExtraArguments } from '../target.js';
 
 export const latency: Command = {
   name: 'latency',
+  untilInterrupted: true,
   summary: 'latency between a start and an end marker in the target, as a histogram, live',
   usage:
     'markers latency [-p PID] START_MARKER [END_MARKER] [--key FIELD] [--by FIELD]... [--where EXPR] [--interval 1s] [--duration T] [--json]',

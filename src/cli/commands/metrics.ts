@@ -37,6 +37,7 @@ function readConfig(file: string) {
 
 export const metrics: Command = {
   name: 'metrics',
+  untilInterrupted: true,
   summary: 'the host agent Prometheus scrapes: aggregations in every instrumented process',
   usage:
     'markers metrics --config FILE [--listen HOST:PORT] [--rescan 2s] [--scrape-timeout 2s] [--remote-write URL [--push-interval 15s]]',

@@ -152,6 +152,7 @@ export function reportRecording(
 
 export const record: Command = {
   name: 'record',
+  untilInterrupted: true,
   summary: 'record markers of a running process into a trace directory (CTF)',
   usage:
     'markers record [-p PID] PATTERN... -o DIR [--duration 30s] [--mode discard|overwrite] [--buffer-size BYTES] [--later]',

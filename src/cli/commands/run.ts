@@ -167,6 +167,7 @@ async function runAndRecord(
 
 export const run: Command = {
   name: 'run',
+  untilInterrupted: true,
   summary: 'start a Node.js program with the control server on (and record it)',
   usage:
     'markers run [--record PATTERN]... [-o DIR] [--duration TIME] [--mode MODE] -- node app.js [args]',

@@ -12,6 +12,7 @@ import { TimeOrderedQueue } from '../time-order.js';
 
 export const tail: Command = {
   name: 'tail',
+  untilInterrupted: true,
   summary: 'print live events of a running process until Ctrl-C',
   usage: 'markers tail [-p PID] PATTERN... [--duration TIME] [--later]',
   details: `Records PATTERNs in every thread and prints each event as it arrives, one
