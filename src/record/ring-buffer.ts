@@ -48,6 +48,11 @@
  *     then reloads OPENED; if packet n + K was opened (OPENED > n + K) the slot
  *     may have been reused during the copy, so the copy is dropped (a seqlock;
  *     the producer counts those events as overwritten).
+ *   - Wake-ups: after publishing a packet, and after storing STATE, the
+ *     producer adds 1 to W.WAKE and notifies it. A consumer reads WAKE, then
+ *     looks at PRODUCED and STATE, and sleeps only while WAKE still holds
+ *     what it read (Atomics.waitAsync), so it never misses a packet and
+ *     never wakes without one: no polling timer.
  *   - A thread that exited (W.STATE = EXITED) writes nothing more; the
  *     consumer may then close its open packet itself (salvage), from W.POS.
  *   - Event descriptions: the producer appends a JSON line to the meta area
@@ -90,6 +95,12 @@ export const W = {
   EXIT_DRAIN: 17,
   /** Set by that consumer once the exited thread's last packets were delivered and flushed. */
   EXIT_DONE: 18,
+  /**
+   * An event count the consumer sleeps on (Atomics.waitAsync) instead of
+   * polling: the producer adds 1 and notifies after each packet it closes
+   * and each change of STATE (see the reader protocol).
+   */
+  WAKE: 19,
   /**
    * Set to 1 by the consumer once its recording is finished and it will never
    * read this ring again: the producer thread may then reuse the memory for
@@ -193,6 +204,12 @@ export class Ring {
   readonly overwrite: boolean;
   readonly #uuid: Uint8Array;
   readonly #flushNs: number;
+  /**
+   * Called by the producer when it opens a packet with a flush deadline, so
+   * that the thread can arm one timer for that deadline (thread-handlers.ts)
+   * rather than tick while nothing happens. Once per packet, never per event.
+   */
+  onOpen: (() => void) | undefined = undefined;
 
   private constructor(sab: SharedArrayBuffer, metaSab: SharedArrayBuffer, flushNs: number) {
     this.sab = sab;
@@ -332,6 +349,7 @@ export class Ring {
     ctl[W.END] = start + this.subBufferSize;
     this.f64[F.FLUSH_AT] =
       this.#flushNs > 0 ? this.now() + this.#flushNs : Number.POSITIVE_INFINITY;
+    if (this.#flushNs > 0) this.onOpen?.();
     return true;
   }
 
@@ -360,6 +378,13 @@ export class Ring {
     ctl[W.POS] = 0;
     ctl[W.PKT_EVENTS] = 0;
     Atomics.store(ctl, W.PRODUCED, produced + 1);
+    this.wake();
+  }
+
+  /** Wakes a consumer sleeping on W.WAKE (see the reader protocol). Once per packet, never per event. */
+  wake(): void {
+    Atomics.add(this.ctl, W.WAKE, 1);
+    Atomics.notify(this.ctl, W.WAKE);
   }
 
   /** Closes the open packet if its flush deadline passed (the idle timer). */
@@ -380,6 +405,7 @@ export class Ring {
 
   set state(value: number) {
     Atomics.store(this.ctl, W.STATE, value);
+    this.wake();
   }
 
   /**
