@@ -154,9 +154,12 @@ test('in its terminal, markers run leaves SIGINT to the terminal: Ctrl-C reaches
       .concat([APP, 'stubborn', release])
       .map((arg) => `'${arg}'`)
       .join(' ');
-    const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
+    // exec: the shell script(1) starts must not stay between the terminal and
+    // markers run, or Ctrl-C ends that shell (a non-interactive sh dies of
+    // SIGINT) and script reports 130 while markers run goes on.
+    const terminal = spawn('script', ['-qfec', `exec ${command}`, '/dev/null'], {
       cwd: ROOT,
-      env: { ...process.env, MARKERS_SOCKET_DIR: sockets.dir, NO_COLOR: '1' },
+      env: { ...process.env, SHELL: '/bin/sh', MARKERS_SOCKET_DIR: sockets.dir, NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';

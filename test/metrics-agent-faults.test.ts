@@ -4,15 +4,14 @@
 // a scrape for longer than the scrape timeout: its last reading is served and
 // the failure counted.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { cli, makeSocketDir, ROOT, startApp, waitUntil } from './helpers/control.js';
+import { startMetricsAgent } from './helpers/metrics-agent.js';
 
-const BIN = join(ROOT, 'src/cli/bin.ts');
 const FIXTURE = join(ROOT, 'test/fixtures/metrics-app.ts');
 const work = mkdtempSync(join(tmpdir(), 'markers-metrics-faults-'));
 const sockets = makeSocketDir();
@@ -101,39 +100,14 @@ test('a port already taken is ERR_METRICS_LISTEN, exit 1', async () => {
 
 test('a hung target never holds a scrape past the timeout; its last reading is served and counted', async () => {
   const app = await startApp(sockets.dir, [], { script: FIXTURE });
-  const file = configFile('count.json', {
-    aggregations: [{ name: 'requests', markers: 'app:request', by: ['status'] }],
+  const agent = await startMetricsAgent({
+    config: { aggregations: [{ name: 'requests', markers: 'app:request', by: ['status'] }] },
+    args: ['--scrape-timeout', '500ms'],
+    env: { MARKERS_SOCKET_DIR: sockets.dir },
   });
-  let err = '';
-  const agent: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      BIN,
-      'metrics',
-      '--config',
-      file,
-      '--listen',
-      '127.0.0.1:0',
-      '--scrape-timeout',
-      '500ms',
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, MARKERS_SOCKET_DIR: sockets.dir },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  agent.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const scrape = agent.scrape;
   try {
-    const port = await waitUntil(() => /:(\d+)\/metrics/.exec(err)?.[1], 'the agent to listen');
-    const url = `http://127.0.0.1:${port}/metrics`;
-    const scrape = async (): Promise<string> => (await fetch(url)).text();
-    await waitUntil(
-      async () => ((await scrape()).includes('markers_agent_targets 1') ? true : undefined),
-      'attach',
-    );
+    await agent.waitForTargets(1);
     app.send('fire 20\n');
     await app.waitFor('fired 20');
     await waitUntil(
@@ -161,7 +135,7 @@ test('a hung target never holds a scrape past the timeout; its last reading is s
       app.child.kill('SIGCONT');
     }
   } finally {
-    agent.kill('SIGTERM');
+    await agent.stop();
     await app.stop();
   }
 });

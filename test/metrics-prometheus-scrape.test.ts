@@ -5,23 +5,18 @@
 // appears, one killed is dropped while the agent carries on, and the text the
 // agent serves passes promtool.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type App, makeSocketDir, ROOT, startApp, waitUntil } from './helpers/control.js';
+import { type App, makeSocketDir, ROOT, startApp } from './helpers/control.js';
+import { type MetricsAgent, startMetricsAgent } from './helpers/metrics-agent.js';
 import { type Prometheus, startPrometheus } from './helpers/prometheus.js';
 
 const FIXTURE = join(ROOT, 'test/fixtures/metrics-app.ts');
-const BIN = join(ROOT, 'src/cli/bin.ts');
 
 const sockets = makeSocketDir();
-const work = mkdtempSync(join(tmpdir(), 'markers-metrics-'));
 const apps: App[] = [];
-let agent: ChildProcess;
-let agentErr = '';
-let agentUrl = '';
+let agent: MetricsAgent;
 let prom: Prometheus;
 
 async function startFixture(): Promise<App> {
@@ -30,69 +25,28 @@ async function startFixture(): Promise<App> {
   return app;
 }
 
-async function scrapeAgent(accept?: string): Promise<string> {
-  const res = await fetch(agentUrl, accept === undefined ? {} : { headers: { accept } });
-  assert.equal(res.status, 200);
-  return res.text();
-}
-
-function gauge(text: string, name: string): number | undefined {
-  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-  return m === null ? undefined : Number(m[1]);
-}
-
 before(async () => {
   await startFixture();
   await startFixture();
-  const config = join(work, 'metrics.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
+  agent = await startMetricsAgent({
+    config: {
       aggregations: [
         { name: 'requests', markers: 'app:request', by: ['status'] },
         { name: 'request_duration', markers: 'app:*', hist: 'ms', buckets: [5, 10, 50, 100] },
       ],
-    }),
-  );
-  agent = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      BIN,
-      'metrics',
-      '--config',
-      config,
-      '--listen',
-      '127.0.0.1:0',
-      '--rescan',
-      '300ms',
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, MARKERS_SOCKET_DIR: sockets.dir },
-      stdio: ['ignore', 'ignore', 'pipe'],
     },
-  );
-  agent.stderr?.on('data', (c: Buffer) => (agentErr += c.toString()));
-  const port = await waitUntil(
-    () => /serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(agentErr)?.[1],
-    `the agent to listen (stderr: ${agentErr})`,
-  );
-  agentUrl = `http://127.0.0.1:${port}/metrics`;
-  await waitUntil(
-    async () => (gauge(await scrapeAgent(), 'markers_agent_targets') === 2 ? true : undefined),
-    'the agent to attach both processes',
-  );
-  prom = await startPrometheus([`127.0.0.1:${port}`]);
+    args: ['--rescan', '300ms'],
+    env: { MARKERS_SOCKET_DIR: sockets.dir },
+  });
+  await agent.waitForTargets(2, 'the agent to attach both processes');
+  prom = await startPrometheus([`127.0.0.1:${agent.port}`]);
 });
 
 after(async () => {
-  agent?.kill('SIGTERM');
+  await agent?.stop();
   await prom?.stop();
   await Promise.all(apps.map((a) => a.stop()));
   sockets.remove();
-  rmSync(work, { recursive: true, force: true });
 });
 
 test('Prometheus sees exactly what the processes fired, by status, and the rates and quantiles agree', async () => {
@@ -151,13 +105,13 @@ test('Prometheus sees exactly what the processes fired, by status, and the rates
 });
 
 test('the served text passes promtool, and OpenMetrics is served when asked for', async () => {
-  const text = await scrapeAgent();
+  const text = await agent.scrape();
   const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
   assert.equal(check.status, 0, `${check.stdout}${check.stderr}\n${text}`);
   assert.match(text, /^markers_agent_build_info\{version="[^"]+",node="v\d+/m);
-  const om = await scrapeAgent('application/openmetrics-text;version=1.0.0');
+  const om = await agent.scrape('application/openmetrics-text;version=1.0.0');
   assert.ok(om.endsWith('# EOF\n'));
-  const bad = await fetch(agentUrl.replace('/metrics', '/other'));
+  const bad = await fetch(agent.url.replace('/metrics', '/other'));
   assert.equal(bad.status, 404);
   await bad.text();
 });

@@ -2,15 +2,13 @@
 // receiver: what the agent pushes must come back from /api/v1/query with the
 // same names, labels (escaping included) and values.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseMetricsConfig } from '../src/metrics/config.js';
 import { aggregationFamilies } from '../src/metrics/families.js';
 import { loadSnappy, remoteWriter } from '../src/metrics/remote-write.js';
-import { makeSocketDir, ROOT, startApp, waitUntil } from './helpers/control.js';
+import { makeSocketDir, ROOT, startApp } from './helpers/control.js';
+import { startMetricsAgent } from './helpers/metrics-agent.js';
 import { type Prometheus, startPrometheus } from './helpers/prometheus.js';
 
 let prom: Prometheus;
@@ -79,43 +77,15 @@ test('a receiver that refuses is an ERR_REMOTE_WRITE naming its answer', async (
 
 test("markers metrics --remote-write pushes a live process's aggregations to Prometheus", async () => {
   const sockets = makeSocketDir();
-  const work = mkdtempSync(join(tmpdir(), 'markers-rw-'));
   const app = await startApp(sockets.dir, [], {
     script: join(ROOT, 'test/fixtures/metrics-app.ts'),
   });
-  const config = join(work, 'metrics.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      aggregations: [{ name: 'rw_requests', markers: 'app:request', by: ['status'] }],
-    }),
-  );
-  let err = '';
-  const agent = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(ROOT, 'src/cli/bin.ts'),
-      'metrics',
-      '--config',
-      config,
-      '--listen',
-      '127.0.0.1:0',
-      '--remote-write',
-      `${prom.url}/api/v1/write`,
-      '--push-interval',
-      '500ms',
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, MARKERS_SOCKET_DIR: sockets.dir },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  agent.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const agent = await startMetricsAgent({
+    config: { aggregations: [{ name: 'rw_requests', markers: 'app:request', by: ['status'] }] },
+    args: ['--remote-write', `${prom.url}/api/v1/write`, '--push-interval', '500ms'],
+    env: { MARKERS_SOCKET_DIR: sockets.dir },
+  });
   try {
-    await waitUntil(() => (err.includes('serving') ? true : undefined), 'the agent to start');
     await prom.waitFor('markers_agent_targets', (r) => Number(r[0]?.value[1]) === 1);
     app.send('fire 80\n');
     await app.waitFor('fired 80');
@@ -127,11 +97,10 @@ test("markers metrics --remote-write pushes a live process's aggregations to Pro
       '200': '60',
       '500': '20',
     });
-    assert.doesNotMatch(err, /ERR_REMOTE_WRITE/);
+    assert.doesNotMatch(agent.stderr(), /ERR_REMOTE_WRITE/);
   } finally {
-    agent.kill('SIGTERM');
+    await agent.stop();
     await app.stop();
     sockets.remove();
-    rmSync(work, { recursive: true, force: true });
   }
 });

@@ -100,13 +100,15 @@ test('TypeScript probe modules: type stripping, then esbuild found at load time,
       if (typescript7)
         assert.match(refused.stderr, /typescript 7\.[^ ]* \(.*\) has no transpile API/);
 
-      // The same esbuild the repository uses, from npm's cache; the target keeps running.
+      // The same esbuild the repository uses, from npm's cache where it has the
+      // package's metadata (npm ci fetches tarballs only), else from the
+      // registry; the target keeps running.
       const esbuild = (
         JSON.parse(readFileSync(join(ROOT, 'node_modules/esbuild/package.json'), 'utf8')) as {
           version: string;
         }
       ).version;
-      installed.install('--offline', '-D', `esbuild@${esbuild}`);
+      installed.install('--prefer-offline', '-D', `esbuild@${esbuild}`);
       const loaded = await cli(sockets.dir, ['load', '-p', String(target.pid), probe]);
       assert.equal(loaded.code, 0, loaded.stderr);
       const report = await cli(sockets.dir, [

@@ -52,10 +52,7 @@ test('a sticky command reaches a thread that starts later, once', async () => {
   assert.notEqual(stickyId, undefined);
   const w = await startWorker(WORKER);
   try {
-    // Met through its hello (which may come after its first message): the sticky 'set' is sent then.
-    for (let i = 0; i < 500 && !coordinator.threads().some((t) => t.id === w.threadId); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    // startWorker returns once the coordinator has met the worker (its hello): the sticky 'set' was sent then.
     // 'get' is sent after the worker's hello was answered, so the sticky 'set' came first.
     const { replies } = await coordinator.request('get', null, {
       threads: [w.threadId],
@@ -111,7 +108,11 @@ test('a thread that exits leaves the list of threads', async () => {
 test('a sticky command issued by a thread that is itself brand new reaches the threads it had not met yet', async () => {
   const coordinator = getCoordinator();
   const existing = await startWorker(WORKER);
-  const issuer = await startWorker(new URL('./fixtures/threads-issuer.ts', import.meta.url));
+  const issuer = await startWorker(
+    new URL('./fixtures/threads-issuer.ts', import.meta.url),
+    undefined,
+    { internal: true },
+  );
   try {
     let value: unknown;
     for (let i = 0; i < 500 && value === undefined; i++) {

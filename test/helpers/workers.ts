@@ -1,9 +1,20 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
+import { getCoordinator } from '../../src/threads/coordinator.js';
 import { spawnModuleWorker } from '../../src/threads/spawn.js';
 
-/** Starts a worker from a TypeScript file (tsx is inherited through execArgv) and waits for its 'ready'. */
-export async function startWorker(url: URL, workerData?: unknown): Promise<Worker> {
+/**
+ * Starts a worker from a TypeScript file (tsx is inherited through execArgv),
+ * waits for its 'ready', then until this thread's coordinator has met it: its
+ * hello travels on the BroadcastChannel and may arrive after 'ready', and a
+ * request naming a thread not yet met has nobody to ask. An internal thread
+ * (`internal: true`) is never listed, so it is not waited for.
+ */
+export async function startWorker(
+  url: URL,
+  workerData?: unknown,
+  options: { internal?: boolean } = {},
+): Promise<Worker> {
   const worker = spawnModuleWorker(url, { workerData });
   const [message] = (await Promise.race([
     once(worker, 'message'),
@@ -12,6 +23,12 @@ export async function startWorker(url: URL, workerData?: unknown): Promise<Worke
     }),
   ])) as [unknown];
   if (message !== 'ready') throw new Error(`worker sent ${String(message)} instead of ready`);
+  if (options.internal === true) return worker;
+  const coordinator = getCoordinator();
+  for (let i = 0; !coordinator.threads().some((t) => t.id === worker.threadId); i++) {
+    if (i === 2_000) throw new Error(`the coordinator never met worker ${worker.threadId}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   return worker;
 }
 
