@@ -7,6 +7,22 @@
  * rest of the API loads on first use, behind the same names and contracts:
  * add a lazily loaded function with `onFirstCall(() => import(...), 'name')`,
  * and its types with `export type` (erased, so they load nothing).
+ *
+ * What a user's code may reach, and why each value is here:
+ *   marker, connect, listMarkers, record, listen, loadProbeModule, aggregate,
+ *   channelMarker, MarkersError, ErrorCode    DESIGN's API
+ *   tracingChannelMarker, installCatalogue, channelStats
+ *                     Node's own channels (DESIGN "Node's own channels", README)
+ *   ProbeModuleManager  loadProbeModule() across every thread, workers started
+ *                     later included: what the CLI's `load` does, for an
+ *                     application that loads probe modules from its own code
+ *                     (docs/probe.md). Loaded on first use.
+ *   isMarkersError, MarkerMode, FieldType, VERSION, defineProbeModule
+ *                     helpers for the above (a type guard, enums, typing)
+ * Nothing else: the recorder's session, the trace writer, the coordinator and
+ * the control server are internal (src/abi holds what their threads share),
+ * and the package's `exports` reach no other file. Types stay importable
+ * from here, erased at run time.
  */
 import { resolve } from 'node:path';
 import type { PendingAggregation } from './aggregate/aggregate.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PacketHeader } from '../src/trace/layout.js';
+import { PacketHeader } from '../src/abi/trace-layout.js';
 import { markers } from './helpers/cli.js';
 import { SAMPLE_EVENTS, SAMPLE_TRACE } from './helpers/sample-trace.js';
 import { tempDir, writeTrace } from './helpers/trace-writer.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { toWireError } from '../src/control/server.js';
+import { toWireError } from '../src/abi/wire-error.js';
 import { ErrorCode } from '../src/errors/markers-error.js';
 import { makeSocketDir, startApp } from './helpers/control.js';
 

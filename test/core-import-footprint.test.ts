@@ -20,6 +20,9 @@ const ALLOWED = new Set([
   'core.ts',
   'lazy.ts',
   'version.ts',
+  // The globalThis keys and the threads protocol the join and the registry share.
+  'abi/globals.ts',
+  'abi/threads.ts',
   'errors/core-codes.ts',
   'errors/markers-error.ts',
   'errors/warn.ts',

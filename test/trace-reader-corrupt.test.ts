@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { PacketContext, PacketHeader } from '../src/abi/trace-layout.js';
 import { isMarkersError } from '../src/errors/markers-error.js';
-import { PacketContext, PacketHeader } from '../src/trace/layout.js';
 import { babeltrace2, eventsOf, readAll } from './helpers/judges.js';
 import { SAMPLE_EVENTS, SAMPLE_TRACE } from './helpers/sample-trace.js';
 import { type WrittenTrace, writeTrace } from './helpers/trace-writer.js';

@@ -12,13 +12,13 @@
  * Importing this module does nothing; the work starts with aggregate().
  */
 import { randomUUID } from 'node:crypto';
+import { AggregateOp, type AggregateStartReply as StartReply } from '../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { getCoordinator, type Reply, type ThreadInfo } from '../threads/coordinator.js';
 import { mergeParts } from './snapshot/merge.js';
 import { type AggregateResult, summarize } from './snapshot/summarize.js';
 import type { PartSnapshot, SkippedMarker } from './snapshot/types.js';
 import { type AggregateOptions, type AggregateSpec, resolveSpec } from './spec.js';
-import { AggregateOp, type StartReply } from './thread/handlers.js';
 
 /** What read() and stop() resolve to, in mergeable form (see snapshot/types.ts). */
 export interface AggregateSnapshot {

@@ -4,13 +4,13 @@
  * for `channelStats()`. Per-thread state lives on globalThis under a global
  * symbol, so every copy of markers in the thread sees the same sources.
  */
+import { Globals, sharedGlobal } from '../abi/globals.js';
 import type { Marker } from '../marker/marker.js';
 import { getRegistry } from '../registry/global.js';
 import type { ChannelSource, ChannelSourceInfo } from './source.js';
 
-const STATE = Symbol.for('markers.channels.thread');
-
 interface ThreadChannels {
+  readonly version: number;
   /** Every source of this thread, catalogue and user channel markers. */
   readonly sources: ChannelSource[];
   /** Marker name -> its source: a name is fed by one source. */
@@ -20,13 +20,12 @@ interface ThreadChannels {
 }
 
 export function threadChannels(): ThreadChannels {
-  const holder = globalThis as { [STATE]?: ThreadChannels };
-  let state = holder[STATE];
-  if (state === undefined) {
-    state = { sources: [], byName: new Map(), catalogue: undefined };
-    Object.defineProperty(globalThis, STATE, { value: state });
-  }
-  return state;
+  return sharedGlobal(Globals.CHANNELS_THREAD, () => ({
+    version: Globals.CHANNELS_THREAD.version,
+    sources: [],
+    byName: new Map(),
+    catalogue: undefined,
+  }));
 }
 
 /**

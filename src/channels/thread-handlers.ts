@@ -9,11 +9,10 @@
  * which load when the first command reaches the thread; the catalogue's code
  * loads when this command arrives.
  */
+
+import { claimOnce, Globals } from '../abi/globals.js';
+import { ChannelsOp } from '../abi/thread-ops.js';
 import { getCoordinator } from '../threads/coordinator.js';
-
-export const ChannelsOp = { INSTALL: 'channels:install' } as const;
-
-const INSTALLED = Symbol.for('markers.channels.handlers');
 
 async function install(): Promise<number> {
   const { installCatalogue } = await import('./install.js');
@@ -22,9 +21,7 @@ async function install(): Promise<number> {
 
 /** Makes this thread answer channels:install, now. Idempotent per thread. */
 export function installChannelHandlers(): void {
-  const holder = globalThis as { [INSTALLED]?: boolean };
-  if (holder[INSTALLED] === true) return;
-  Object.defineProperty(globalThis, INSTALLED, { value: true });
+  if (!claimOnce(Globals.CHANNELS_HANDLERS)) return;
   const coordinator = getCoordinator();
   if (coordinator.self.internal) return;
   coordinator.handle(ChannelsOp.INSTALL, install);

@@ -9,8 +9,9 @@
  *     with the closest existing names, unless --later asked to wait for
  *     markers declared later (modules imported later, workers started later).
  */
+
+import type { ControlResult } from '../abi/control-commands.js';
 import type { ControlClient } from '../control/client.js';
-import type { ProcessMarker, ThreadOutcome } from '../control/commands.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { compilePattern, type Pattern } from '../registry/pattern.js';
 import { type CommandContext, type Options, UsageError, type Values } from './command.js';
@@ -41,7 +42,7 @@ export function parsePatterns(patterns: readonly string[]): Pattern[] {
 export async function listAll(
   client: ControlClient,
   values: Values,
-): Promise<{ markers: ProcessMarker[]; threads: ThreadOutcome[] }> {
+): Promise<ControlResult<'list'>> {
   return client.request('list', timeoutArgs(values));
 }
 

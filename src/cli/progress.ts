@@ -3,7 +3,7 @@
  * bytes and lost events, redrawn in place on stderr. Shown only when stderr
  * is a TTY and --json is off; otherwise every call is a no-op.
  */
-import type { RecordingStats } from '../record/session.js';
+import type { RecordingStatsReply as RecordingStats } from '../abi/control-commands.js';
 import type { CommandContext } from './command.js';
 import { formatBytes, formatDuration, paint } from './format.js';
 

@@ -4,21 +4,15 @@
  * the target goes away, and always finish the sink (see TraceReceiver).
  * Shared by `record`, `tail` and `run --record`.
  */
+
+import type {
+  RecordingStatsReply as RecordingStats,
+  StartedRecording,
+} from '../abi/control-commands.js';
 import type { ControlClient } from '../control/client.js';
-import type { WireTrace } from '../control/trace-wire.js';
 import { isMarkersError } from '../errors/markers-error.js';
-import type { RecordingStats } from '../record/session.js';
 import type { PacketSink } from '../trace/writer.js';
 import { TraceReceiver } from './trace-receiver.js';
-
-export interface StartedRecording {
-  readonly patterns: readonly string[];
-  readonly mode: 'discard' | 'overwrite';
-  readonly threads: readonly { id: number; name: string }[];
-  readonly errors: readonly { code: string; message: string }[];
-  readonly uuid: string;
-  readonly trace: WireTrace;
-}
 
 /** The packet flush interval of a recording written to disk (record, run --record): see StreamOptions.flushMs. */
 export const RECORD_FLUSH_MS = 1000;
@@ -69,12 +63,12 @@ export async function streamRecording(
   let lastProgress: RecordingStats | undefined;
   let lastProgressAt = 0;
   let finalStats: RecordingStats | undefined;
-  const started = await client.request<StartedRecording>(
+  const started = await client.request(
     'record',
     {
       patterns: options.patterns,
       mode: options.mode,
-      // Only new event classes with each packet (trace-wire.ts).
+      // Only new event classes with each packet (abi/trace-wire.ts).
       incremental: true,
       ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
@@ -113,7 +107,7 @@ export async function streamRecording(
   let exited = client.isClosed;
   if (!client.isClosed) {
     try {
-      const stopped = await client.request<{ stats: RecordingStats[] }>('stop');
+      const stopped = await client.request('stop');
       stats = stopped.stats[0];
     } catch (error) {
       // The target exited while stopping: what arrived is still written below.

@@ -3,8 +3,8 @@
  * options, connecting, and printing per-thread problems.
  */
 import { basename, extname } from 'node:path';
+import type { ThreadAnswer as ThreadOutcome } from '../abi/control-commands.js';
 import type { ControlClient } from '../control/client.js';
-import type { ThreadOutcome } from '../control/commands.js';
 import { connectTarget, describeTargets, type TargetRow } from '../control/discovery.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
 import { type CommandContext, type Options, UsageError, type Values } from './command.js';

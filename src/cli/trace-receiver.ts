@@ -11,12 +11,13 @@
  * it also appends to each stream an empty packet that tells readers about
  * the cut (see cutPacket).
  */
-import type { Frame } from '../control/protocol.js';
-import { traceFrameHeader } from '../control/reply-shapes.js';
-import { fromWireTrace, type TraceFrameHeader, type WireTrace } from '../control/trace-wire.js';
-import { WireShapeError } from '../control/wire-check.js';
-import type { RecordingStats } from '../record/session.js';
-import { PacketContext } from '../trace/layout.js';
+
+import type { RecordingStatsReply as RecordingStats } from '../abi/control-commands.js';
+import type { Frame } from '../abi/control-protocol.js';
+import { traceFrameHeader } from '../abi/control-shapes.js';
+import { PacketContext } from '../abi/trace-layout.js';
+import { fromWireTrace, type TraceFrameHeader, type WireTrace } from '../abi/trace-wire.js';
+import { WireShapeError } from '../abi/wire-check.js';
 import type { StreamDescription } from '../trace/metadata.js';
 import type { PacketSink } from '../trace/writer.js';
 
@@ -85,7 +86,7 @@ export class TraceReceiver {
 
   /**
    * The stream's full description: with incremental descriptions (see
-   * trace-wire.ts) the header carries only the classes added since the
+   * abi/trace-wire.ts) the header carries only the classes added since the
    * previous packet. The same object is kept while nothing was added, so a
    * sink can tell cheaply that the description did not change.
    */

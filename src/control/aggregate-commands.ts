@@ -19,12 +19,13 @@
  * true: the metrics agent attaches to every process, before its markers are
  * declared or whether they ever are.
  */
+import type { ControlResult } from '../abi/control-commands.js';
 import type { AggregateSnapshot, Aggregation } from '../aggregate/aggregate.js';
 import { countsOf } from '../aggregate/snapshot/summarize.js';
 import type { AggregateOptions } from '../aggregate/spec.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { timeoutOf } from './commands.js';
-import type { Connection, ServerCommand } from './server.js';
+import { type Connection, defineCommand, type ServerCommand } from './server.js';
 
 export const MAX_PER_CONNECTION = 64;
 
@@ -70,7 +71,7 @@ export function aggregateCommands(): Map<string, ServerCommand> {
     return entry;
   };
 
-  commands.set('aggregate', async (args, { connection }) => {
+  defineCommand(commands, 'aggregate', async (args, { connection }) => {
     const mine = [...owned.values()].filter((o) => o.connection === connection).length;
     if (mine >= MAX_PER_CONNECTION) {
       throw new MarkersError(
@@ -90,7 +91,8 @@ export function aggregateCommands(): Map<string, ServerCommand> {
     const aggregation = await pending;
     if (connection.closed) {
       await aggregation.stop();
-      return null;
+      // The client left while the aggregation started: nothing reads this answer.
+      return null as unknown as ControlResult<'aggregate'>;
     }
     if (args.later !== true && !matchedEnough(aggregation)) {
       await aggregation.stop();
@@ -118,7 +120,7 @@ export function aggregateCommands(): Map<string, ServerCommand> {
     };
   });
 
-  commands.set('aggregate-read', async (args, { connection }) => {
+  defineCommand(commands, 'aggregate-read', async (args, { connection }) => {
     const { aggregation } = find(args, 'aggregate-read', connection);
     if (args.counts === true) {
       const snapshot = await aggregation.snapshot();
@@ -131,7 +133,7 @@ export function aggregateCommands(): Map<string, ServerCommand> {
     return { result: await aggregation.read(), problems: aggregation.problems };
   });
 
-  commands.set('aggregate-stop', async (args, { connection }) => {
+  defineCommand(commands, 'aggregate-stop', async (args, { connection }) => {
     const { aggregation } = find(args, 'aggregate-stop', connection);
     owned.delete(aggregation.id);
     return { result: await aggregation.stop(), problems: aggregation.problems };

@@ -3,23 +3,34 @@
  * to one target, requests matched to replies by id, and per-request handlers
  * for stream notices and binary frames (record, tail).
  *
- * The target is untrusted: every line is checked (reply-shapes.ts) before a
+ * The target is untrusted: every line is checked (src/abi/control-shapes.ts) before a
  * caller sees it. Anything malformed fails the connection with one
  * ERR_PROTOCOL error that every pending request rejects with; nothing the
  * target sends can throw anything else out of here. Connecting to the
  * right socket, with the ownership checks, is discovery.ts's openTarget().
  */
+
 import { connect as netConnect, type Socket } from 'node:net';
-import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
+import type { ControlArgs, ControlCommand, ControlResult } from '../abi/control-commands.js';
 import {
   encodeLine,
   type Frame,
   PROTOCOL_VERSION,
   type ServerLine,
   ServerStreamDecoder,
-} from './protocol.js';
-import { errorReply, eventLine, NOTICE_SHAPES, REPLY_SHAPES, replyLine } from './reply-shapes.js';
-import { WireShapeError } from './wire-check.js';
+} from '../abi/control-protocol.js';
+import {
+  errorReply,
+  eventLine,
+  NOTICE_SHAPES,
+  REPLY_SHAPES,
+  replyLine,
+} from '../abi/control-shapes.js';
+import { type Check, WireShapeError } from '../abi/wire-check.js';
+import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
+
+/** A command name that abi/control-commands.ts does not list. */
+type Unlisted<C extends string> = C extends ControlCommand ? never : C;
 
 export interface StreamHandlers {
   /** A notice for this request (progress, end), before or after its reply. */
@@ -176,15 +187,27 @@ export class ControlClient {
     return this.#failure;
   }
 
-  /** Sends a command; resolves with its result, rejects with the server's MarkersError. */
-  request<T = unknown>(
-    cmd: string,
-    args: Record<string, unknown> = {},
+  /**
+   * Sends a command; resolves with its result, checked against its shape
+   * (abi/control-commands.ts types both), rejects with the server's
+   * MarkersError. A command without required arguments may leave them out.
+   */
+  request<C extends ControlCommand>(
+    cmd: C,
+    ...rest: Record<never, never> extends ControlArgs[C]
+      ? [args?: ControlArgs[C], handlers?: StreamHandlers]
+      : [args: ControlArgs[C], handlers?: StreamHandlers]
+  ): Promise<ControlResult<C>>;
+  /** A command outside abi/control-commands.ts (tests of the server's refusals): unchecked. */
+  request<C extends string>(
+    cmd: Unlisted<C>,
+    args?: Record<string, unknown>,
     handlers?: StreamHandlers,
-  ): Promise<T> {
+  ): Promise<unknown>;
+  request(cmd: string, args: object = {}, handlers?: StreamHandlers): Promise<unknown> {
     const id = this.#nextId++;
     if (handlers !== undefined) this.#streams.set(id, handlers);
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       if (this.#isClosed) {
         reject(
           new MarkersError(ErrorCode.TARGET_EXITED, `connection to ${this.path} is closed`, {
@@ -193,7 +216,7 @@ export class ControlClient {
         );
         return;
       }
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, cmd });
+      this.#pending.set(id, { resolve, reject, cmd });
       const line = encodeLine({ v: PROTOCOL_VERSION, id, cmd, args });
       if (!this.#answered) this.#sent.push(line);
       this.#socket.write(line);
@@ -259,7 +282,9 @@ export class ControlClient {
       if (pending === undefined) return;
       if (line.ok) {
         // Checked while still pending: a malformed result rejects it with the rest.
-        const check = REPLY_SHAPES[pending.cmd];
+        const check = (REPLY_SHAPES as Readonly<Record<string, Check<unknown> | undefined>>)[
+          pending.cmd
+        ];
         const result = (raw as { result?: unknown }).result;
         const checked = check === undefined ? result : check(result, `${pending.cmd} result`);
         this.#pending.delete(line.id);

@@ -7,7 +7,7 @@ import { aggregateCommands } from './aggregate-commands.js';
 import { coreCommands } from './commands.js';
 import { probeCommands } from './probe-commands.js';
 import { recordingCommands } from './record-commands.js';
-import type { ServerCommand } from './server.js';
+import { defineCommand, type ServerCommand } from './server.js';
 
 export function buildCommands(
   coordinator: Coordinator,
@@ -21,7 +21,7 @@ export function buildCommands(
   for (const [name, command] of probeCommands()) commands.set(name, command);
   for (const [name, command] of aggregateCommands()) commands.set(name, command);
   // `markers run --record` holds the application until its recording is on.
-  commands.set('resume', () => {
+  defineCommand(commands, 'resume', () => {
     resume();
     return { resumed: true };
   });

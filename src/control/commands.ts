@@ -8,38 +8,20 @@
  * Command names and result fields are part of the protocol: append-only.
  */
 
+import type {
+  ControlResult,
+  ProcessInfo,
+  ProcessMarker,
+  ThreadOutcome,
+} from '../abi/control-commands.js';
+import { PROTOCOL_VERSION } from '../abi/control-protocol.js';
+import { ControlOp, type ThreadStats } from '../abi/thread-ops.js';
 import type { MarkerInfo } from '../registry/registry.js';
-import type { Coordinator, Reply, ThreadInfo } from '../threads/coordinator.js';
+import type { Coordinator, Reply } from '../threads/coordinator.js';
 import { VERSION } from '../version.js';
-import { PROTOCOL_VERSION, type WireError } from './protocol.js';
-import type { ServerCommand } from './server.js';
-import { ThreadOp, type ThreadStats } from './thread-handlers.js';
+import { defineCommand, type ServerCommand } from './server.js';
 
 export const DEFAULT_THREAD_TIMEOUT_MS = 2000;
-
-/** One thread's outcome in a per-thread result. */
-export interface ThreadOutcome {
-  readonly thread: ThreadInfo;
-  readonly ok: boolean;
-  readonly error?: WireError;
-}
-
-export interface ProcessInfo {
-  readonly pid: number;
-  readonly command: string;
-  readonly argv: readonly string[];
-  readonly node: string;
-  readonly markers: string;
-  readonly protocol: number;
-  readonly threads: readonly ThreadInfo[];
-  readonly uptimeMs: number;
-}
-
-/** A marker merged over the threads that declared it. */
-export interface ProcessMarker extends MarkerInfo {
-  /** Thread ids in which this marker is declared. */
-  readonly threads: readonly number[];
-}
 
 export function outcome(reply: Reply): ThreadOutcome {
   return reply.ok
@@ -102,25 +84,25 @@ function mergeMarkers(replies: readonly Reply[]): ProcessMarker[] {
 export function coreCommands(
   coordinator: Coordinator,
   argv: readonly string[],
-  recordingStats: () => unknown,
+  recordingStats: () => ControlResult<'stats'>['recordings'],
   controlUsage: () => unknown = () => null,
 ): Map<string, ServerCommand> {
   const commands = new Map<string, ServerCommand>();
 
-  commands.set('info', () => processInfo(coordinator, argv));
+  defineCommand(commands, 'info', () => processInfo(coordinator, argv));
 
-  commands.set('list', async (args) => {
+  defineCommand(commands, 'list', async (args) => {
     const pattern = typeof args.pattern === 'string' ? args.pattern : undefined;
     const { replies } = await coordinator.request(
-      ThreadOp.LIST,
+      ControlOp.LIST,
       { pattern },
       { timeoutMs: timeoutOf(args) },
     );
     return { markers: mergeMarkers(replies), threads: replies.map(outcome) };
   });
 
-  commands.set('stats', async (args) => {
-    const { replies } = await coordinator.request(ThreadOp.STATS, null, {
+  defineCommand(commands, 'stats', async (args) => {
+    const { replies } = await coordinator.request(ControlOp.STATS, null, {
       timeoutMs: timeoutOf(args),
     });
     return {

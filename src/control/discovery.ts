@@ -12,9 +12,9 @@
  */
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TargetInfo as ProcessInfo } from '../abi/control-commands.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { ControlClient } from './client.js';
-import type { ProcessInfo } from './commands.js';
 import { checkListener, checkSocketFile } from './peer.js';
 import {
   type CandidateDirectory,
@@ -154,7 +154,7 @@ export async function describeTargets(env: NodeJS.ProcessEnv = process.env): Pro
       try {
         client = await openTarget(target);
         const info = await withTimeout(
-          client.request<ProcessInfo>('info'),
+          client.request('info'),
           INFO_TIMEOUT_MS,
           `process ${target.pid}`,
         );

@@ -32,8 +32,11 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { encodeLine, PROTOCOL_VERSION } from '../abi/control-protocol.js';
+import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
+import type { ControlWorkerMessage } from '../abi/ports.js';
+import { fromWireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
-import { encodeLine, PROTOCOL_VERSION, type WireError } from './protocol.js';
 import { listenDirectory, socketDirectoryRefusal } from './socket-dir.js';
 
 export interface ListenOptions {
@@ -48,15 +51,8 @@ export interface ControlHandle {
   close(): Promise<void>;
 }
 
-const STATE = Symbol.for('markers.control.listen');
-
 /** The line the doorbell sends before it closes a connection: connect again. */
 export const MOVED_LINE = { v: PROTOCOL_VERSION, id: null, event: 'moved' } as const;
-
-type WorkerMessage =
-  | { type: 'listening'; path: string }
-  | { type: 'failed'; error: WireError }
-  | { type: 'resume' };
 
 function workerUrl(): URL {
   // From the TypeScript sources (tests, tsx) the sibling module is .ts.
@@ -98,7 +94,7 @@ async function startWorker(path: string, onResume: () => void): Promise<Worker> 
     argv: process.argv,
     execArgv: process.execArgv,
   });
-  worker.on('message', (message: WorkerMessage) => {
+  worker.on('message', (message: ControlWorkerMessage) => {
     if (message.type === 'resume') onResume();
   });
   const [first] = (await Promise.race([
@@ -106,17 +102,14 @@ async function startWorker(path: string, onResume: () => void): Promise<Worker> 
     once(worker, 'error').then(([error]) => [
       { type: 'failed', error: { code: ErrorCode.CONTROL_SERVER, message: String(error) } },
     ]),
-  ])) as [WorkerMessage];
+  ])) as [ControlWorkerMessage];
   if (first.type !== 'listening') {
     await worker.terminate();
     const error =
       first.type === 'failed'
         ? first.error
         : { code: ErrorCode.CONTROL_SERVER, message: 'unexpected message' };
-    throw new MarkersError(error.code, `control server did not start: ${error.message}`, {
-      path,
-      pid: process.pid,
-    });
+    throw fromWireError(error, { path, pid: process.pid }, 'control server did not start: ');
   }
   worker.unref();
   return worker;
@@ -210,7 +203,7 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
       await running?.terminate();
       await new Promise<void>((resolve) => doorbell.close(() => resolve()));
       removeSocket();
-      (globalThis as { [STATE]?: unknown })[STATE] = undefined;
+      setGlobal(Globals.CONTROL_LISTEN, undefined);
     },
   };
 }
@@ -222,13 +215,13 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
  * ERR_CONTROL_SERVER when the socket cannot be created.
  */
 export function listen(options: ListenOptions = {}): Promise<ControlHandle> {
-  const holder = globalThis as { [STATE]?: Promise<ControlHandle> | undefined };
-  const running = holder[STATE];
+  // A promise, from before the table: version 1 (abi/globals.ts).
+  const running = readGlobal<Promise<ControlHandle>>(Globals.CONTROL_LISTEN);
   if (running !== undefined) return running;
   const started = start(options);
-  holder[STATE] = started;
+  setGlobal(Globals.CONTROL_LISTEN, started);
   started.catch(() => {
-    holder[STATE] = undefined;
+    setGlobal(Globals.CONTROL_LISTEN, undefined);
   });
   return started;
 }

@@ -7,7 +7,7 @@
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { ProbeModuleManager, type ProbeThreads } from '../probe/manager.js';
 import { timeoutOf } from './commands.js';
-import type { ServerCommand } from './server.js';
+import { defineCommand, type ServerCommand } from './server.js';
 
 function stringArg(args: Record<string, unknown>, key: string, cmd: string): string {
   const value = args[key];
@@ -41,21 +41,21 @@ export function probeCommands(): Map<string, ServerCommand> {
   };
   const commands = new Map<string, ServerCommand>();
 
-  commands.set('load', (args) => {
+  defineCommand(commands, 'load', (args) => {
     const path = stringArg(args, 'path', 'load');
     const threads = (args.threads ?? 'all') as ProbeThreads;
     return get().load(path, { threads, ...timeoutArg(args) });
   });
 
-  commands.set('unload', async (args) => {
+  defineCommand(commands, 'unload', async (args) => {
     const name = stringArg(args, 'name', 'unload');
     await get().unload(name, timeoutArg(args));
     return { name, unloaded: true };
   });
 
-  commands.set('probes', async () => ({ modules: await get().inspect() }));
+  defineCommand(commands, 'probes', async () => ({ modules: await get().inspect() }));
 
-  commands.set('report', async (args) => {
+  defineCommand(commands, 'report', async (args) => {
     const name = stringArg(args, 'name', 'report');
     return { name, threads: await get().report(name) };
   });

@@ -20,13 +20,16 @@
  *   - Flight-recorder changes are serialised, so two CLIs cannot interleave
  *     a restart.
  */
+
+import type { ControlResult } from '../abi/control-commands.js';
+import { toWireTrace } from '../abi/trace-wire.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { RecordingSession, type RecordingStats } from '../record/session.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import type { TraceDescription } from '../trace/metadata.js';
 import type { PacketSink } from '../trace/writer.js';
-import type { Connection, ServerCommand } from './server.js';
-import { ConnectionSink, toWireTrace } from './trace-wire.js';
+import { ConnectionSink } from './connection-sink.js';
+import { type Connection, defineCommand, type ServerCommand } from './server.js';
 
 /** Progress notices: each one wakes this worker, so once a second is enough for a summary. */
 const PROGRESS_MS = 1000;
@@ -128,7 +131,7 @@ function summary(session: RecordingSession, patterns: readonly string[]) {
 export interface RecordingCommands {
   readonly commands: Map<string, ServerCommand>;
   /** For `stats`: the flight recorder and the streaming sessions, with their counters. */
-  stats(): unknown;
+  stats(): ControlResult<'stats'>['recordings'];
 }
 
 export function recordingCommands(): RecordingCommands {
@@ -165,7 +168,7 @@ export function recordingCommands(): RecordingCommands {
     await old?.session.stop();
   };
 
-  commands.set('enable', (args) =>
+  defineCommand(commands, 'enable', (args) =>
     serial(async () => {
       // The flight recorder only overwrites; asking for another mode is an error, not ignored.
       modeArg(args, 'enable', ['overwrite'], 'overwrite');
@@ -179,7 +182,7 @@ export function recordingCommands(): RecordingCommands {
     }),
   );
 
-  commands.set('disable', (args) =>
+  defineCommand(commands, 'disable', (args) =>
     serial(async () => {
       const removed = patternsArg(args, 'disable', false);
       const current = flight?.patterns ?? [];
@@ -197,7 +200,7 @@ export function recordingCommands(): RecordingCommands {
     }),
   );
 
-  commands.set('snapshot', (_args, { connection, requestId }) =>
+  defineCommand(commands, 'snapshot', (_args, { connection, requestId }) =>
     serial(async () => {
       if (flight === undefined) {
         throw new MarkersError(
@@ -210,7 +213,7 @@ export function recordingCommands(): RecordingCommands {
     }),
   );
 
-  commands.set('record', async (args, { connection, requestId }) => {
+  defineCommand(commands, 'record', async (args, { connection, requestId }) => {
     const patterns = patternsArg(args, 'record', true);
     if (streaming.size + starting >= MAX_STREAMING_RECORDINGS) {
       throw new MarkersError(
@@ -273,7 +276,7 @@ export function recordingCommands(): RecordingCommands {
     return { ...summary(session, patterns), uuid: session.uuid, trace: toWireTrace(described) };
   });
 
-  commands.set('stop', async (_args, { connection }) => {
+  defineCommand(commands, 'stop', async (_args, { connection }) => {
     const mine = [...streaming].filter((s) => s.connection === connection);
     if (mine.length === 0) {
       throw new MarkersError(ErrorCode.INVALID_ARGUMENT, 'stop: this connection records nothing');

@@ -26,7 +26,7 @@
  */
 import { chmodSync, renameSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import type { ControlCommand, ControlResult } from '../abi/control-commands.js';
 import {
   encodeFrame,
   encodeLine,
@@ -34,8 +34,9 @@ import {
   PROTOCOL_VERSION,
   type Request,
   validateRequest,
-  type WireError,
-} from './protocol.js';
+} from '../abi/control-protocol.js';
+import { toWireError } from '../abi/wire-error.js';
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { socketDirectoryRefusal } from './socket-dir.js';
 
 /** What one client may make the target hold. */
@@ -88,14 +89,21 @@ export interface CommandContext {
 
 export type ServerCommand = (args: Record<string, unknown>, context: CommandContext) => unknown;
 
-export function toWireError(error: unknown): WireError {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (typeof code !== 'string') return { code: ErrorCode.HANDLER_FAILED, message };
-  const details = (error as { details?: unknown }).details;
-  return typeof details === 'object' && details !== null
-    ? { code, message, details: details as Record<string, unknown> }
-    : { code, message };
+/**
+ * Adds command `name` to a command table, its result typed by
+ * abi/control-commands.ts: what the server answers is what the client checks.
+ * The arguments stay untyped: they come from an untrusted peer, and the
+ * command checks each one it reads.
+ */
+export function defineCommand<C extends ControlCommand>(
+  commands: Map<string, ServerCommand>,
+  name: C,
+  command: (
+    args: Record<string, unknown>,
+    context: CommandContext,
+  ) => ControlResult<C> | Promise<ControlResult<C>>,
+): void {
+  commands.set(name, command);
 }
 
 class ClientConnection implements Connection {

@@ -7,10 +7,11 @@
  * it (an application-thread coordinator would receive commands), so the
  * server modules are imported only after that.
  *
- * Messages to the parent: {type:'listening', path} | {type:'failed', error}
- * | {type:'resume'} (a client asked a held process to start its application).
+ * Messages to the parent: abi/ports.ts's ControlWorkerMessage.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { ControlWorkerMessage } from '../abi/ports.js';
+import { toWireError } from '../abi/wire-error.js';
 import { getCoordinator } from '../threads/coordinator.js';
 
 interface ControlWorkerData {
@@ -29,7 +30,7 @@ try {
   const commands = buildCommands(
     coordinator,
     argv,
-    () => parentPort?.postMessage({ type: 'resume' }),
+    () => parentPort?.postMessage({ type: 'resume' } satisfies ControlWorkerMessage),
     () => {
       const memory = process.memoryUsage();
       // rss is the whole process's; heapUsed is this control worker's own heap.
@@ -38,8 +39,10 @@ try {
   );
   server = new ControlServer(commands);
   await server.listen(path);
-  parentPort?.postMessage({ type: 'listening', path });
+  parentPort?.postMessage({ type: 'listening', path } satisfies ControlWorkerMessage);
 } catch (error) {
-  const { toWireError } = await import('./server.js');
-  parentPort?.postMessage({ type: 'failed', error: toWireError(error) });
+  parentPort?.postMessage({
+    type: 'failed',
+    error: toWireError(error),
+  } satisfies ControlWorkerMessage);
 }

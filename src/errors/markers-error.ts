@@ -16,7 +16,7 @@ export const ErrorCode = {
   INVALID_PATTERN: 'ERR_INVALID_PATTERN',
   /** The same probe function connected twice to the same marker. */
   ALREADY_CONNECTED: 'ERR_ALREADY_CONNECTED',
-  /** Two copies of the package in one thread whose registries cannot share. */
+  /** Two copies of the package in one thread whose shared state (src/abi/globals.ts, a ring) differs in version. */
   REGISTRY_VERSION: 'ERR_REGISTRY_VERSION',
   /** A thread did not answer a command in time (its event loop may be blocked). */
   THREAD_TIMEOUT: 'ERR_THREAD_TIMEOUT',

@@ -5,7 +5,6 @@
  * running anywhere.
  */
 
-import type { ProcessInfo } from '../control/commands.js';
 import { openTarget, withTimeout } from '../control/discovery.js';
 import { currentUid } from '../control/socket-dir.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
@@ -83,7 +82,7 @@ export async function attachTarget(
   const client = await openTarget({ ...target, owner: target.owner ?? currentUid() });
   try {
     const info = await withTimeout(
-      client.request<ProcessInfo>('info'),
+      client.request('info'),
       ATTACH_TIMEOUT_MS,
       `process ${target.pid}`,
     );
@@ -91,7 +90,7 @@ export async function attachTarget(
     const ids = new Map<string, string>();
     for (const a of aggregations) {
       const reply = await withTimeout(
-        client.request<{ id?: unknown }>('aggregate', {
+        client.request('aggregate', {
           options: {
             markers: a.markers,
             by: a.by,

@@ -15,6 +15,7 @@
  * globalThis, shared by every copy of the package in the thread, so a name is
  * unique per thread whoever loaded it (loadProbeModule or the manager).
  */
+import { Globals, sharedGlobal } from '../abi/globals.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
 import { getRegistry } from '../registry/global.js';
 import { compilePattern } from '../registry/pattern.js';
@@ -55,14 +56,12 @@ const State = {
 type State = (typeof State)[keyof typeof State];
 
 interface Table {
-  readonly version: 1;
+  readonly version: number;
   /** Modules of this thread by load id, prepared ones included (they hold their name). */
   readonly modules: Map<string, LocalModule>;
   /** Load ids aborted or unloaded: a command for one that arrives late is refused. */
   readonly dead: Set<string>;
 }
-
-const TABLE_KEY = Symbol.for('markers.probe-modules');
 
 /**
  * How many finished load ids a thread remembers. They only serve to refuse
@@ -89,13 +88,11 @@ class RecentSet<T> extends Set<T> {
 }
 
 export function threadTable(): Table {
-  const holder = globalThis as { [TABLE_KEY]?: Table };
-  let table = holder[TABLE_KEY];
-  if (table === undefined) {
-    table = { version: 1, modules: new Map(), dead: new RecentSet<string>(DEAD_KEEP) };
-    Object.defineProperty(globalThis, TABLE_KEY, { value: table });
-  }
-  return table;
+  return sharedGlobal(Globals.PROBE_MODULES, () => ({
+    version: Globals.PROBE_MODULES.version,
+    modules: new Map(),
+    dead: new RecentSet<string>(DEAD_KEEP),
+  }));
 }
 
 export function currentThread(): ThreadInfo {

@@ -21,24 +21,24 @@
  * Operations are serialised: one load or unload at a time.
  */
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import {
-  type Coordinator,
-  getCoordinator,
-  type Reply,
-  type SerializedError,
-  type ThreadInfo,
-} from '../threads/coordinator.js';
-import { resolveProbeFile } from './import-file.js';
-import type { ThreadModuleInfo } from './local-module.js';
-import {
-  installProbeHandlers,
   type LoadArgs,
   type PrepareReply,
   ProbeOp,
   type ReportReply,
   type StateReply,
-} from './thread-handlers.js';
+} from '../abi/thread-ops.js';
+import type { WireError } from '../abi/wire-error.js';
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import {
+  type Coordinator,
+  getCoordinator,
+  type Reply,
+  type ThreadInfo,
+} from '../threads/coordinator.js';
+import { resolveProbeFile } from './import-file.js';
+import type { ThreadModuleInfo } from './local-module.js';
+import { installProbeHandlers } from './thread-handlers.js';
 import { isTypeScriptPath, transpileProbeModule } from './transpile.js';
 
 export type ProbeThreads = 'main' | 'all';
@@ -61,7 +61,7 @@ export interface UnloadOptions {
 /** A thread where the module failed (a thread started later whose load failed). */
 export interface ThreadModuleError {
   readonly thread: ThreadInfo;
-  readonly error: SerializedError;
+  readonly error: WireError;
 }
 
 export interface ProbeModuleInfo {
@@ -82,7 +82,7 @@ export interface ThreadReport {
   /** What report() returned in that thread (null without a report function). */
   readonly report: unknown;
   /** Set instead when report() failed there. */
-  readonly error?: SerializedError;
+  readonly error?: WireError;
 }
 
 export interface ManagerOptions {

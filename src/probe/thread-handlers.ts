@@ -21,6 +21,16 @@
  * wakes; a load id once aborted or disconnected is refused from then on.
  * Replies are `{ loaded: false }` where the load id is not loaded.
  */
+
+import { claimOnce, Globals } from '../abi/globals.js';
+import {
+  type IdArgs,
+  type LoadArgs,
+  type PrepareReply,
+  ProbeOp,
+  type ReportReply,
+  type StateReply,
+} from '../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import {
@@ -28,39 +38,8 @@ import {
   forgetMarkersOf,
   type LocalModule,
   prepareModule,
-  type ThreadModuleInfo,
   threadTable,
 } from './local-module.js';
-
-export const ProbeOp = {
-  PREPARE: 'probe:prepare',
-  COMMIT: 'probe:commit',
-  LOAD: 'probe:load',
-  ABORT: 'probe:abort',
-  DISCONNECT: 'probe:disconnect',
-  CLEANUP: 'probe:cleanup',
-  REPORT: 'probe:report',
-  STATUS: 'probe:status',
-} as const;
-
-export interface LoadArgs {
-  readonly loadId: string;
-  readonly path: string;
-  /** Transpiled JavaScript of a .ts module, made once by the manager. */
-  readonly source?: string | undefined;
-}
-
-export interface IdArgs {
-  readonly loadId: string;
-}
-
-export type PrepareReply = { readonly name: string; readonly patterns: readonly string[] };
-export type StateReply =
-  | { readonly loaded: true; readonly info: ThreadModuleInfo }
-  | { readonly loaded: false };
-export type ReportReply =
-  | { readonly loaded: true; readonly report: unknown }
-  | { readonly loaded: false };
 
 function idOf(args: unknown): string {
   const loadId = (args as IdArgs | null)?.loadId;
@@ -197,13 +176,9 @@ function status(args: unknown): StateReply {
   return module?.state === 'active' ? state(module) : { loaded: false };
 }
 
-const INSTALLED = Symbol.for('markers.probe-handlers');
-
 /** Makes this thread answer the manager's probe commands, now. Idempotent per thread. */
 export function installProbeHandlers(): void {
-  const holder = globalThis as { [INSTALLED]?: boolean };
-  if (holder[INSTALLED] === true) return;
-  Object.defineProperty(globalThis, INSTALLED, { value: true });
+  if (!claimOnce(Globals.PROBE_HANDLERS)) return;
   const coordinator = getCoordinator();
   if (coordinator.self.internal) return;
   coordinator.handle(ProbeOp.PREPARE, prepare);

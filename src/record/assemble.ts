@@ -4,12 +4,14 @@
  * that carries losses after the last real packet, and the trace description
  * the metadata is rendered from.
  */
+
 import { hostname } from 'node:os';
-import { CTF_MAGIC, PacketContext, PacketHeader } from '../trace/layout.js';
+import type { EventMeta } from '../abi/ring.js';
+import { F, W } from '../abi/ring.js';
+import { CTF_MAGIC, PacketContext, PacketHeader } from '../abi/trace-layout.js';
 import type { EventDescription, StreamDescription, TraceDescription } from '../trace/metadata.js';
 import { VERSION } from '../version.js';
-import { F, getU64, type Ring, setU64, W } from './ring-buffer.js';
-import type { EventMeta } from './thread-recorder.js';
+import { getU64, type Ring, setU64 } from './ring-buffer.js';
 
 export interface CopiedPacket {
   readonly bytes: Uint8Array;

@@ -4,16 +4,18 @@
  * application's threads. It is internal to the coordinator: it receives no
  * commands and records nothing itself.
  *
- * Messages from the parent: { id, op: 'start' | 'stats' | 'snapshot' | 'stop' | 'close', ... };
- * each gets { id, ok, result } or { id, ok: false, error: { code, message } }.
+ * Messages from the parent: abi/ports.ts's ConsumerOps, { id, op, args };
+ * each gets { id, ok, result } or { id, ok: false, error } (a WireError).
  * `close` says goodbye to the other threads before the parent terminates
  * this worker: terminate() runs no exit handler, and every thread would
  * otherwise keep this worker in its list of peers, one per recording.
  */
 import { parentPort } from 'node:worker_threads';
-import { getCoordinator, serializeError } from '../threads/coordinator.js';
+import type { ConsumerOp, ConsumerOps, ConsumerRequest, PortReply } from '../abi/ports.js';
+import { toWireError } from '../abi/wire-error.js';
+import { getCoordinator } from '../threads/coordinator.js';
 import { createTraceDirectory } from '../trace/writer.js';
-import { type RecordingOptions, RecordingSession } from './session.js';
+import { RecordingSession } from './session.js';
 
 const coordinator = getCoordinator({ internal: true, name: 'markers-consumer' });
 
@@ -27,31 +29,22 @@ async function knowThread(id: number): Promise<void> {
   }
 }
 
-interface Request {
-  readonly id: number;
-  readonly op: 'start' | 'stats' | 'snapshot' | 'stop' | 'close';
-  readonly options?: RecordingOptions;
-  readonly dir?: string;
-  readonly caller?: number;
-}
-
 let session: RecordingSession | undefined;
 
-async function run(request: Request): Promise<unknown> {
+async function run(request: ConsumerRequest): Promise<ConsumerOps[ConsumerOp]['result']> {
   switch (request.op) {
     case 'start': {
-      await knowThread(request.caller ?? 0);
-      const sink = createTraceDirectory(request.dir as string);
+      const { caller, dir, options } = request.args;
+      await knowThread(caller);
+      const sink = createTraceDirectory(dir);
       // At process exit the last packets are written and the metadata finished.
-      session = await RecordingSession.start(request.options as RecordingOptions, sink, {
-        exitDrain: true,
-      });
+      session = await RecordingSession.start(options, sink, { exitDrain: true });
       return { id: session.id, uuid: session.uuid };
     }
     case 'stats':
       return session?.stats();
     case 'snapshot':
-      return session?.snapshot(createTraceDirectory(request.dir as string));
+      return session?.snapshot(createTraceDirectory(request.args.dir));
     case 'stop':
       return session?.stop();
     case 'close':
@@ -60,11 +53,15 @@ async function run(request: Request): Promise<unknown> {
   }
 }
 
-parentPort?.on('message', (request: Request) => {
+parentPort?.on('message', (request: ConsumerRequest) => {
   run(request).then(
-    (result) => parentPort?.postMessage({ id: request.id, ok: true, result }),
+    (result) => parentPort?.postMessage({ id: request.id, ok: true, result } satisfies PortReply),
     (error: unknown) =>
-      parentPort?.postMessage({ id: request.id, ok: false, error: serializeError(error) }),
+      parentPort?.postMessage({
+        id: request.id,
+        ok: false,
+        error: toWireError(error),
+      } satisfies PortReply),
   );
 });
 parentPort?.postMessage('ready');

@@ -13,24 +13,13 @@
  * open packet is closed on their behalf, so an event being written at that
  * very moment may be cut (the copy's seqlock drops a packet reused meanwhile).
  */
+
 import { join } from 'node:path';
+import type { CrashWatch } from '../abi/thread-ops.js';
 import { createTraceDirectory } from '../trace/writer.js';
 import { copyStream, StreamState, traceDescription, trailerPacket } from './assemble.js';
 import { Ring } from './ring-buffer.js';
 import { uuidBytes } from './thread-recorder.js';
-
-export interface CrashWatch {
-  readonly sessionId: string;
-  readonly uuid?: string;
-  readonly originMs?: number;
-  readonly dir?: string | undefined;
-  /** Every ring of the recording; empty to stop watching. */
-  readonly rings: readonly {
-    readonly sab: SharedArrayBuffer;
-    readonly metaSab: SharedArrayBuffer;
-    readonly threadName: string;
-  }[];
-}
 
 const watched = new Map<string, CrashWatch>();
 let installed = false;

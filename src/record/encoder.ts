@@ -18,11 +18,12 @@
  * Generated source is cached per field-type signature; `new Function` runs
  * once per signature, never per event.
  */
+import { F, W } from '../abi/ring.js';
+import { EventHeader } from '../abi/trace-layout.js';
 import type { Field } from '../marker/format.js';
-import { EventHeader } from '../trace/layout.js';
 import { monotonicNowMs } from './clock.js';
 import * as coerce from './coerce.js';
-import { F, type Ring, W } from './ring-buffer.js';
+import type { Ring } from './ring-buffer.js';
 import { writeString } from './utf8.js';
 
 export type Encoder = (marker: unknown, ...args: unknown[]) => void;
@@ -81,6 +82,11 @@ function fieldCode(field: Field, i: number): { pre: string; size: string; write:
   }
 }
 
+/** `p` plus a constant offset, as generated source (no `+ 0`). */
+function at(offset: number): string {
+  return offset === 0 ? 'p' : `p + ${offset}`;
+}
+
 function factoryFor(fields: readonly Field[]): Factory {
   const key = fields.map((f) => f.type).join(',');
   let factory = factories.get(key);
@@ -103,10 +109,10 @@ return function record(${params}) {
   const last = f64[${F.LAST_TS}];
   if (t < last) t = last;
   f64[${F.LAST_TS}] = t;
-  dv.setUint16(p, id, true);
+  dv.setUint16(${at(EventHeader.ID)}, id, true);
   // u64 from an integer-valued double below 2^53: two u32 stores, no BigInt.
-  dv.setUint32(p + 2, t >>> 0, true);
-  dv.setUint32(p + 6, (t * 2.3283064365386963e-10) >>> 0, true);
+  dv.setUint32(${at(EventHeader.TIMESTAMP)}, t >>> 0, true);
+  dv.setUint32(${at(EventHeader.TIMESTAMP + 4)}, (t * 2.3283064365386963e-10) >>> 0, true);
   p += ${fixed};
   ${parts.map((part) => part.write).join('\n  ')}
   ctl[${W.POS}] = p;
@@ -158,9 +164,9 @@ function closureFactory(fields: readonly Field[]): Factory {
       const last = f64[F.LAST_TS] as number;
       if (t < last) t = last;
       f64[F.LAST_TS] = t;
-      dv.setUint16(p, id, true);
-      dv.setUint32(p + 2, t >>> 0, true);
-      dv.setUint32(p + 6, (t * 2.3283064365386963e-10) >>> 0, true);
+      dv.setUint16(p + EventHeader.ID, id, true);
+      dv.setUint32(p + EventHeader.TIMESTAMP, t >>> 0, true);
+      dv.setUint32(p + EventHeader.TIMESTAMP + 4, (t * 2.3283064365386963e-10) >>> 0, true);
       p += EventHeader.SIZE;
       for (let i = 0; i < n; i++) {
         const a = args[i];

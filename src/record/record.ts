@@ -6,6 +6,8 @@
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { threadId, type Worker } from 'node:worker_threads';
+import type { ConsumerOp, ConsumerOps, PortReply, PortRequest } from '../abi/ports.js';
+import { fromWireError } from '../abi/wire-error.js';
 import { MarkersError } from '../errors/markers-error.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
 import { prepareTraceDirectory } from '../trace/writer.js';
@@ -18,13 +20,6 @@ import {
 import { type RecordingStats, resolveOptions } from './session.js';
 
 export type { PendingRecording, Recording, RecordOptions };
-
-interface Reply {
-  readonly id: number;
-  readonly ok: boolean;
-  readonly result?: unknown;
-  readonly error?: { code: string; message: string };
-}
 
 /** How long stop() waits for the consumer's goodbye before terminating it anyway. */
 const CLOSE_WAIT_MS = 1000;
@@ -48,16 +43,14 @@ class WorkerRecording implements Recording {
   constructor(worker: Worker, output: string) {
     this.#worker = worker;
     this.output = output;
-    worker.on('message', (reply: Reply) => {
+    worker.on('message', (reply: PortReply) => {
       const pending = this.#pending.get(reply.id);
       if (pending === undefined) return;
       this.#pending.delete(reply.id);
       if (this.#pending.size === 0) worker.unref();
+      // The consumer's error with its code and details, as if thrown here.
       if (reply.ok) pending.resolve(reply.result);
-      else {
-        const error = reply.error ?? { code: 'ERR_HANDLER_FAILED', message: 'no error given' };
-        pending.reject(new MarkersError(error.code, error.message));
-      }
+      else pending.reject(fromWireError(reply.error));
     });
     worker.once('exit', () => {
       this.#exited = true;
@@ -68,18 +61,21 @@ class WorkerRecording implements Recording {
     });
   }
 
-  call(op: string, extra: Record<string, unknown> = {}): Promise<unknown> {
+  call<Op extends ConsumerOp>(
+    op: Op,
+    args: ConsumerOps[Op]['args'],
+  ): Promise<ConsumerOps[Op]['result']> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       // Awaiting a reply keeps the process alive; an idle consumer does not.
       this.#worker.ref();
-      this.#worker.postMessage({ id, op, ...extra });
+      this.#worker.postMessage({ id, op, args } satisfies PortRequest);
     });
   }
 
   stats(): Promise<RecordingStats> {
-    return this.call('stats') as Promise<RecordingStats>;
+    return this.call('stats', {}) as Promise<RecordingStats>;
   }
 
   /** Ends the consumer worker, after it told the other threads it is leaving (bounded wait). */
@@ -87,7 +83,7 @@ class WorkerRecording implements Recording {
     if (!this.#exited) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        this.call('close').catch(() => {}),
+        this.call('close', {}).catch(() => {}),
         new Promise((resolve) => {
           timer = setTimeout(resolve, CLOSE_WAIT_MS);
         }),
@@ -106,7 +102,7 @@ class WorkerRecording implements Recording {
   stop(): Promise<RecordingStats> {
     this.#stopped ??= (async () => {
       try {
-        return (await this.call('stop')) as RecordingStats;
+        return (await this.call('stop', {})) as RecordingStats;
       } finally {
         await this.close();
       }

@@ -1,20 +1,10 @@
 /**
  * One thread's ring buffer for one recording: a SharedArrayBuffer split into
- * K sub-buffers of S bytes, each laid out as a CTF packet (src/trace/layout.ts),
+ * K sub-buffers of S bytes, each laid out as a CTF packet (src/abi/trace-layout.ts),
  * so that writing a packet to disk is one copy of its bytes.
  *
- * Memory (byte offsets in the SharedArrayBuffer):
- *   [0, 128)            Int32 control words (W below)
- *   [128, 256)          Float64 counters and clock state (F below)
- *   [256, 256 + 4K)     events in each slot's last packet (overwrite accounting)
- *   [.., + 8K)          Float64 per slot: events recorded before that packet opened
- *   [UUID, UUID + 16)   the trace uuid, copied into every packet header
- *   [DATA, DATA + K*S)  the sub-buffers; packet n lives in slot n % K
- * Event descriptions (JSON lines, append-only) live in a second, growable
- * SharedArrayBuffer (metaSab), so the number of markers a recording can
- * describe is bounded only by the u16 event id, never by a fixed area: the
- * producer grows it when a description does not fit. The hot-path views
- * stay on the fixed buffer.
+ * Memory: the control words, counters and areas of src/abi/ring.ts (the
+ * layout and the reader protocol are the ABI between producer and consumer).
  *
  * Algorithm. Packets are numbered from 0; W.PRODUCED counts the packets the
  * producer has closed, so the open packet (if any) is packet PRODUCED. The
@@ -33,114 +23,27 @@
  * opened, so readers (babeltrace2) report a loss between the packets where it
  * happened; losses after the last packet go in a trailer packet (assemble.ts).
  *
- * Reader protocol (who writes what, and when it is published):
- *   - The producer (the recording thread) is the only writer of every word
- *     and byte below, except CONSUMED. It writes events and the open packet's
- *     W.POS / W.PKT_EVENTS with plain stores (they are private until the close).
- *   - Closing packet n: the producer writes the packet context (timestamps,
- *     sizes, events_discarded) and the counters, then Atomics.store(PRODUCED,
- *     n + 1). That store publishes packet n: a consumer that Atomics.loads
- *     PRODUCED > n may read the packet's bytes.
- *   - The consumer is the only writer of CONSUMED. After copying packet n it
- *     Atomics.stores CONSUMED = n + 1, which hands slot n % K back (discard).
- *   - Overwrite mode (snapshots): the producer Atomics.stores W.OPENED = n + 1
- *     before it writes anything of packet n. The consumer copies packet n,
- *     then reloads OPENED; if packet n + K was opened (OPENED > n + K) the slot
- *     may have been reused during the copy, so the copy is dropped (a seqlock;
- *     the producer counts those events as overwritten).
- *   - Wake-ups: after publishing a packet, and after storing STATE, the
- *     producer adds 1 to W.WAKE and notifies it. A consumer reads WAKE, then
- *     looks at PRODUCED and STATE, and sleeps only while WAKE still holds
- *     what it read (Atomics.waitAsync), so it never misses a packet and
- *     never wakes without one: no polling timer.
- *   - A thread that exited (W.STATE = EXITED) writes nothing more; the
- *     consumer may then close its open packet itself (salvage), from W.POS.
- *   - Event descriptions: the producer appends a JSON line to the meta area
- *     (growing it first if needed) before the first event with that id is
- *     written, then Atomics.stores META_LEN, so a consumer that saw a packet
- *     also sees every id in it.
- *   - Exit (thread-handlers.ts): a consumer that must deliver the last
- *     packets when the process exits stores EXIT_DRAIN = 1 when it attaches.
- *     The main thread's exit handler closes its packets, stores STATE =
- *     EXITED and waits (bounded) until every such ring's consumer stored
- *     EXIT_DONE = 1, i.e. everything was drained, written and flushed.
+ * Reader protocol: see src/abi/ring.ts.
  */
 
-import { CTF_MAGIC, PacketContext, PacketHeader } from '../trace/layout.js';
+import {
+  type BufferMode,
+  CONTROL_BYTES,
+  CONTROL_WORDS,
+  checkRingHeader,
+  F,
+  META_MAX_BYTES,
+  type NativeUtf8Target,
+  RING_LAYOUT_VERSION,
+  RING_MAGIC,
+  RingMode,
+  ringOffsets,
+  W,
+} from '../abi/ring.js';
+import { CTF_MAGIC, PacketContext, PacketHeader } from '../abi/trace-layout.js';
 import { monotonicNowMs } from './clock.js';
-import type { NativeUtf8Target } from './utf8.js';
 
-/** Int32 control words. */
-export const W = {
-  MAGIC: 0,
-  SUB_COUNT: 1,
-  SUB_SIZE: 2,
-  MODE: 3,
-  PRODUCED: 4,
-  CONSUMED: 5,
-  POS: 6,
-  /** End of the open packet; 0 when no packet is open. */
-  END: 7,
-  PKT_EVENTS: 8,
-  STREAM_ID: 9,
-  META_LEN: 10,
-  META_CAP: 11,
-  META_OFFSET: 12,
-  DATA_OFFSET: 13,
-  STATE: 14,
-  EVENT_IDS: 15,
-  /** Packets opened so far (the open packet included): the overwrite seqlock. */
-  OPENED: 16,
-  /** Set by a consumer that delivers the last packets at process exit (see the reader protocol). */
-  EXIT_DRAIN: 17,
-  /** Set by that consumer once the exited thread's last packets were delivered and flushed. */
-  EXIT_DONE: 18,
-  /**
-   * An event count the consumer sleeps on (Atomics.waitAsync) instead of
-   * polling: the producer adds 1 and notifies after each packet it closes
-   * and each change of STATE (see the reader protocol).
-   */
-  WAKE: 19,
-  /**
-   * Set to 1 by the consumer once its recording is finished and it will never
-   * read this ring again: the producer thread may then reuse the memory for
-   * its next recording (ring-pool.ts). Taken from the end of the control
-   * words so that words added in order above never collide with it.
-   */
-  RELEASED: 31,
-} as const;
-
-/** Float64 slots (index into a Float64Array over [0, 256)). */
-export const F = {
-  LAST_TS: 16,
-  DISCARDED: 17,
-  OVERWRITTEN: 18,
-  RECORDED: 19,
-  BYTES: 20,
-  TRUNCATED: 21,
-  FLUSH_AT: 22,
-  TOO_LARGE: 23,
-  COERCED: 24,
-  /** This thread's clock offset from the recording's origin (clock.ts). */
-  BASE_NS: 25,
-  /** Events of markers that matched but could not be given an event id (counted in DISCARDED too). */
-  SKIPPED_EVENTS: 26,
-  /** Markers that matched but could not be given an event id. */
-  SKIPPED_MARKERS: 27,
-} as const;
-
-export const RingState = { ACTIVE: 0, DETACHED: 1, EXITED: 2 } as const;
-export const RingMode = { discard: 0, overwrite: 1 } as const;
-export type BufferMode = keyof typeof RingMode;
-
-const RING_MAGIC = 0x6d6b7262; // "mkrb"
-const CONTROL_BYTES = 256;
 const TWO_32 = 4294967296;
-/**
- * Largest meta area. Only address space is reserved up front; pages are
- * committed as it grows. 64 MiB describes far more than the 65,536 event ids.
- */
-export const META_MAX_BYTES = 64 * 1024 * 1024;
 
 /** ES2024's growable SharedArrayBuffer (Node >= 20), typed here since the project's lib is ES2023. */
 interface GrowableSharedArrayBuffer extends SharedArrayBuffer {
@@ -168,11 +71,6 @@ export interface RingOptions {
 export function setU64(dv: DataView, offset: number, v: number): void {
   dv.setUint32(offset, v >>> 0, true);
   dv.setUint32(offset + 4, (v / TWO_32) >>> 0, true);
-}
-
-function recordedBeforeOffset(subBuffers: number): number {
-  // After the Int32 slots, rounded up to 8 bytes for the Float64Array.
-  return CONTROL_BYTES + Math.ceil((4 * subBuffers) / 8) * 8;
 }
 
 export function getU64(dv: DataView, offset: number): number {
@@ -217,14 +115,14 @@ export class Ring {
     this.u8 = new Uint8Array(sab);
     this.buf = Buffer.from(sab);
     this.dv = new DataView(sab);
-    this.ctl = new Int32Array(sab, 0, 32);
-    this.f64 = new Float64Array(sab, 0, 32);
+    this.ctl = new Int32Array(sab, 0, CONTROL_WORDS);
+    this.f64 = new Float64Array(sab, 0, CONTROL_BYTES / 8);
     this.subBuffers = this.ctl[W.SUB_COUNT] as number;
     this.subBufferSize = this.ctl[W.SUB_SIZE] as number;
     this.slots = new Int32Array(sab, CONTROL_BYTES, this.subBuffers);
     this.recordedBefore = new Float64Array(
       sab,
-      recordedBeforeOffset(this.subBuffers),
+      ringOffsets(this.subBuffers).recordedBefore,
       this.subBuffers,
     );
     this.dataOffset = this.ctl[W.DATA_OFFSET] as number;
@@ -241,7 +139,7 @@ export class Ring {
   }
 
   static #dataOffset(options: RingOptions): number {
-    return recordedBeforeOffset(options.subBuffers) + 8 * options.subBuffers + 16;
+    return ringOffsets(options.subBuffers).data;
   }
 
   /**
@@ -266,8 +164,9 @@ export class Ring {
     const metaSab = new GrowableSab(Math.min(options.metaBytes, META_MAX_BYTES), {
       maxByteLength: META_MAX_BYTES,
     });
-    const ctl = new Int32Array(sab, 0, 32);
+    const ctl = new Int32Array(sab, 0, CONTROL_WORDS);
     ctl[W.MAGIC] = RING_MAGIC;
+    ctl[W.VERSION] = RING_LAYOUT_VERSION;
     ctl[W.SUB_COUNT] = options.subBuffers;
     ctl[W.SUB_SIZE] = options.subBufferSize;
     ctl[W.MODE] = RingMode[options.mode];
@@ -286,7 +185,7 @@ export class Ring {
   /** A view of a ring created by another thread (the consumer's side). */
   static attach(sab: SharedArrayBuffer, metaSab: SharedArrayBuffer): Ring {
     const ring = new Ring(sab, metaSab, 0);
-    if (ring.ctl[W.MAGIC] !== RING_MAGIC) throw new TypeError('not a markers ring buffer');
+    checkRingHeader(ring.ctl);
     return ring;
   }
 

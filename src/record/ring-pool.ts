@@ -21,7 +21,8 @@
  * after IDLE_MS without a recording, so a process that recorded once does
  * not hold buffer memory for good.
  */
-import { Ring, type RingOptions, W } from './ring-buffer.js';
+import { W } from '../abi/ring.js';
+import { Ring, type RingOptions } from './ring-buffer.js';
 
 const KEEP = 4;
 const IDLE_MS = 30_000;

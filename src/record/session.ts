@@ -27,7 +27,15 @@
  * event, or its flush timer) and wakes the session, so an event reaches the
  * sink within about FLUSH_MS at any rate.
  */
+
 import { randomUUID } from 'node:crypto';
+import { F, RingState, W } from '../abi/ring.js';
+import {
+  type CrashWatch,
+  RecordOp,
+  type ThreadStartArgs,
+  type ThreadStartReply,
+} from '../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { getCoordinator, type Reply } from '../threads/coordinator.js';
 import type { TraceDescription } from '../trace/metadata.js';
@@ -40,11 +48,9 @@ import {
   trailerPacket,
 } from './assemble.js';
 import { clockOriginMs } from './clock.js';
-import type { CrashWatch } from './crash.js';
-import { F, Ring, RingState, W } from './ring-buffer.js';
+import { Ring } from './ring-buffer.js';
 import { releaseRing } from './ring-pool.js';
-import { RecordOp, type ThreadStartReply } from './thread-handlers.js';
-import { type ThreadStartArgs, unionPattern, uuidBytes } from './thread-recorder.js';
+import { unionPattern, uuidBytes } from './thread-recorder.js';
 import { MIN_STRING_BYTES } from './utf8.js';
 
 export type { PacketSink } from '../trace/writer.js';
@@ -77,6 +83,8 @@ export const RECORDING_DEFAULTS = {
 } as const;
 
 const DRAIN_MS = 20;
+/** Longest sleep on a ring's WAKE word (see #sleepOn). */
+const SLEEP_BOUND_MS = 1000;
 
 /** ES2024's Atomics.waitAsync (Node >= 16, Bun, Deno), typed here since the project's lib is ES2023. */
 interface AtomicsWaitAsync {
@@ -84,6 +92,7 @@ interface AtomicsWaitAsync {
     array: Int32Array,
     index: number,
     value: number,
+    timeout?: number,
   ): { async: false; value: string } | { async: true; value: Promise<string> };
 }
 const META_BYTES = 64 * 1024;
@@ -322,7 +331,13 @@ export class RecordingSession {
       const seen = Atomics.load(ctl, W.WAKE);
       this.#tick();
       if (this.#stopped !== undefined) return;
-      const wait = (Atomics as unknown as Required<AtomicsWaitAsync>).waitAsync(ctl, W.WAKE, seen);
+      // Bounded: a producer from an older copy of markers never bumps WAKE (abi/ring.ts).
+      const wait = (Atomics as unknown as Required<AtomicsWaitAsync>).waitAsync(
+        ctl,
+        W.WAKE,
+        seen,
+        SLEEP_BOUND_MS,
+      );
       if (wait.async) await wait.value;
     }
   }

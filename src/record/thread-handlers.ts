@@ -3,43 +3,34 @@
  * with the thread coordinator by the thread services (threads/services.ts)
  * when the first command arrives:
  *
- *   markers:record:start  {ThreadStartArgs}  create this thread's ring and attach
- *                         the recorder; reply with the ring's SharedArrayBuffer
- *                         (sticky: threads started later run it too)
- *   markers:record:flush  {sessionId}        close the open packet (snapshot)
- *   markers:record:stop   {sessionId}        detach the recorder, close the open packet
- *   markers:record:crash-watch {CrashWatch}  (main thread) the rings to write out if
- *                         this process dies of an uncaught exception
+ *   record:start  {ThreadStartArgs}  create this thread's ring and attach
+ *                 the recorder; reply with the ring's SharedArrayBuffer
+ *                 (sticky: threads started later run it too)
+ *   record:flush  {sessionId}        close the open packet (snapshot)
+ *   record:stop   {sessionId}        detach the recorder, close the open packet
+ *   record:crash-watch {CrashWatch}  (main thread) the rings to write out if
+ *                 this process dies of an uncaught exception
+ * (their types: abi/thread-ops.ts)
  *
  * Ownership: this module owns the ThreadRecorders of its thread. The ring
  * memory is shared with the session (the consumer), which holds it until the
  * recording's trace is finished, even after this thread exits.
  */
+
 import { isMainThread } from 'node:worker_threads';
+import { claimOnce, Globals } from '../abi/globals.js';
+import { F, RingState, W } from '../abi/ring.js';
+import {
+  type CrashWatch,
+  RecordOp,
+  type ThreadStartArgs,
+  type ThreadStartReply,
+} from '../abi/thread-ops.js';
 import { getRegistry } from '../registry/global.js';
 import { getCoordinator } from '../threads/coordinator.js';
-import { type CrashWatch, watchCrash } from './crash.js';
-import { F, RingState, W } from './ring-buffer.js';
+import { watchCrash } from './crash.js';
 import { retireRing } from './ring-pool.js';
-import { ThreadRecorder, type ThreadStartArgs } from './thread-recorder.js';
-
-export const RecordOp = {
-  START: 'markers:record:start',
-  FLUSH: 'markers:record:flush',
-  STOP: 'markers:record:stop',
-  CRASH_WATCH: 'markers:record:crash-watch',
-} as const;
-
-/** What a thread replies to START. */
-export interface ThreadStartReply {
-  readonly sab: SharedArrayBuffer;
-  /** The ring's growable event-description area. */
-  readonly metaSab: SharedArrayBuffer;
-  readonly threadId: number;
-  readonly threadName: string;
-}
-
-const HANDLERS_KEY = Symbol.for('markers.record.handlers');
+import { ThreadRecorder } from './thread-recorder.js';
 
 const recorders = new Map<string, ThreadRecorder>();
 
@@ -66,6 +57,7 @@ function armFlushTimer(recorder: ThreadRecorder): void {
   };
   ring.onOpen = () => arm(recorder.args.flushMs);
 }
+
 function start(args: ThreadStartArgs, threadName: string): ThreadStartReply {
   let recorder = recorders.get(args.sessionId);
   if (recorder === undefined) {
@@ -151,9 +143,7 @@ function onExit(): void {
 
 /** Registers the handlers once per thread, whichever copy of markers loads first. */
 export function installRecordHandlers(): void {
-  const holder = globalThis as { [HANDLERS_KEY]?: boolean };
-  if (holder[HANDLERS_KEY] === true) return;
-  Object.defineProperty(globalThis, HANDLERS_KEY, { value: true });
+  if (!claimOnce(Globals.RECORD_HANDLERS)) return;
   const coordinator = getCoordinator();
   const name = coordinator.self.name;
   coordinator.handle(RecordOp.START, (args) => start(args as ThreadStartArgs, name));

@@ -8,8 +8,12 @@
  * published in the ring's meta area before the encoder that writes it
  * exists (ring-buffer.ts, reader protocol).
  */
+
 import { threadId } from 'node:worker_threads';
-import type { Field } from '../marker/format.js';
+import type { EventMeta } from '../abi/ring.js';
+import { F, W } from '../abi/ring.js';
+import type { ThreadStartArgs } from '../abi/thread-ops.js';
+import { MAX_EVENT_ID } from '../abi/trace-layout.js';
 import {
   type Link,
   LinkKind,
@@ -18,40 +22,10 @@ import {
   type Subscription,
 } from '../registry/link.js';
 import { compilePattern, type Pattern } from '../registry/pattern.js';
-import { MAX_EVENT_ID } from '../trace/layout.js';
 import { threadBaseNs } from './clock.js';
 import { buildEncoder } from './encoder.js';
-import { type BufferMode, F, type Ring, W } from './ring-buffer.js';
+import type { Ring } from './ring-buffer.js';
 import { createRing } from './ring-pool.js';
-
-/** What a recording sends to every thread (structured-cloned). */
-export interface ThreadStartArgs {
-  readonly sessionId: string;
-  readonly patterns: readonly string[];
-  readonly mode: BufferMode;
-  readonly subBufferSize: number;
-  readonly subBuffers: number;
-  /** Trace uuid, 16 bytes as hex. */
-  readonly uuid: string;
-  readonly originMs: number;
-  readonly flushMs: number;
-  readonly maxStringBytes: number;
-  readonly metaBytes: number;
-  /**
-   * The consumer delivers this thread's last packets when the process exits,
-   * and the main thread's exit waits for it (ring-buffer.ts, thread-handlers.ts).
-   * Set here, by the producer, so no exit can come before the consumer attached.
-   */
-  readonly exitDrain?: boolean;
-}
-
-/** One event class as published in the meta area. */
-export interface EventMeta {
-  readonly id: number;
-  readonly name: string;
-  readonly format: string;
-  readonly fields: readonly Field[];
-}
 
 /** Several patterns as one matcher. */
 export function unionPattern(patterns: readonly string[]): Pattern {

@@ -19,18 +19,10 @@
  * A NUL terminates every string; a NUL inside the string would end it early
  * for readers, so U+0000 is written as U+FFFD.
  */
-import { F } from './ring-buffer.js';
+import { F, type NativeUtf8Target } from '../abi/ring.js';
 
 /** Smallest string limit: room for the ellipsis and a character. */
 export const MIN_STRING_BYTES = 16;
-
-/**
- * What the native path needs of a Buffer. Declared structurally so that the
- * package's public types do not require Node's type definitions.
- */
-export interface NativeUtf8Target extends Uint8Array {
-  write(string: string, offset: number, length: number, encoding: 'utf8'): number;
-}
 
 /** Non-ASCII remainders at least this long go to the native encoder (measured break-even ~20). */
 const NATIVE_FROM = 24;

@@ -4,13 +4,9 @@
  * JavaScript objects cannot cross isolates, so each thread that imports
  * markers has its own registry. To act on all of them (enable a pattern, start
  * a recording, load a probe module), every such thread joins one
- * BroadcastChannel and runs commands from its own event loop:
- *
- *   hello {thread}                 a thread joined; every peer answers `here`
- *   here  {thread}                 so the newcomer learns who exists
- *   bye   {thread}                 a thread is exiting
- *   command {id, op, args, to}     run handler `op` in the threads listed in `to`
- *   reply {id, thread, ok, ...}    one thread's answer, sent from its event loop
+ * BroadcastChannel and runs commands from its own event loop. The messages
+ * (hello, here, bye, command, reply) are the threads protocol, defined in
+ * src/abi/threads.ts.
  *
  * A reply therefore also means "this thread's event loop has turned since the
  * command was sent", which is what quiescence across threads needs (the
@@ -32,34 +28,34 @@
  * command they answer arrives.
  */
 import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { Globals, keyOf } from '../abi/globals.js';
+import type { ThreadArgs, ThreadOpName, ThreadResult } from '../abi/thread-ops.js';
 import {
-  defaultThreadName,
-  internalThreadName,
   type Membership,
+  type ThreadMessage as Message,
+  type Reply,
   THREADS_CHANNEL,
-  THREADS_KEY,
   THREADS_PROTOCOL,
   type ThreadInfo,
   type ThreadsChannel,
   type ThreadsHolder,
-  threadsHolder,
-} from './join.js';
+} from '../abi/threads.js';
+import { toWireError } from '../abi/wire-error.js';
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { defaultThreadName, internalThreadName, threadsHolder } from './join.js';
 
-export { THREADS_PROTOCOL, type ThreadInfo };
-
-export interface SerializedError {
-  readonly code: string;
-  readonly message: string;
-  /** A MarkersError's details (plain data: they were structured-cloned), when it had any. */
-  readonly details?: Record<string, unknown>;
-}
-
-export type Reply =
-  | { readonly thread: ThreadInfo; readonly ok: true; readonly result: unknown }
-  | { readonly thread: ThreadInfo; readonly ok: false; readonly error: SerializedError };
+export { type Reply, THREADS_PROTOCOL, type ThreadInfo };
 
 export type CommandHandler = (args: unknown, from: ThreadInfo) => unknown;
+
+/** An op name that abi/thread-ops.ts does not list. */
+type Unlisted<Op extends string> = Op extends ThreadOpName ? never : Op;
+
+/** A handler of a thread operation of abi/thread-ops.ts, typed by the map. */
+export type OpHandler<Op extends ThreadOpName> = (
+  args: ThreadArgs<Op>,
+  from: ThreadInfo,
+) => ThreadResult<Op> | Promise<ThreadResult<Op>>;
 
 export interface RequestOptions {
   /** Which threads: every application thread (default), or these thread ids. */
@@ -72,31 +68,11 @@ export interface RequestOptions {
   readonly onLateReply?: (reply: Reply) => void;
 }
 
-export interface RequestResult {
-  readonly replies: readonly Reply[];
+export interface RequestResult<Result = unknown> {
+  readonly replies: readonly Reply<Result>[];
   /** For a sticky command: pass to release() to stop sending it to new threads. */
   readonly stickyId: number | undefined;
 }
-
-type Message =
-  | { readonly type: 'hello' | 'here' | 'bye'; readonly thread: ThreadInfo }
-  | {
-      readonly type: 'command';
-      readonly id: number;
-      readonly from: ThreadInfo;
-      readonly to: readonly number[];
-      readonly op: string;
-      readonly args: unknown;
-    }
-  | {
-      readonly type: 'reply';
-      readonly id: number;
-      readonly to: number;
-      readonly thread: ThreadInfo;
-      readonly ok: boolean;
-      readonly result?: unknown;
-      readonly error?: SerializedError;
-    };
 
 interface Pending {
   readonly waiting: Set<number>;
@@ -113,22 +89,6 @@ interface Sticky {
 }
 
 export const DEFAULT_TIMEOUT_MS = 5000;
-
-export function serializeError(error: unknown): SerializedError {
-  const code =
-    typeof (error as { code?: unknown })?.code === 'string'
-      ? (error as { code: string }).code
-      : 'ERR_HANDLER_FAILED';
-  const message = error instanceof Error ? error.message : String(error);
-  const details = (error as { details?: unknown } | null)?.details;
-  if (typeof details !== 'object' || details === null) return { code, message };
-  try {
-    // Only what survives a structured clone may cross: a details object that does not is left out.
-    return { code, message, details: structuredClone(details) as Record<string, unknown> };
-  } catch {
-    return { code, message };
-  }
-}
 
 // The handlers of every thread service, loaded when a command first needs one.
 let services: Promise<unknown> | undefined;
@@ -179,6 +139,9 @@ export class Coordinator {
   }
 
   /** Runs `handler` when `op` is sent to this thread. One handler per op. */
+  handle<Op extends ThreadOpName>(op: Op, handler: OpHandler<Op>): () => void;
+  /** An op outside abi/thread-ops.ts (tests, experiments): untyped; a known op never falls here. */
+  handle<Op extends string>(op: Unlisted<Op>, handler: CommandHandler): () => void;
   handle(op: string, handler: CommandHandler): () => void {
     this.#handlers.set(op, handler);
     return () => {
@@ -191,6 +154,16 @@ export class Coordinator {
    * included, and resolves with one reply per thread once all have answered
    * or timed out. Never rejects: failures are replies with ok false.
    */
+  request<Op extends ThreadOpName>(
+    op: Op,
+    args: ThreadArgs<Op>,
+    options?: RequestOptions,
+  ): Promise<RequestResult<ThreadResult<Op>>>;
+  request<Op extends string>(
+    op: Unlisted<Op>,
+    args: unknown,
+    options?: RequestOptions,
+  ): Promise<RequestResult>;
   async request(op: string, args: unknown, options: RequestOptions = {}): Promise<RequestResult> {
     const targets =
       options.threads === undefined || options.threads === 'all'
@@ -273,7 +246,7 @@ export class Coordinator {
       }
       return { thread: this.self, ok: true, result: await handler(args, from) };
     } catch (error) {
-      return { thread: this.self, ok: false, error: serializeError(error) };
+      return { thread: this.self, ok: false, error: toWireError(error) };
     }
   }
 
@@ -403,16 +376,8 @@ export class Coordinator {
  * first leaves as an application thread, then joins again as internal.
  */
 export function getCoordinator(options: { internal?: boolean; name?: string } = {}): Coordinator {
-  const found = threadsHolder() as
-    | { protocol?: unknown; coordinator?: unknown; membership?: Membership }
-    | undefined;
-  if (found !== undefined && found.protocol !== THREADS_PROTOCOL) {
-    throw new MarkersError(
-      ErrorCode.REGISTRY_VERSION,
-      `this thread's markers coordinator speaks protocol ${String(found.protocol)}, this copy speaks ${THREADS_PROTOCOL}; install one compatible version of markers`,
-      { protocol: THREADS_PROTOCOL, found: found.protocol },
-    );
-  }
+  // threadsHolder() refuses (ERR_REGISTRY_VERSION) a holder of another protocol.
+  const found = threadsHolder();
   // Possibly another copy's Coordinator class: same protocol, so it is used as is.
   if (found?.coordinator !== undefined) return found.coordinator as Coordinator;
   // markers' own workers are internal from their first registration on, even
@@ -443,15 +408,15 @@ export function getCoordinator(options: { internal?: boolean; name?: string } = 
     coordinator = new Coordinator(self);
   }
   if (found !== undefined) {
-    (found as ThreadsHolder).membership = undefined;
-    (found as ThreadsHolder).coordinator = coordinator;
+    found.membership = undefined;
+    found.coordinator = coordinator;
   } else {
     const holder: ThreadsHolder = {
       protocol: THREADS_PROTOCOL,
       membership: undefined,
       coordinator,
     };
-    Object.defineProperty(globalThis, THREADS_KEY, { value: holder });
+    Object.defineProperty(globalThis, keyOf(Globals.THREADS), { value: holder });
   }
   return coordinator;
 }

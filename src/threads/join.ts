@@ -3,7 +3,7 @@
  * BroadcastChannel and no tracer code.
  *
  * A thread that imports markers must be reachable by the CLI from then on, so
- * it announces itself on the coordinator's channel (coordinator.ts has the
+ * it announces itself on the coordinator's channel (src/abi/threads.ts has the
  * protocol). Until something is asked of it, this membership is all it has:
  * it answers `hello` with `here`, keeps the list of peers, forgets the ones
  * that say `bye`, and says `bye` itself when a worker exits. The first
@@ -16,57 +16,21 @@
  * thread while nothing is sent.
  */
 import { BroadcastChannel, isMainThread, threadId, workerData } from 'node:worker_threads';
+import { Globals, hasGlobal, keyOf, readGlobal } from '../abi/globals.js';
+import {
+  INTERNAL_KEY,
+  type Membership,
+  THREADS_CHANNEL,
+  THREADS_PROTOCOL,
+  type ThreadInfo,
+  type ThreadsChannel,
+  type ThreadsHolder,
+} from '../abi/threads.js';
 
-/** Bump when messages change incompatibly; threads on another version do not hear each other. */
-export const THREADS_PROTOCOL = 1;
-export const THREADS_CHANNEL = `markers:threads:${THREADS_PROTOCOL}`;
-/** globalThis key of this thread's ThreadsHolder, shared by every copy of the package. */
-export const THREADS_KEY = Symbol.for('markers.threads');
-
-export interface ThreadInfo {
-  /** worker_threads threadId; 0 is the main thread. */
-  readonly id: number;
-  readonly name: string;
-  /** markers' own threads (control server, consumer): they receive no commands. */
-  readonly internal: boolean;
-}
-
-/**
- * What the threads use of their BroadcastChannel, typed structurally so that
- * the package's public types need no @types/node.
- */
-export interface ThreadsChannel {
-  postMessage(message: unknown): void;
-  close(): void;
-  onmessage: ((event: unknown) => void) | null;
-}
-
-/** A thread's place among the process's threads, before (and until) its coordinator exists. */
-export interface Membership {
-  readonly self: ThreadInfo;
-  readonly channel: ThreadsChannel;
-  readonly peers: Map<number, ThreadInfo>;
-  /** Commands that arrived before the coordinator took over, in arrival order. */
-  readonly queued: unknown[];
-}
-
-/**
- * What globalThis[THREADS_KEY] holds. `coordinator` is set once it exists;
- * `membership` while only the join has run (the coordinator clears it when it
- * takes over).
- */
-export interface ThreadsHolder {
-  readonly protocol: number;
-  membership: Membership | undefined;
-  coordinator: unknown;
-}
-
+/** This thread's ThreadsHolder, shared by every copy of the package (ERR_REGISTRY_VERSION when another copy's protocol differs). */
 export function threadsHolder(): ThreadsHolder | undefined {
-  return (globalThis as { [THREADS_KEY]?: ThreadsHolder })[THREADS_KEY];
+  return readGlobal<ThreadsHolder>(Globals.THREADS);
 }
-
-/** The workerData key that marks markers' own workers; its value is the thread's name. Part of the threads protocol. */
-export const INTERNAL_KEY = 'markers:internal-thread';
 
 /** This thread's name when it is one of markers' own workers (spawn.ts marks them), else undefined. */
 export function internalThreadName(): string | undefined {
@@ -87,7 +51,9 @@ type StubMessage = { readonly type?: unknown; readonly thread?: ThreadInfo; read
  * nothing else: no timer, worker, socket or file.
  */
 export function joinThreads(): void {
-  if (threadsHolder() !== undefined) return;
+  // Another copy joined first, maybe at another protocol: the import goes on,
+  // and getCoordinator() refuses that holder when a command needs it.
+  if (hasGlobal(Globals.THREADS)) return;
   // An internal worker that imports markers (an inherited --import, say) joins as internal.
   const internalName = internalThreadName();
   const self: ThreadInfo =
@@ -100,7 +66,7 @@ export function joinThreads(): void {
   const shared: ThreadsChannel = channel as unknown as ThreadsChannel;
   const membership: Membership = { self, channel: shared, peers: new Map(), queued: [] };
   const holder: ThreadsHolder = { protocol: THREADS_PROTOCOL, membership, coordinator: undefined };
-  Object.defineProperty(globalThis, THREADS_KEY, { value: holder });
+  Object.defineProperty(globalThis, keyOf(Globals.THREADS), { value: holder });
   const post = (message: unknown): void => {
     try {
       channel.postMessage(message);

@@ -12,7 +12,7 @@
  * markers/register itself) do not run in it at all.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { INTERNAL_KEY } from './join.js';
+import { INTERNAL_KEY } from '../abi/threads.js';
 
 export { internalThreadName } from './join.js';
 

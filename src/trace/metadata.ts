@@ -15,8 +15,9 @@
  *   (`stream_<id>_thread_id`, `stream_<id>_thread_name`), which babeltrace2
  *   prints with its trace information.
  */
+
+import { TRACE_LAYOUT_VERSION, TSDL_KEYWORDS } from '../abi/trace-layout.js';
 import type { Field } from '../marker/format.js';
-import { TRACE_LAYOUT_VERSION, TSDL_KEYWORDS } from './layout.js';
 
 export interface EventDescription {
   readonly id: number;

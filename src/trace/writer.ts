@@ -43,8 +43,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { PacketContext } from '../abi/trace-layout.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
-import { PacketContext } from './layout.js';
 import { renderMetadata, type StreamDescription, type TraceDescription } from './metadata.js';
 
 /** Extra facts about a packet, for accounting. */

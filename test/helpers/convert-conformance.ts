@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
+import { PacketHeader } from '../../src/abi/trace-layout.js';
 import { isMarkersError } from '../../src/errors/markers-error.js';
 import { convertTrace, type OutputFormat, StreamSink } from '../../src/trace/convert/convert.js';
-import { PacketHeader } from '../../src/trace/layout.js';
 import { openTrace } from '../../src/trace/reader/reader.js';
 import type { Decoded } from './decoders.js';
 import {

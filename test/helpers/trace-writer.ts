@@ -1,13 +1,13 @@
 /**
- * Test helper: writes a trace directory exactly per src/trace/layout.ts, with
+ * Test helper: writes a trace directory exactly per src/abi/trace-layout.ts, with
  * metadata from renderMetadata. Simple and allocation-happy on purpose: it is
  * the judge's input, not the hot path (src/record writes real traces).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CTF_MAGIC, EventHeader, PacketContext, PacketHeader } from '../../src/abi/trace-layout.js';
 import { parseFormat } from '../../src/marker/format.js';
-import { CTF_MAGIC, EventHeader, PacketContext, PacketHeader } from '../../src/trace/layout.js';
 import {
   type EventDescription,
   renderMetadata,

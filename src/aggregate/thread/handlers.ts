@@ -13,47 +13,31 @@
  * A stopped id is remembered (boundedly), so a sticky start that reaches a
  * thread after the stop attaches nothing.
  */
+
+import { claimOnce, Globals, hasGlobal, sharedGlobal } from '../../abi/globals.js';
+import { AggregateOp, type AggregateStartReply as StartReply } from '../../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { getRegistry } from '../../registry/global.js';
 import { getCoordinator } from '../../threads/coordinator.js';
-import type { PartSnapshot, SkippedMarker } from '../snapshot/types.js';
+import type { PartSnapshot } from '../snapshot/types.js';
 import type { AggregateSpec } from '../spec.js';
 import type { ThreadAggregation } from './thread-aggregation.js';
-
-export const AggregateOp = {
-  START: 'aggregate:start',
-  READ: 'aggregate:read',
-  STOP: 'aggregate:stop',
-} as const;
-
-export type StartReply =
-  | {
-      readonly started: true;
-      readonly markers: readonly string[];
-      readonly skipped: readonly SkippedMarker[];
-    }
-  | { readonly started: false };
 
 /** Stopped ids remembered per thread; older ones are forgotten first. */
 const MAX_DEAD = 1024;
 
 interface ThreadState {
+  readonly version: number;
   readonly running: Map<string, ThreadAggregation>;
   readonly dead: Set<string>;
 }
 
-const STATE = Symbol.for('markers.aggregate.thread');
-const INSTALLED = Symbol.for('markers.aggregate.handlers');
-const COORDINATOR_KEY = Symbol.for('markers.threads');
-
 function state(): ThreadState {
-  const holder = globalThis as { [STATE]?: ThreadState };
-  let found = holder[STATE];
-  if (found === undefined) {
-    found = { running: new Map(), dead: new Set() };
-    Object.defineProperty(globalThis, STATE, { value: found });
-  }
-  return found;
+  return sharedGlobal(Globals.AGGREGATE_THREAD, () => ({
+    version: Globals.AGGREGATE_THREAD.version,
+    running: new Map(),
+    dead: new Set<string>(),
+  }));
 }
 
 function idOf(args: unknown): string {
@@ -128,9 +112,7 @@ function stop(args: unknown): PartSnapshot | null {
 
 /** Makes this thread answer aggregation commands, now. Idempotent per thread. */
 export function installAggregateHandlers(): void {
-  const holder = globalThis as { [INSTALLED]?: boolean };
-  if (holder[INSTALLED] === true) return;
-  Object.defineProperty(globalThis, INSTALLED, { value: true });
+  if (!claimOnce(Globals.AGGREGATE_HANDLERS)) return;
   const coordinator = getCoordinator();
   if (coordinator.self.internal) return;
   coordinator.handle(AggregateOp.START, start);
@@ -145,7 +127,7 @@ export function installAggregateHandlers(): void {
  * not made an application thread by the import.
  */
 export function scheduleAggregateHandlers(): void {
-  if ((globalThis as { [COORDINATOR_KEY]?: unknown })[COORDINATOR_KEY] !== undefined) {
+  if (hasGlobal(Globals.THREADS)) {
     installAggregateHandlers();
     return;
   }

@@ -5,7 +5,10 @@
  * away). The aggregation is owned by the connection, so however this
  * process ends, killed included, the target stops it when the socket closes.
  */
-import type { AggregateResult } from '../../aggregate/snapshot/summarize.js';
+import type {
+  AggregateReading as AggregateView,
+  ControlResult,
+} from '../../abi/control-commands.js';
 import type { AggregateOptions } from '../../aggregate/spec.js';
 import { parseWhere } from '../../aggregate/where/parse.js';
 import type { ControlClient } from '../../control/client.js';
@@ -114,40 +117,16 @@ export function linearOption(values: Values): AggregateOptions['linear'] | undef
   return { min, max, step };
 }
 
-interface Started {
-  readonly id: string;
-  readonly markers: readonly string[];
-  readonly problems: readonly {
-    thread: { name: string; id: number };
-    code: string;
-    message: string;
-  }[];
-}
-
 /** What a target sends is checked before it is drawn: a broken reply is an error, not a crash. */
-function checked(reply: unknown): AggregateResult {
-  const result = (reply as { result?: unknown } | null)?.result as AggregateResult | undefined;
-  if (
-    typeof result !== 'object' ||
-    result === null ||
-    !Array.isArray(result.groups) ||
-    typeof result.time !== 'number' ||
-    !result.groups.every(
-      (g) =>
-        typeof g === 'object' &&
-        g !== null &&
-        typeof g.count === 'number' &&
-        typeof g.key === 'object' &&
-        g.key !== null &&
-        (g.buckets === undefined || Array.isArray(g.buckets)),
-    )
-  ) {
+/** The views' result; the client checked its shape (abi/control-shapes.ts), which makes it optional. */
+function checked(reply: ControlResult<'aggregate-read'>): AggregateView {
+  if (reply.result === undefined) {
     throw new MarkersError(
       ErrorCode.PROTOCOL,
-      'the target sent an aggregation result of the wrong shape',
+      'the target sent an aggregation reading without a result',
     );
   }
-  return result;
+  return reply.result;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -196,7 +175,7 @@ export async function runAggregation(
   const durationMs = duration(values, 'duration', undefined);
   const tty = context.stdout.isTTY === true && !context.json;
   let state = newViewState(Date.now());
-  const show = (result: AggregateResult, elapsedMs: number, final: boolean): void => {
+  const show = (result: AggregateView, elapsedMs: number, final: boolean): void => {
     if (context.json) {
       context.stdout.write(`${JSON.stringify(result)}\n`);
       return;
@@ -207,7 +186,7 @@ export async function runAggregation(
   };
   return withTarget(values, context, async (client) => {
     const started = await client
-      .request<Started>('aggregate', {
+      .request('aggregate', {
         options,
         ...timeoutArgs(values),
         ...(values.later === true ? { later: true } : {}),
@@ -228,7 +207,7 @@ export async function runAggregation(
     const gone = new AbortController();
     void client.closed.then(() => gone.abort());
     const stop = AbortSignal.any([context.signal, gone.signal]);
-    let last: AggregateResult | undefined;
+    let last: AggregateView | undefined;
     while (!stop.aborted && Date.now() < deadline) {
       await sleep(Math.min(intervalMs, deadline - Date.now()), stop);
       if (stop.aborted || Date.now() >= deadline) break;

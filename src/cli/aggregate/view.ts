@@ -5,10 +5,12 @@
  * top; otherwise it is printed once, at the end.
  */
 import type {
-  AggregateGroup,
-  AggregateResult,
-  Bucket,
-} from '../../aggregate/snapshot/summarize.js';
+  AggregateReadingGroup as AggregateGroup,
+  AggregateReading as AggregateResult,
+} from '../../abi/control-commands.js';
+
+type Bucket = NonNullable<AggregateGroup['buckets']>[number];
+
 import type { CommandContext } from '../command.js';
 import { formatDuration, paint, table } from '../format.js';
 
@@ -75,7 +77,7 @@ function octaveRows(buckets: readonly Bucket[]): Bucket[] {
       last = undefined;
       continue;
     }
-    const sign = b.lo < 0 ? -1 : 1;
+    const sign = (b.lo ?? 0) < 0 ? -1 : 1;
     // Over JSON an infinite bound arrives as null: take the finite one.
     const lo = typeof b.lo === 'number' && Number.isFinite(b.lo) ? Math.abs(b.lo) : Number.NaN;
     const hi = typeof b.hi === 'number' && Number.isFinite(b.hi) ? Math.abs(b.hi) : Number.NaN;

@@ -3,12 +3,6 @@ import { printable } from '../format.js';
 import { LATER_HELP, LATER_OPTION, parsePatterns, requireMatches } from '../patterns.js';
 import { printJson, TARGET_HELP, TARGET_OPTIONS, timeoutArgs, withTarget } from '../target.js';
 
-interface EnableResult {
-  patterns: string[];
-  threads: { id: number; name: string }[];
-  errors: { code: string; message: string }[];
-}
-
 export const enable: Command = {
   name: 'enable',
   summary: "turn on flight recording of markers into the process's own buffers",
@@ -37,7 +31,7 @@ ${TARGET_HELP}`,
     }
     const result = await withTarget(values, context, async (client) => {
       await requireMatches(client, positionals, values, context);
-      return client.request<EnableResult>('enable', {
+      return client.request('enable', {
         patterns: positionals,
         ...(bufferSize === undefined ? {} : { bufferSize }),
         ...timeoutArgs(values),
@@ -73,7 +67,7 @@ ${TARGET_HELP}`,
   async run(values, positionals, context) {
     parsePatterns(positionals);
     const result = await withTarget(values, context, (client) =>
-      client.request<{ patterns: string[] }>('disable', {
+      client.request('disable', {
         patterns: positionals,
         ...timeoutArgs(values),
       }),

@@ -1,4 +1,3 @@
-import type { ProcessMarker, ThreadOutcome } from '../../control/commands.js';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { type Command, ExitCode } from '../command.js';
 import { paint, table } from '../format.js';
@@ -36,10 +35,10 @@ ${TARGET_HELP}`,
     const pattern = positionals[0];
     if (pattern !== undefined) parsePatterns([pattern]);
     const result = await withTarget(values, context, async (client) => {
-      const found = await client.request<{ markers: ProcessMarker[]; threads: ThreadOutcome[] }>(
-        'list',
-        { ...(pattern === undefined ? {} : { pattern }), ...timeoutArgs(values) },
-      );
+      const found = await client.request('list', {
+        ...(pattern === undefined ? {} : { pattern }),
+        ...timeoutArgs(values),
+      });
       if (pattern !== undefined && found.markers.length === 0 && found.threads.every((t) => t.ok)) {
         const names = (await listAll(client, values)).markers.map((m) => m.name);
         const suggestions = suggestPatterns(pattern, names);

@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
-import type { ProbeModuleInfo } from '../../probe/manager.js';
 import { type Command, ExitCode, UsageError } from '../command.js';
 import { printable } from '../format.js';
 import {
@@ -50,7 +49,7 @@ ${TARGET_PID_HELP}
       );
     }
     const info = await withTarget(values, context, (client) =>
-      client.request<ProbeModuleInfo>('load', { path, threads, ...timeoutArgs(values) }),
+      client.request('load', { path, threads, ...timeoutArgs(values) }),
     );
     if (context.json) {
       printJson(context, info);

@@ -1,4 +1,3 @@
-import type { ProbeModuleInfo } from '../../probe/manager.js';
 import { type Command, ExitCode } from '../command.js';
 import { table } from '../format.js';
 import {
@@ -19,9 +18,7 @@ ${TARGET_HELP}`,
   options: TARGET_OPTIONS,
   async run(values, positionals, context) {
     rejectExtraArguments(positionals, 0);
-    const result = await withTarget(values, context, (client) =>
-      client.request<{ modules: ProbeModuleInfo[] }>('probes'),
-    );
+    const result = await withTarget(values, context, (client) => client.request('probes'));
     if (context.json) {
       printJson(context, result);
       return ExitCode.OK;

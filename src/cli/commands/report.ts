@@ -1,4 +1,3 @@
-import type { ThreadReport } from '../../probe/manager.js';
 import { type Command, ExitCode } from '../command.js';
 import { printable } from '../format.js';
 import { mergeReports } from '../merge-report.js';
@@ -32,7 +31,7 @@ ${TARGET_HELP}`,
   async run(values, positionals, context) {
     const name = moduleNameArgument(positionals);
     const result = await withTarget(values, context, (client) =>
-      client.request<{ name: string; threads: ThreadReport[] }>('report', { name }),
+      client.request('report', { name }),
     );
     for (const t of result.threads) {
       if (t.error !== undefined && values.merged === true) {

@@ -1,5 +1,4 @@
-import type { Frame } from '../../control/protocol.js';
-import type { RecordingStats } from '../../record/session.js';
+import type { Frame } from '../../abi/control-protocol.js';
 import { createTraceDirectory } from '../../trace/writer.js';
 import { type Command, ExitCode } from '../command.js';
 import { formatBytes } from '../format.js';
@@ -29,7 +28,7 @@ ${TARGET_HELP}`,
     const { dir } = recordSettings(values);
     const receiver = new TraceReceiver(createTraceDirectory(dir));
     const result = await withTarget(values, context, async (client) => {
-      const reply = await client.request<{ patterns: string[]; stats: RecordingStats }>(
+      const reply = await client.request(
         'snapshot',
         {},
         { onFrame: (frame: Frame) => receiver.frame(frame) },

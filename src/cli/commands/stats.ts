@@ -1,6 +1,3 @@
-import type { ThreadOutcome } from '../../control/commands.js';
-import type { ThreadStats } from '../../control/thread-handlers.js';
-import type { RecordingStats } from '../../record/session.js';
 import { type Command, ExitCode } from '../command.js';
 import { formatBytes, table } from '../format.js';
 import {
@@ -12,16 +9,6 @@ import {
   timeoutArgs,
   withTarget,
 } from '../target.js';
-
-interface Recording {
-  patterns: string[];
-  stats: RecordingStats;
-}
-
-interface StatsResult {
-  threads: (ThreadOutcome & { stats?: ThreadStats })[];
-  recordings: { flight: Recording | null; streaming: Recording[] };
-}
 
 export const stats: Command = {
   name: 'stats',
@@ -39,7 +26,7 @@ ${TARGET_HELP}`,
   async run(values, positionals, context) {
     rejectExtraArguments(positionals, 0);
     const result = await withTarget(values, context, (client) =>
-      client.request<StatsResult>('stats', timeoutArgs(values)),
+      client.request('stats', timeoutArgs(values)),
     );
     if (context.json) {
       printJson(context, result);

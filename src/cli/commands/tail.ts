@@ -1,4 +1,4 @@
-import { fromWireTrace } from '../../control/trace-wire.js';
+import { fromWireTrace } from '../../abi/trace-wire.js';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { JsonLinesFormatter } from '../../trace/convert/jsonl.js';
 import { TextFormatter } from '../../trace/convert/text.js';

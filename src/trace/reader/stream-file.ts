@@ -18,8 +18,8 @@
  */
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { CTF_MAGIC, EventHeader } from '../../abi/trace-layout.js';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
-import { CTF_MAGIC } from '../layout.js';
 import { type StructType, staticSize } from './ctf-type.js';
 import { Cursor, corrupt, type FieldValue } from './decode.js';
 import type { EventModel, StreamModel, TraceModel } from './trace-model.js';
@@ -375,10 +375,10 @@ export class StreamFileReader {
       let id: number;
       let clockValue: bigint;
       if (stream.compactEventHeader) {
-        cursor.need(10, 'event header');
-        id = this.buf.readUInt16LE(cursor.pos);
-        clockValue = this.buf.readBigUInt64LE(cursor.pos + 2);
-        cursor.pos += 10;
+        cursor.need(EventHeader.SIZE, 'event header');
+        id = this.buf.readUInt16LE(cursor.pos + EventHeader.ID);
+        clockValue = this.buf.readBigUInt64LE(cursor.pos + EventHeader.TIMESTAMP);
+        cursor.pos += EventHeader.SIZE;
       } else {
         const header = cursor.struct(stream.eventHeader, 'event header');
         id = Number(header.id);

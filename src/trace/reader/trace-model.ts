@@ -31,7 +31,7 @@ export interface StreamModel {
   readonly id: number;
   readonly packetContext: StructType;
   readonly eventHeader: StructType;
-  /** The event header is layout.ts's `u16 id, u64 timestamp`, which the decoder reads directly. */
+  /** The event header is abi/trace-layout.ts's `u16 id, u64 timestamp`, which the decoder reads directly. */
   readonly compactEventHeader: boolean;
   /** Bytes of packet header + packet context: where the first event starts. */
   readonly headerSize: number;

@@ -4,9 +4,10 @@
  * carry. Every client reply goes through REPLY_SHAPES (client.ts) before a
  * command sees it, so no command reads a field nobody checked.
  *
- * This is the client's copy of the contract in commands.ts,
- * record-commands.ts, probe-commands.ts and trace-wire.ts: append-only, as
- * they are. A result field added there and read by the CLI is added here.
+ * The server's commands (src/control/*-commands.ts) answer with these
+ * shapes and trace-wire.ts's frames: append-only, as they are. A result
+ * field the CLI reads is added here first; abi/control-commands.ts derives
+ * the result types from these checks.
  *
  * Stream descriptions are rebuilt, not passed through: a stream id becomes
  * part of a file name (the trace writer) and event names and fields go into
@@ -16,6 +17,7 @@
 import { parseFormat } from '../marker/format.js';
 import { validateName } from '../marker/name.js';
 import type { EventDescription, StreamDescription } from '../trace/metadata.js';
+import { EventHeader } from './trace-layout.js';
 import type { TraceFrameHeader, WireTrace } from './trace-wire.js';
 import {
   anything,
@@ -68,6 +70,8 @@ const recordingStats = object({
   bytes: count,
   packets: count,
   errors: list(wireError, 10_000),
+  /** Markers that matched but got no event id (absent from older targets). */
+  skippedMarkers: optional(count),
 });
 
 const patterns = list(str(4096), 10_000);
@@ -128,8 +132,11 @@ export function traceFrameHeader(value: unknown, payloadLength: number): TraceFr
     header.eventsFrom,
     'frame header.eventsFrom',
   );
-  // An event takes at least its 10-byte header: a count beyond that is a lie.
-  const events = int(0, Math.floor(payloadLength / 10))(header.events, 'frame header.events');
+  // An event takes at least its header: a count beyond that is a lie.
+  const events = int(0, Math.floor(payloadLength / EventHeader.SIZE))(
+    header.events,
+    'frame header.events',
+  );
   if (payloadLength === 0) throw new WireShapeError('a "packet" frame needs a payload');
   const stream = streamDescription(header.stream, 'frame header.stream');
   return eventsFrom === undefined ? { type, stream, events } : { type, stream, events, eventsFrom };
@@ -198,6 +205,7 @@ const aggregateGroup = object({
 const aggregateResult = object({
   time: count,
   kind: str(32),
+  layout: optional(nullable(oneOf('log-linear', 'linear'))),
   groups: list(aggregateGroup, 1_000_000),
   other: nullable(aggregateGroup),
   otherCount: count,
@@ -214,15 +222,21 @@ const aggregateResult = object({
 /** aggregate-read and -stop: `result` for the CLI's views, `counts` for the metrics agent (checked there). */
 const aggregateReading = object({ result: optional(aggregateResult), counts: optional(anything) });
 
-/** The result of each command the CLI sends, as it may use it. */
-export const REPLY_SHAPES: Readonly<Record<string, Check<unknown>>> = {
+/**
+ * The result of each command the CLI sends, as it may use it. Its types are
+ * the results of abi/control-commands.ts: the CLI reads what was checked.
+ */
+export const REPLY_SHAPES = {
   info: processInfo,
   list: object({ markers: list(processMarker, 1_000_000), threads: list(outcome, MAX_STREAMS) }),
   stats: object({
-    threads: list((value, where) => {
-      outcome(value, where);
-      return object({ stats: optional(threadStats) })(value, where);
-    }, MAX_STREAMS),
+    threads: list(
+      (value, where) => ({
+        ...outcome(value, where),
+        ...object({ stats: optional(threadStats) })(value, where),
+      }),
+      MAX_STREAMS,
+    ),
     recordings: object({ flight: nullable(recording), streaming: list(recording, 10_000) }),
   }),
   enable: object(startedSummary),
@@ -250,7 +264,7 @@ export const REPLY_SHAPES: Readonly<Record<string, Check<unknown>>> = {
   }),
   'aggregate-read': aggregateReading,
   'aggregate-stop': aggregateReading,
-};
+} as const satisfies Readonly<Record<string, Check<unknown>>>;
 
 /** A reply line: a result or an error for request `id` (null: for no request in particular). */
 export const replyLine = object({

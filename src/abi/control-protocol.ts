@@ -28,6 +28,8 @@
  * MAX_FRAME_BYTES; the client treats a bigger one as a broken stream.
  */
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import type { Outcome } from './envelope.js';
+import type { WireError } from './wire-error.js';
 
 export const PROTOCOL_VERSION = 1;
 export const MAX_LINE_BYTES = 1 << 20;
@@ -36,7 +38,7 @@ export const FRAME_MARKER = 0x00;
 const FRAME_PREFIX = 13;
 const NEWLINE = 0x0a;
 
-/** A command as sent by the client. */
+/** A command as sent by the client: the envelope's request, its `op` spelled `cmd` since version 1. */
 export interface Request {
   readonly v: number;
   readonly id: number;
@@ -44,21 +46,11 @@ export interface Request {
   readonly args?: Record<string, unknown>;
 }
 
-export interface WireError {
-  readonly code: string;
-  readonly message: string;
-  readonly details?: Record<string, unknown>;
-}
+export type { WireError };
 
-/** Everything the server sends as a line. */
+/** Everything the server sends as a line: an answer (the envelope's Outcome), or a stream notice. */
 export type ServerLine =
-  | { readonly v: number; readonly id: number | null; readonly ok: true; readonly result: unknown }
-  | {
-      readonly v: number;
-      readonly id: number | null;
-      readonly ok: false;
-      readonly error: WireError;
-    }
+  | (Outcome & { readonly v: number; readonly id: number | null })
   | { readonly v: number; readonly id: number; readonly event: string; readonly data: unknown };
 
 export interface Frame {

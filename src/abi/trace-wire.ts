@@ -18,8 +18,6 @@
  * JSON has no bigint: the clock offset travels as a decimal string.
  */
 import type { StreamDescription, TraceDescription } from '../trace/metadata.js';
-import type { PacketInfo, PacketSink } from '../trace/writer.js';
-import type { Connection } from './server.js';
 
 export type WireTrace = Omit<TraceDescription, 'clockOffsetNs'> & {
   readonly clockOffsetNs: string;
@@ -42,54 +40,4 @@ export function toWireTrace(trace: TraceDescription): WireTrace {
 
 export function fromWireTrace(trace: WireTrace): TraceDescription {
   return { ...trace, clockOffsetNs: BigInt(trace.clockOffsetNs) };
-}
-
-const EMPTY = new Uint8Array(0);
-
-/**
- * A PacketSink that sends a recording over one connection, as frames of one
- * request. Backpressure: packet() resolves once the socket took the frame,
- * so a slow client slows draining (and the ring drops, counted) rather than
- * queueing without bound in the target. A closed connection swallows the rest.
- */
-export class ConnectionSink implements PacketSink {
-  readonly #connection: Connection;
-  readonly #id: number;
-  readonly #incremental: boolean;
-  /** Event classes already sent, per stream (incremental mode). */
-  readonly #sent = new Map<number, number>();
-
-  constructor(connection: Connection, id: number, incremental = false) {
-    this.#connection = connection;
-    this.#id = id;
-    this.#incremental = incremental;
-  }
-
-  packet(stream: StreamDescription, bytes: Uint8Array, info?: PacketInfo): Promise<void> {
-    const events = info?.events ?? 0;
-    let header: TraceFrameHeader;
-    if (this.#incremental) {
-      const from = this.#sent.get(stream.id) ?? 0;
-      this.#sent.set(stream.id, stream.events.length);
-      header = {
-        type: 'packet',
-        stream: { ...stream, events: stream.events.slice(from) },
-        events,
-        eventsFrom: from,
-      };
-    } else {
-      header = { type: 'packet', stream, events };
-    }
-    return this.#connection.frame(this.#id, header, bytes);
-  }
-
-  begin(trace: TraceDescription): Promise<void> {
-    const header: TraceFrameHeader = { type: 'begin', trace: toWireTrace(trace) };
-    return this.#connection.frame(this.#id, header, EMPTY);
-  }
-
-  finish(trace: TraceDescription): Promise<void> {
-    const header: TraceFrameHeader = { type: 'trace', trace: toWireTrace(trace) };
-    return this.#connection.frame(this.#id, header, EMPTY);
-  }
 }

@@ -79,13 +79,13 @@ export function oneOf<const T extends readonly string[]>(...values: T): Check<T[
 }
 
 /** An array of at most `max` items, each passing `item`. */
-export function list<T>(item: Check<T>, max = 100_000): Check<T[]> {
+export function list<T>(item: Check<T>, max = 100_000): Check<readonly T[]> {
   return (value, where) => {
     if (!Array.isArray(value) || value.length > max) {
       fail(where, `an array of at most ${max} items`, value);
     }
     for (let i = 0; i < value.length; i++) item(value[i], `${where}[${i}]`);
-    return value as T[];
+    return value as readonly T[];
   };
 }
 
@@ -101,7 +101,14 @@ export function optional<T>(check: Check<T>): Check<T | undefined> {
 export const anything: Check<unknown> = (value) => value;
 
 type Shape = Record<string, Check<unknown>>;
-type FromShape<S extends Shape> = { [K in keyof S]: S[K] extends Check<infer T> ? T : never };
+type Checked<C> = C extends Check<infer T> ? T : never;
+/** Keys whose check lets `undefined` through are optional, as the peer may leave them out. */
+type OptionalKeys<S extends Shape> = {
+  [K in keyof S]: undefined extends Checked<S[K]> ? K : never;
+}[keyof S];
+type FromShape<S extends Shape> = {
+  [K in Exclude<keyof S, OptionalKeys<S>>]: Checked<S[K]>;
+} & { [K in OptionalKeys<S>]?: Checked<S[K]> };
 
 /** An object (not an array, not null) whose keys in `shape` pass their checks. */
 export function object<S extends Shape>(shape: S): Check<FromShape<S>> {
