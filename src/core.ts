@@ -16,7 +16,7 @@ export type {
   FormatArgs,
 } from './marker/format.js';
 export { FieldType } from './marker/format.js';
-export { type Marker, marker } from './marker/marker.js';
+export { type Marker, type MarkerOptions, marker } from './marker/marker.js';
 export { connect, listMarkers } from './registry/api.js';
 export type { ConnectOptions, Probe, SkippedMarker } from './registry/probe.js';
 export { type MarkerInfo, MarkerMode } from './registry/registry.js';

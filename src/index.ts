@@ -82,6 +82,7 @@ export {
   type Marker,
   type MarkerInfo,
   MarkerMode,
+  type MarkerOptions,
   MarkersError,
   marker,
   type Probe,

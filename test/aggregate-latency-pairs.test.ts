@@ -10,7 +10,7 @@ function busy(ms: number): void {
   while (performance.now() < until);
 }
 
-test('by nesting order: the innermost start takes the next end; unmatched ends and evictions are counted', async () => {
+test('an id field pairs by key without --key; unmatched ends and evictions are counted', async () => {
   const a = await aggregate({ markers: 'lat:op_start', latency: { maxPending: 3 } });
   for (let i = 0; i < 5; i++) start.fire?.(i);
   for (let i = 0; i < 5; i++) end.fire?.(i, 200);

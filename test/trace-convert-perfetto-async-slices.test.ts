@@ -4,65 +4,10 @@
 // lanes under the thread's track. Decoded by protoc against Perfetto's own
 // trace schema, so our reading of the field numbers is checked too.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { convertToBuffer } from './helpers/convert-conformance.js';
+import { slices } from './helpers/perfetto-slices.js';
 import { writeTrace } from './helpers/trace-writer.js';
-
-const PROTO_DIR = '/work/shared/reference';
-
-interface Slice {
-  name: string;
-  track: string;
-  begin: bigint;
-  end: bigint;
-  args: string[];
-}
-
-/** protoc --decode of the Perfetto bytes, folded into slices per track. */
-function slices(bytes: Uint8Array): { slices: Slice[]; tracks: Map<string, string>; text: string } {
-  const r = spawnSync(
-    'protoc',
-    [`--proto_path=${PROTO_DIR}`, '--decode=perfetto.protos.Trace', 'perfetto_trace.proto'],
-    { input: bytes, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  assert.equal(r.status, 0, r.stderr);
-  const text = r.stdout;
-  const tracks = new Map<string, string>(); // lane uuid -> parent uuid
-  const out: Slice[] = [];
-  const open = new Map<string, Slice[]>();
-  for (const packet of text.split(/^packet \{$/m).slice(1)) {
-    const descriptor = /track_descriptor \{([\s\S]*?)\n {2}\}/.exec(packet)?.[1];
-    if (descriptor !== undefined) {
-      const uuid = /uuid: (\d+)/.exec(descriptor)?.[1] as string;
-      const parent = /parent_uuid: (\d+)/.exec(descriptor)?.[1];
-      if (parent !== undefined) tracks.set(uuid, parent);
-      continue;
-    }
-    const ts = BigInt(/timestamp: (\d+)/.exec(packet)?.[1] ?? '0');
-    const type = /type: (\w+)/.exec(packet)?.[1];
-    const track = /track_uuid: (\d+)/.exec(packet)?.[1] as string;
-    const name =
-      /\bname: "([^"]*)"\n {4}(?:debug|categories|$)/.exec(packet)?.[1] ??
-      /^ {4}name: "([^"]*)"/m.exec(packet)?.[1] ??
-      '';
-    const args = [...packet.matchAll(/(?:string|int|double)_value: ("[^"]*"|[-\d.e+]+)/g)].map(
-      (m) => m[1] as string,
-    );
-    if (type === 'TYPE_SLICE_BEGIN') {
-      const slice = { name, track, begin: ts, end: -1n, args };
-      out.push(slice);
-      open.set(track, [...(open.get(track) ?? []), slice]);
-    } else if (type === 'TYPE_SLICE_END') {
-      const stack = open.get(track) ?? [];
-      const slice = stack.pop();
-      assert.ok(slice !== undefined, `an end on track ${track} with nothing open`);
-      slice.end = ts;
-      slice.args.push(...args);
-    }
-  }
-  return { slices: out, tracks, text };
-}
 
 test('perfetto: overlapping operations end in any order and each closes its own slice', async () => {
   const { dir } = writeTrace({

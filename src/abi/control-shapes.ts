@@ -78,10 +78,20 @@ const patterns = list(str(4096), 10_000);
 
 /** One event class, its fields derived again from its format by our own parser. */
 const eventDescription: Check<EventDescription> = (value, where) => {
-  const e = object({ id: int(0, 0xffff), name: str(1024), format: str(64 * 1024) })(value, where);
+  const e = object({
+    id: int(0, 0xffff),
+    name: str(1024),
+    format: str(64 * 1024),
+    key: optional(str(1024)),
+  })(value, where);
   try {
     validateName(e.name);
-    return { id: e.id, name: e.name, format: e.format, fields: parseFormat(e.format, e.name) };
+    const fields = parseFormat(e.format, e.name);
+    if (e.key === undefined) return { id: e.id, name: e.name, format: e.format, fields };
+    // The key goes into the trace's env: it must be one of the event's own field names.
+    if (!fields.some((f) => f.name === e.key))
+      throw new Error(`key "${e.key}" is not a field of "${e.format}"`);
+    return { id: e.id, name: e.name, format: e.format, fields, key: e.key };
   } catch (error) {
     throw new WireShapeError(`${where}: ${(error as Error).message}`);
   }
@@ -156,6 +166,7 @@ const processInfo = object({
 const processMarker = object({
   name: str(1024),
   format: str(64 * 1024),
+  key: optional(str(1024)),
   mode: str(32),
   hits: count,
   probes: count,

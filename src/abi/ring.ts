@@ -176,4 +176,6 @@ export interface EventMeta {
   readonly name: string;
   readonly format: string;
   readonly fields: readonly Field[];
+  /** The pairing key field the marker declared (`marker(name, format, { key })`); absent when none. */
+  readonly key?: string;
 }

@@ -118,6 +118,8 @@ export const ErrorCode = {
   TOO_MANY_RECORDINGS: 'ERR_TOO_MANY_RECORDINGS',
   /** A channel marker's `pick` threw or returned no argument list (counted; reported once per channel). */
   CHANNEL_PICK: 'ERR_CHANNEL_PICK',
+  /** A marker's pairing key (`marker(name, format, { key })`) is not a field of its format. */
+  INVALID_KEY: 'ERR_INVALID_KEY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -33,23 +33,38 @@ export interface Marker<F extends string = string> {
   readonly fire: Fire<F> | undefined;
 }
 
+/** What a declaration may add to its name and format. */
+export interface MarkerOptions {
+  /**
+   * The field that pairs an `x_start` with its `x_end` when operations
+   * overlap (a request id): the trace converters and `markers latency` pair
+   * the two markers by equal values of it. Without it, a field named `id` or
+   * `key` does; see the README, "Slices and latency pairs".
+   */
+  readonly key?: string;
+}
+
 /**
  * Declares a marker. Call it once, at module scope, and keep the result.
  *
  * @example
  * const requestDone = marker('http:request_done', 'method %s path %s status %d ms %f');
  * requestDone.fire?.(req.method, req.url, res.statusCode, elapsed);
+ * const begin = marker('app:req_start', 'reqId %d path %s', { key: 'reqId' });
  *
- * @throws MarkersError ERR_INVALID_NAME, ERR_INVALID_FORMAT, or ERR_FORMAT_MISMATCH
- *   when the name was declared before with another format.
+ * @throws MarkersError ERR_INVALID_NAME, ERR_INVALID_FORMAT, ERR_INVALID_KEY (options.key
+ *   is not a field of the format), or ERR_FORMAT_MISMATCH when the name was declared
+ *   before with another format or key.
  */
 export function marker<const N extends string, const F extends string = ''>(
   name: N extends CheckName<N> ? N : CheckName<N>,
   format?: F extends CheckFormat<F> ? F : CheckFormat<F>,
+  options?: MarkerOptions,
 ): Marker<F> {
   return getRegistry().declare(
     name as string,
     (format ?? '') as string,
     callerLocation(marker),
+    options?.key,
   ) as Marker<F>;
 }

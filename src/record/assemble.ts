@@ -50,7 +50,13 @@ export class StreamState {
     if (count !== this.#eventCount) {
       const { entries, end } = this.ring.readMeta(this.#metaEnd);
       const added = (entries as EventMeta[]).map(
-        (e): EventDescription => ({ id: e.id, name: e.name, format: e.format, fields: e.fields }),
+        (e): EventDescription => ({
+          id: e.id,
+          name: e.name,
+          format: e.format,
+          fields: e.fields,
+          ...(e.key === undefined ? {} : { key: e.key }),
+        }),
       );
       this.#metaEnd = end;
       const events = [...this.#description.events, ...added];

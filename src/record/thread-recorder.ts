@@ -78,7 +78,13 @@ export class ThreadRecorder implements Subscription, LinkOwner {
 
   bind(entry: MarkerEntryView): Link | undefined {
     const id = this.#nextId;
-    const meta: EventMeta = { id, name: entry.name, format: entry.format, fields: entry.fields };
+    const meta: EventMeta = {
+      id,
+      name: entry.name,
+      format: entry.format,
+      fields: entry.fields,
+      ...(entry.key === undefined ? {} : { key: entry.key }),
+    };
     if (id > MAX_EVENT_ID || !this.ring.appendMeta(JSON.stringify(meta))) {
       this.skipped++;
       this.ring.f64[F.SKIPPED_MARKERS] = this.skipped;

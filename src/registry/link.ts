@@ -43,6 +43,8 @@ export interface MarkerEntryView {
   readonly name: string;
   readonly format: string;
   readonly fields: readonly import('../marker/format.js').Field[];
+  /** The field that pairs this marker's x_start with its x_end, as declared; see pairing/rule.ts. */
+  readonly key: string | undefined;
   readonly locations: readonly string[];
   readonly links: readonly Link[];
 }

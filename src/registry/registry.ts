@@ -57,6 +57,8 @@ export interface MarkerInfo {
   readonly name: string;
   readonly format: string;
   readonly fields: readonly Field[];
+  /** The pairing key field, when the marker declared one (`marker(name, format, { key })`). */
+  readonly key?: string;
   /** Every site that declared this name, as file:line:column, in declaration order. */
   readonly locations: readonly string[];
   readonly enabled: boolean;
@@ -148,14 +150,16 @@ export class Registry {
    * same format (ERR_FORMAT_MISMATCH otherwise); the same location declaring
    * again (a `marker()` call inside a function) gets its first object back.
    */
-  declare(name: string, format: string, location: string): object {
+  declare(name: string, format: string, location: string, key?: string): object {
     validateName(name);
     let entry = this.#entries.get(name);
     if (entry !== undefined) {
-      if (entry.format !== format) {
+      if (entry.format !== format || entry.key !== key) {
+        // The format differs, or else the pairing key does.
+        const f = entry.format !== format;
         throw new MarkersError(
           ErrorCode.FORMAT_MISMATCH,
-          `marker "${name}" declared at ${location} with format "${format}", but it was declared at ${entry.locations[0]} with format "${entry.format}"`,
+          `marker "${name}" declared at ${location} with ${f ? `format "${format}"` : `key ${key}`}, but it was declared at ${entry.locations[0]} with ${f ? `format "${entry.format}"` : `key ${entry.key}`}`,
           { marker: name, format, expected: entry.format, location, declared: entry.locations[0] },
         );
       }
@@ -163,11 +167,19 @@ export class Registry {
       if (same !== undefined) return same.object;
     } else {
       const fields = Object.freeze(parseFormat(format, name).map((f) => Object.freeze(f)));
+      if (key !== undefined && !fields.some((f) => f.name === key)) {
+        throw new MarkersError(
+          ErrorCode.INVALID_KEY,
+          `marker "${name}": key ${key} is not a field of format "${format}"`,
+          { marker: name, key },
+        );
+      }
       entry = {
         id: this.#nextId++,
         name,
         format,
         fields,
+        key,
         sites: [],
         locations: [],
         links: [],
@@ -310,6 +322,7 @@ export class Registry {
         name: entry.name,
         format: entry.format,
         fields: entry.fields,
+        ...(entry.key === undefined ? {} : { key: entry.key }),
         locations: [...entry.locations],
         enabled: mode !== MarkerMode.OFF,
         mode,

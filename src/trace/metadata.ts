@@ -13,7 +13,10 @@
  *   `_`, which CTF readers strip;
  * - thread identity is in each packet context (`thread_id`) and in the env
  *   (`stream_<id>_thread_id`, `stream_<id>_thread_name`), which babeltrace2
- *   prints with its trace information.
+ *   prints with its trace information;
+ * - a marker's declared pairing key is in the env too, as
+ *   `stream_<stream>_event_<id>_key = "FIELD"`: CTF 1.8 has no event
+ *   attribute for it, and babeltrace2 warns about unknown ones.
  */
 
 import { TRACE_LAYOUT_VERSION, TSDL_KEYWORDS } from '../abi/trace-layout.js';
@@ -24,6 +27,8 @@ export interface EventDescription {
   readonly name: string;
   readonly format: string;
   readonly fields: readonly Field[];
+  /** The pairing key field the marker declared (`marker(name, format, { key })`), if any. */
+  readonly key?: string;
 }
 export interface StreamDescription {
   readonly id: number;
@@ -70,6 +75,11 @@ export function escapeName(name: string): string {
 /** Reverses escapeName, as CTF readers do: one leading `_` is dropped. */
 export function unescapeName(name: string): string {
   return name.startsWith('_') ? name.slice(1) : name;
+}
+
+/** The env key holding the pairing key field of event `eventId` of stream `streamId`. */
+export function eventKeyEnv(streamId: number, eventId: number): string {
+  return `stream_${streamId}_event_${eventId}_key`;
 }
 
 /** An env key: anything outside [A-Za-z0-9_] becomes `_`, a leading digit gets `_`, then escapeName. */
@@ -124,6 +134,9 @@ function renderEnv(trace: TraceDescription): string {
   for (const stream of trace.streams) {
     entries.set(`stream_${stream.id}_thread_id`, String(stream.threadId));
     entries.set(`stream_${stream.id}_thread_name`, quote(stream.threadName));
+    for (const event of stream.events) {
+      if (event.key !== undefined) entries.set(eventKeyEnv(stream.id, event.id), quote(event.key));
+    }
   }
   const lines = [...entries].map(([key, value]) => `\t${key} = ${value};`);
   return `env {\n${lines.join('\n')}\n};`;

@@ -1,12 +1,14 @@
 /**
  * Latency pairing: the starts waiting for their end, for one pair of
- * markers in one thread.
+ * markers in one thread, kept as src/pairing/rule.ts says:
  *
- *   by key:     a Map from the key value to the start time; a key that
- *               starts again before its end replaces the older start (counted
- *               as evicted);
- *   by nesting: a stack of start times, the innermost start pairing with the
- *               next end, as call and return do.
+ *   by key:     starts with a key field: a Map from the key value to the
+ *               start time; a key that starts again before its end replaces
+ *               the older start (counted as evicted);
+ *   by nesting: starts without one: a stack of start times, the innermost
+ *               start pairing with the next end, as call and return do;
+ *   timed:      once a timed end (`ms %f error %s`) is bound, its `ms` is
+ *               the latency and starts are only counted.
  *
  * Both hold at most `cap` starts: past it the oldest is evicted and counted,
  * so a start marker whose end never fires cannot grow memory.
@@ -15,20 +17,35 @@
 export class PendingStarts {
   readonly #cap: number;
   readonly #byKey = new Map<unknown, number>();
-  // The stack is a ring so that evicting its bottom is O(1).
-  readonly #ring: Float64Array;
+  // The stack is a ring so that evicting its bottom is O(1); allocated by useStack().
+  #ring = new Float64Array(0);
   #bottom = 0;
   #depth = 0;
   evicted = 0;
   unmatchedEnds = 0;
+  /** Set by a timed end's sink when it is built: starts are then only counted. */
+  timed = false;
+  timedStarts = 0;
+  timedEnds = 0;
 
-  constructor(cap: number, keyed: boolean) {
+  constructor(cap: number) {
     this.#cap = cap;
-    this.#ring = new Float64Array(keyed ? 0 : cap);
+  }
+
+  /** A start without a key field is bound: give the stack its room. */
+  useStack(): void {
+    if (this.#ring.length === 0) this.#ring = new Float64Array(this.#cap);
+  }
+
+  /** A timed end is bound: what was kept for another rule can never pair now. */
+  useTimed(): void {
+    this.timed = true;
+    this.#byKey.clear();
+    this.#depth = 0;
   }
 
   get pending(): number {
-    return this.#byKey.size + this.#depth;
+    return this.#byKey.size + this.#depth + Math.max(0, this.timedStarts - this.timedEnds);
   }
 
   startKey(key: unknown, t: number): void {

@@ -12,6 +12,7 @@
  */
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { type Field, FieldType } from '../../marker/format.js';
+import { keyIndex, timedIndex } from '../../pairing/rule.js';
 import {
   type Link,
   LinkKind,
@@ -305,10 +306,17 @@ export class ThreadAggregation implements Subscription, LinkOwner {
   #pair(id: string): PendingStarts {
     let pair = this.#pairs.get(id);
     if (pair === undefined) {
-      pair = new PendingStarts(this.spec.maxPending, this.spec.key !== null);
+      pair = new PendingStarts(this.spec.maxPending);
       this.#pairs.set(id, pair);
     }
     return pair;
+  }
+
+  /** The key field of one side, as pairing/rule.ts resolves it (--key, declared, id, key). */
+  #keyField(entry: MarkerEntryView): string | undefined {
+    // An explicit key the marker lacks is an error here, as ever: keyReader says so.
+    if (this.spec.key !== null) return this.spec.key;
+    return entry.fields[keyIndex(entry)]?.name;
   }
 
   #pairId(name: string, suffix: string): string {
@@ -317,9 +325,20 @@ export class ThreadAggregation implements Subscription, LinkOwner {
 
   #startSink(entry: MarkerEntryView, build: Build): Sink {
     const pair = this.#pair(this.#pairId(entry.name, '_start'));
-    if (this.spec.key === null) return () => pair.push(performance.now());
-    const key = keyReader(entry, this.spec.key, 'the latency key', build);
-    return (s) => pair.startKey(key(s), performance.now());
+    const field = this.#keyField(entry);
+    // `timed` is known only once the end is bound, which may be later: read per event.
+    if (field === undefined) {
+      pair.useStack();
+      return () => {
+        if (pair.timed) pair.timedStarts++;
+        else pair.push(performance.now());
+      };
+    }
+    const key = keyReader(entry, field, 'the latency key', build);
+    return (s) => {
+      if (pair.timed) pair.timedStarts++;
+      else pair.startKey(key(s), performance.now());
+    };
   }
 
   #endSink(entry: MarkerEntryView, build: Build): Sink {
@@ -328,7 +347,22 @@ export class ThreadAggregation implements Subscription, LinkOwner {
     const pair = this.#pair(this.#pairId(entry.name, '_end'));
     const where = this.#predicate(entry, build);
     const find = this.#finder(this.spec.by.map((name) => keyReader(entry, name, 'by', build)));
-    if (this.spec.key === null) {
+    const ms = timedIndex(entry, this.spec.key ?? undefined);
+    if (ms >= 0) {
+      // Timed: the runtime joined this end to its start and measured `ms`; no clock read here.
+      pair.useTimed();
+      build.used.add(ms);
+      const numbers = build.frame.numbers;
+      return (s) => {
+        pair.timedEnds++;
+        if (where !== null && !where(s)) return;
+        const v = s[ms];
+        if (v === NUM) find(s).addAt(numbers, ms);
+        else find(s).add(v);
+      };
+    }
+    const field = this.#keyField(entry);
+    if (field === undefined) {
       return (s) => {
         const now = performance.now();
         const t = pair.pop();
@@ -337,7 +371,7 @@ export class ThreadAggregation implements Subscription, LinkOwner {
         find(s).addAt(elapsed, 0);
       };
     }
-    const key = keyReader(entry, this.spec.key, 'the latency key', build);
+    const key = keyReader(entry, field, 'the latency key', build);
     return (s) => {
       const now = performance.now();
       const t = pair.endKey(key(s));

@@ -15,11 +15,13 @@ export const latency: Command = {
     'markers latency [-p PID] START_MARKER [END_MARKER] [--key FIELD] [--by FIELD]... [--where EXPR] [--interval 1s] [--duration T] [--json]',
   details: `Pairs each start with its end inside the target and builds a histogram of the
 milliseconds between them. Without END_MARKER, x_start pairs with x_end
-(START_MARKER may then be a glob such as 'db:*_start'). Pairs are matched by
---key, a field both markers have (a request id), or else by thread and
-nesting order (the innermost start takes the next end). Two clock reads per
-pair; nothing else reads the clock.
-  --key FIELD        the field that pairs a start with its end
+(START_MARKER may then be a glob such as 'db:*_start'). Pairs are matched in
+each thread as the Perfetto conversion matches slices: by the key field the
+markers declared (marker(name, format, { key })); for an end that ends with
+'ms %f error %s' (channel markers), by its own ms; by an 'id' or 'key'
+field; else by nesting order (the innermost start takes the next end).
+Two clock reads per pair (none when the end carries its ms).
+  --key FIELD        the field that pairs a start with its end, on both markers
   --max-pending N    unmatched starts kept per thread (default 10000); past it
                      the oldest is evicted and counted
   --linear MIN:MAX:STEP  linear buckets (in ms)

@@ -72,7 +72,10 @@ ${TARGET_HELP}`,
           String(m.hits),
           String(m.probes),
           String(m.threads.length),
-          JSON.stringify(m.format),
+          // A declared pairing key shows with the format it names a field of.
+          m.key === undefined
+            ? JSON.stringify(m.format)
+            : `${JSON.stringify(m.format)} key ${m.key}`,
           m.locations.join(', '),
         ]),
       ),

@@ -14,9 +14,10 @@
  *   string_value, bool -> bool_value, `%j` -> legacy_json_value).
  * - Pairs become slices: on one thread, `provider:x_start` or
  *   `provider:x_begin` opens a slice named `provider:x`, and the
- *   `provider:x_end` that pairing.ts matches to it closes it (by an `id` or
- *   `key` field, or by its `ms`), whatever order overlapping operations end
- *   in. Each slice goes on an async track, a child of its thread's track
+ *   `provider:x_end` that pairing.ts matches to it closes it (by the key
+ *   field the marker declared, by its `ms` for channel markers, by an `id`
+ *   or `key` field, else by nesting: src/pairing/rule.ts), whatever order
+ *   overlapping operations end in. Each slice goes on an async track, a child of its thread's track
  *   named after the slice: one lane per operation open at the same time,
  *   reused once free, so every track holds properly nested slices (what
  *   Perfetto requires of a track) and overlapping requests show side by
@@ -215,12 +216,12 @@ export class PerfettoFormatter implements Formatter {
       const closes = opens === undefined ? sliceClosing(record.name) : undefined;
       if (opens !== undefined) {
         const lane = this.lane(track, opens);
-        track.pairer.open(opens, record.timestamp, fields, lane);
+        track.pairer.open(opens, record.timestamp, fields, record.event, lane);
         type = TrackEventType.SLICE_BEGIN;
         name = opens;
         uuid = lane.uuid;
       } else if (closes !== undefined) {
-        const open = track.pairer.close(closes, record.timestamp, fields);
+        const open = track.pairer.close(closes, record.timestamp, fields, record.event);
         if (open !== undefined) {
           open.value.busy = false;
           type = TrackEventType.SLICE_END;

@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import type { Conversion, FieldType } from '../../marker/format.js';
-import { TypeAlias, unescapeName } from '../metadata.js';
+import { eventKeyEnv, TypeAlias, unescapeName } from '../metadata.js';
 import { type CtfType, type StructType, staticSize } from './ctf-type.js';
 import { type AttrValue, type Block, parseTsdl } from './tsdl-parser.js';
 
@@ -26,6 +26,8 @@ export interface EventModel {
   readonly name: string;
   readonly streamId: number;
   readonly fields: readonly FieldModel[];
+  /** The pairing key field the marker declared (from the env), if any. */
+  readonly key?: string;
 }
 export interface StreamModel {
   readonly id: number;
@@ -204,7 +206,14 @@ class ModelBuilder {
           label: `event "${name}" field "${fieldName}"`,
         };
       });
-      stream.events.set(id, { id, name, streamId, fields });
+      const key = env[eventKeyEnv(streamId, id)];
+      stream.events.set(id, {
+        id,
+        name,
+        streamId,
+        fields,
+        ...(typeof key === 'string' ? { key } : {}),
+      });
     }
     return {
       dir,
