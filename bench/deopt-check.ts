@@ -10,8 +10,11 @@
  * Then the churn check, test/helpers/churn-deopt-fixture.ts: two call sites
  * (a module-level marker, and a marker passed as a parameter) through 30 and
  * 1,000 enable/disable cycles with the code running hot between them; it
- * prints whether each marker kept its hidden class and the state of the
- * inline cache that loads `fire` (it must stay MONOMORPHIC).
+ * prints whether each marker kept its hidden class, the state of the
+ * inline cache that loads `fire` (it must stay MONOMORPHIC), whether the
+ * holder of `fire` is a fast-mode object off and on, and whether code
+ * optimised in either state is thrown away by the next toggle (code that
+ * survives one loads `fire` generically: a lookup per call for good).
  * Exits 1 when a step that must keep the code optimised did not, or a churn
  * check fails. test/registry-enable-no-foreign-deopt.test.ts and
  * test/registry-churn-monomorphic.test.ts assert the same.
@@ -105,8 +108,21 @@ try {
   );
   const line = churn.stderr.split('\n').find((l) => l.startsWith('@@report '));
   const report = JSON.parse(line?.slice('@@report '.length) ?? '{"checkpoints":[]}') as {
-    checkpoints: { cycles: number; sameMapConst: boolean; sameMapParam: boolean }[];
+    optimized: number;
+    checkpoints: {
+      cycles: number;
+      sameMapConst: boolean;
+      sameMapParam: boolean;
+      stateFastOff: boolean;
+      stateFastOn: boolean;
+      afterEnableConst: number[];
+      afterEnableParam: number[];
+      enabledThenDisabledConst: number[];
+      enabledThenDisabledParam: number[];
+    }[];
   };
+  const runsOptimized = (status: number | undefined): boolean =>
+    ((status ?? 0) & report.optimized) === report.optimized;
   process.stdout.write(
     '\nchurn: the fire load after live enable/disable cycles (must stay MONOMORPHIC):\n',
   );
@@ -117,9 +133,17 @@ try {
       c.sameMapParam &&
       constState === 'MONOMORPHIC' &&
       paramState === 'MONOMORPHIC';
-    if (!ok) failed = true;
+    // Thrown away by the next toggle: not optimised right after it (or after one more call).
+    const dropped = [
+      c.afterEnableConst[1],
+      c.afterEnableParam[1],
+      c.enabledThenDisabledConst[1],
+      c.enabledThenDisabledParam[1],
+    ].every((status) => !runsOptimized(status));
+    const fast = c.stateFastOff && c.stateFastOn;
+    if (!ok || !dropped || !fast) failed = true;
     process.stdout.write(
-      `  ${ok ? 'ok  ' : 'FAIL'} ${String(c.cycles).padStart(5)} cycles  module-level ${constState ?? '?'}, same map ${c.sameMapConst}; parameter ${paramState ?? '?'}, same map ${c.sameMapParam}\n`,
+      `  ${ok && dropped && fast ? 'ok  ' : 'FAIL'} ${String(c.cycles).padStart(5)} cycles  module-level ${constState ?? '?'}, same map ${c.sameMapConst}; parameter ${paramState ?? '?'}, same map ${c.sameMapParam}; fire's holder fast off ${c.stateFastOff}, on ${c.stateFastOn}; code thrown away by the next toggle ${dropped}\n`,
     );
   });
   if (report.checkpoints.length === 0) failed = true;

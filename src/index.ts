@@ -30,7 +30,6 @@ import { StartingAggregation } from './aggregate/pending.js';
 import type { AggregateOptions } from './aggregate/spec.js';
 import type { CatalogueOptions } from './channels/install.js';
 import { loadOnce, onFirstCall } from './lazy.js';
-import type { ProbeModule } from './probe/module-shape.js';
 import { type PendingRecording, type RecordOptions, StartingRecording } from './record/pending.js';
 import { joinThreads } from './threads/join.js';
 
@@ -66,29 +65,8 @@ export {
 export type { CatalogueOptions } from './channels/install.js';
 export type { ChannelLike, ChannelSourceInfo, TracingChannelLike } from './channels/source.js';
 export type { ControlHandle, ListenOptions } from './control/listen.js';
-export {
-  type CheckArgs,
-  type CheckFormat,
-  type CheckName,
-  type ConnectOptions,
-  type Conversion,
-  connect,
-  ErrorCode,
-  type Field,
-  FieldType,
-  type FormatArgs,
-  isMarkersError,
-  listMarkers,
-  type Marker,
-  type MarkerInfo,
-  MarkerMode,
-  type MarkerOptions,
-  MarkersError,
-  marker,
-  type Probe,
-  type SkippedMarker,
-  VERSION,
-} from './core.js';
+// The core, as browser.ts exports it too: the one list is core.ts.
+export * from './core.js';
 export type { LoadedProbeModule } from './probe/load.js';
 export type { ProbeEntryInfo, ThreadModuleInfo } from './probe/local-module.js';
 export type {
@@ -170,14 +148,6 @@ export function aggregate(options: AggregateOptions): PendingAggregation {
   return new StartingAggregation(id, () =>
     loadAggregator().then((aggregator) => ({ real: aggregator.aggregate(options, { id }) })),
   );
-}
-
-/**
- * Identity helper for typed probe modules: `export default defineProbeModule({ ... })`.
- * Defined here, not in probe/, so that it loads no probe code.
- */
-export function defineProbeModule<M extends ProbeModule>(module: M): M {
-  return module;
 }
 
 joinThreads();

@@ -7,6 +7,14 @@
  * marker object's own prototype gave it a new map per swap, and those sites
  * went MEGAMORPHIC (a generic lookup, about 7 ns) within 30 cycles.
  *
+ * Monomorphic is not enough: the holder of `fire` (the hook's prototype)
+ * must be a fast-mode object whenever a compiler looks at it, or optimised
+ * code loads `fire` with a generic LoadIC that depends on nothing, survives
+ * every later toggle, and keeps a disabled marker at 5-15 ns for good (the
+ * `on` states were dictionaries, and which code a caller ended up with was
+ * luck: bimodal benchmark runs). So code optimised in either state must be
+ * thrown away by the next toggle.
+ *
  * Judged by V8 itself in a child process (%HaveSameMap, %DebugPrint of the
  * feedback, %GetOptimizationStatus), never by a clock. Background compilation
  * is off in the child so nothing changes between two reads.
@@ -63,6 +71,12 @@ interface Checkpoint {
   fastProto: boolean;
   optimizedConst: number;
   optimizedParam: number;
+  afterEnableConst: number[];
+  afterEnableParam: number[];
+  stateFastOff: boolean;
+  stateFastOn: boolean;
+  enabledThenDisabledConst: number[];
+  enabledThenDisabledParam: number[];
 }
 
 interface FixtureReport {
@@ -100,5 +114,29 @@ test('the fire load stays monomorphic and the map unchanged after 30 and 1,000 l
     const optimized = (status: number): boolean => (status & report.optimized) === report.optimized;
     assert.ok(optimized(checkpoint.optimizedConst), `${at}: useConst did not optimise`);
     assert.ok(optimized(checkpoint.optimizedParam), `${at}: useParam did not optimise`);
+    assert.ok(checkpoint.stateFastOff, `${at}: the off state is a dictionary-mode object`);
+    assert.ok(checkpoint.stateFastOn, `${at}: the on state is a dictionary-mode object`);
+    // Code that folded `fire` away depends on the chain: enabling throws it away.
+    const [, constAfterEnable] = checkpoint.afterEnableConst;
+    const [, paramAfterEnable] = checkpoint.afterEnableParam;
+    assert.ok(
+      !optimized(constAfterEnable ?? 0),
+      `${at}: useConst survived enabling (generic load)`,
+    );
+    assert.ok(
+      !optimized(paramAfterEnable ?? 0),
+      `${at}: useParam survived enabling (generic load)`,
+    );
+    // And code optimised while enabled: disabling throws it away.
+    for (const [name, [whileOn, afterOff]] of [
+      ['useConst', checkpoint.enabledThenDisabledConst],
+      ['useParam', checkpoint.enabledThenDisabledParam],
+    ] as const) {
+      assert.ok(optimized(whileOn ?? 0), `${at}: ${name} did not optimise while enabled`);
+      assert.ok(
+        !optimized(afterOff ?? 0),
+        `${at}: ${name}, optimised while enabled, survived disabling (generic load)`,
+      );
+    }
   }
 });

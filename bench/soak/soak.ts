@@ -129,6 +129,7 @@ async function main(): Promise<number> {
       heapEnd: last?.heap ?? null,
       rssSlope: slope(o.samples, (s) => s.rss),
       heapSlope: slope(o.samples, (s) => s.heap),
+      workerHeapSlope: slope(o.samples, (s) => s.workerHeap ?? null),
       samples: o.samples,
     };
   });
@@ -138,7 +139,15 @@ async function main(): Promise<number> {
     );
     return 0;
   }
-  const header = ['scenario', 'cycles', 'RSS MB', 'RSS/cycle', 'heap MB', 'heap/cycle'];
+  const header = [
+    'scenario',
+    'cycles',
+    'RSS MB',
+    'RSS/cycle',
+    'heap MB',
+    'heap/cycle',
+    'worker heap/cycle',
+  ];
   const table = rows.map((r) => [
     r.name,
     String(r.cycles),
@@ -146,6 +155,7 @@ async function main(): Promise<number> {
     perCycle(r.rssSlope),
     `${mb(r.heapStart)} -> ${mb(r.heapEnd)}`,
     perCycle(r.heapSlope),
+    perCycle(r.workerHeapSlope),
   ]);
   const widths = header.map((h, i) =>
     Math.max(h.length, ...table.map((row) => row[i]?.length ?? 0)),
@@ -157,7 +167,8 @@ async function main(): Promise<number> {
   process.stdout.write(
     `markers soak — Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n${line(header)}\n${table.map(line).join('\n')}\n\n` +
       'RSS of the process holding the markers state (cli-enable: the target); heap: V8 heap used after gc() (the\n' +
-      'target of cli-enable is not sampled); /cycle: least-squares slope past the first quarter of the run.\n',
+      "target of cli-enable is not sampled); worker heap: the same in the record scenario's worker, which\n" +
+      'collects before each sample too; /cycle: least-squares slope past the first quarter of the run.\n',
   );
   return 0;
 }

@@ -22,8 +22,8 @@
  * or `{ version }`; an object without its field is from before the field
  * existed, when every key was at version 1.
  */
-import { CoreErrorCode } from '../errors/core-codes.js';
-import { MarkersError } from '../errors/markers-error.js';
+import { coreError } from '../errors/core-codes.js';
+import type { MarkersError } from '../errors/markers-error.js';
 import { VERSION } from '../version.js';
 
 export interface GlobalSlot {
@@ -84,8 +84,8 @@ export function versionMismatch(
     foundBy === undefined
       ? `found version ${String(found)}`
       : `this thread's was made by markers ${String(foundBy)} at version ${String(found)}`;
-  return new MarkersError(
-    CoreErrorCode.REGISTRY_VERSION,
+  return coreError(
+    'ERR_REGISTRY_VERSION',
     `markers ${VERSION} speaks version ${ours} of ${what}, but ${theirs}; install one compatible version (npm dedupe, or align the versions your dependencies ask for)`,
     {
       what,

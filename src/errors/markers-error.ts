@@ -130,8 +130,9 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  * print them differently, such as the CLI's `--json`.
  */
 export class MarkersError extends Error {
-  readonly code: string;
-  readonly details: Readonly<Record<string, unknown>>;
+  // Assigned in the constructor (`declare`: no field initialisers to ship).
+  declare readonly code: string;
+  declare readonly details: Readonly<Record<string, unknown>>;
 
   constructor(
     code: string,

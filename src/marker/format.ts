@@ -7,9 +7,8 @@
  * names its field, as in the kernel's "myint %d mystring %s"; a conversion
  * with no word before it is named argN, N being its argument position from 0.
  */
-// The core's codes only: a browser bundle leaves the rest of the table out.
-import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
-import { MarkersError } from '../errors/markers-error.js';
+import { coreError } from '../errors/core-codes.js';
+import type { MarkersError } from '../errors/markers-error.js';
 
 /** What each conversion records. */
 export const FieldType = {
@@ -22,17 +21,21 @@ export const FieldType = {
 } as const;
 export type FieldType = (typeof FieldType)[keyof typeof FieldType];
 
-/** The conversions a format may use (`%%` aside), and the field type each records. */
+/**
+ * The conversions a format may use (`%%` aside), and the field type each
+ * records (the values of FieldType, written out so that a bundle which does
+ * not import FieldType leaves it out).
+ */
 export const CONVERSIONS = {
-  d: FieldType.INT64,
-  i: FieldType.INT64,
-  u: FieldType.UINT64,
-  x: FieldType.UINT64,
-  f: FieldType.FLOAT64,
-  s: FieldType.STRING,
-  b: FieldType.BOOL,
-  j: FieldType.JSON,
-} as const;
+  d: 'int64',
+  i: 'int64',
+  u: 'uint64',
+  x: 'uint64',
+  f: 'float64',
+  s: 'string',
+  b: 'bool',
+  j: 'json',
+} as const satisfies Record<string, FieldType>;
 export type Conversion = keyof typeof CONVERSIONS;
 
 export interface Field {
@@ -122,55 +125,41 @@ export type CheckName<N extends string> = string extends N
 const WORD_BEFORE = /(?:^|[^A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)[\s=:]*$/;
 
 /**
- * Parses a format into its fields. Throws ERR_INVALID_FORMAT, naming the
+ * Parses a format into its fields (frozen, as markers carry them). Throws ERR_INVALID_FORMAT, naming the
  * marker and the offending position, for an unknown conversion, a dangling
  * `%` or a duplicate field name.
  */
-export function parseFormat(format: string, markerName: string): Field[] {
-  if (typeof format !== 'string') {
-    throw new MarkersError(
-      ErrorCode.INVALID_FORMAT,
-      `marker "${markerName}": the format must be a string, got ${typeof format}`,
-      { marker: markerName },
-    );
-  }
+export function parseFormat(format: string, markerName: string): readonly Field[] {
+  const invalid = (problem: string, details?: object): MarkersError =>
+    coreError('ERR_INVALID_FORMAT', `marker "${markerName}": ${problem}`, {
+      marker: markerName,
+      ...details,
+    });
+  if (typeof format !== 'string')
+    throw invalid(`the format must be a string, got ${typeof format}`);
   const fields: Field[] = [];
-  const seen = new Set<string>();
-  let literal = '';
-  for (let i = 0; i < format.length; i++) {
-    const ch = format[i];
-    if (ch !== '%') {
-      literal += ch;
-      continue;
-    }
-    const spec = format[i + 1];
-    if (spec === '%') {
-      literal += '%';
-      i++;
-      continue;
-    }
-    if (spec === undefined || !Object.hasOwn(CONVERSIONS, spec)) {
-      const what =
-        spec === undefined ? 'a dangling "%" at the end' : `unknown conversion "%${spec}"`;
-      throw new MarkersError(
-        ErrorCode.INVALID_FORMAT,
-        `marker "${markerName}": ${what} at offset ${i} of format "${format}" (use %d %i %u %x %f %s %b %j or %%)`,
-        { marker: markerName, format, offset: i },
+  // Where the text since the previous conversion starts: the field's name is its last word.
+  let from = 0;
+  for (const { 1: spec = '', index } of format.matchAll(/%(.?)/gs)) {
+    if (spec === '%') continue;
+    if (!Object.hasOwn(CONVERSIONS, spec)) {
+      const what = spec === '' ? 'a dangling "%" at the end' : `unknown conversion "%${spec}"`;
+      throw invalid(
+        `${what} at offset ${index} of format "${format}" (use %d %i %u %x %f %s %b %j or %%)`,
+        {
+          format,
+          offset: index,
+        },
       );
     }
-    const conversion = spec as Conversion;
-    const name = WORD_BEFORE.exec(literal)?.[1] ?? `arg${fields.length}`;
-    if (seen.has(name)) {
-      throw new MarkersError(
-        ErrorCode.INVALID_FORMAT,
-        `marker "${markerName}": field "${name}" appears twice in format "${format}"; field names must be unique`,
-        { marker: markerName, format, field: name },
-      );
+    const name = WORD_BEFORE.exec(format.slice(from, index))?.[1] ?? `arg${fields.length}`;
+    if (fields.some((field) => field.name === name)) {
+      throw invalid(`field "${name}" appears twice in format "${format}"`, { format, field: name });
     }
-    seen.add(name);
-    fields.push({ name, type: CONVERSIONS[conversion], spec: conversion });
-    literal = '';
-    i++;
+    fields.push(
+      Object.freeze({ name, type: CONVERSIONS[spec as Conversion], spec: spec as Conversion }),
+    );
+    from = index + 2;
   }
-  return fields;
+  return Object.freeze(fields);
 }

@@ -1,6 +1,7 @@
 // Matches the last "file:line:column" of a stack frame: V8's "at f (file:1:2)"
-// and "at file:1:2", and JavaScriptCore's or SpiderMonkey's "f@file:1:2".
-const FRAME = /(?:\(|at |@)((?:file:\/\/|\/|[A-Za-z]:\\|node:)?[^()]*?):(\d+):(\d+)\)?$/;
+// and "at file:1:2", and JavaScriptCore's or SpiderMonkey's "f@file:1:2". The
+// file is anything without parentheses: a path, C:\x, or a file:, node: or http(s): URL.
+const FRAME = /(?:\(|at |@)([^()]*?):(\d+):(\d+)\)?$/;
 
 type CaptureStackTrace = (holder: object, above: (...args: never[]) => unknown) => void;
 
@@ -31,20 +32,22 @@ export function callerLocation(above: (...args: never[]) => unknown): string {
     // Frames: callerLocation, above (marker), its caller.
     line = new Error().stack?.split('\n')[2];
   }
-  const match = line === undefined ? null : FRAME.exec(line.trim());
-  if (match === null) return 'unknown';
-  return `${filePath(match[1] ?? 'unknown')}:${match[2]}:${match[3]}`;
+  const match = FRAME.exec(line?.trim() ?? '');
+  return match === null ? 'unknown' : `${filePath(match[1] as string)}:${match[2]}:${match[3]}`;
 }
 
 /** A file: URL as a path (what Node's fileURLToPath gives for these); any other string as is. */
 function filePath(file: string): string {
   if (!file.startsWith('file://')) return file;
   try {
-    const url = new URL(file);
-    if (url.host !== '') return `//${url.host}${decodeURIComponent(url.pathname)}`;
-    const path = decodeURIComponent(url.pathname);
-    // file:///C:/x is the Windows path C:\x.
-    return /^\/[A-Za-z]:\//.test(path) ? path.slice(1).replaceAll('/', '\\') : path;
+    const { host, pathname } = new URL(file);
+    const path = decodeURIComponent(pathname);
+    // file://host/x is the UNC path //host/x; file:///C:/x is the Windows path C:\x.
+    return host !== ''
+      ? `//${host}${path}`
+      : /^\/[A-Za-z]:\//.test(path)
+        ? path.slice(1).replaceAll('/', '\\')
+        : path;
   } catch {
     return file;
   }

@@ -1,36 +1,39 @@
-// The core's codes only: a browser bundle leaves the rest of the table out.
-import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
-import { MarkersError } from '../errors/markers-error.js';
+import { coreError } from '../errors/core-codes.js';
 
 const PART = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * What is wrong with `name` as a marker name, with the form expected; or
+ * undefined when it is `provider:event` with both parts non-empty. Patterns
+ * without `*` are names, and say the same.
+ */
+export function nameProblem(name: string): string | undefined {
+  const [provider = '', event, extra] = name.split(':');
+  const part = !PART.test(provider) ? 'provider' : !PART.test(event ?? '') ? 'event' : undefined;
+  const problem =
+    name === ''
+      ? 'the name is empty'
+      : event === undefined
+        ? 'the provider: part is missing'
+        : extra !== undefined
+          ? 'it has more than one ":"'
+          : part && `the ${part} part must be letters, digits, "_", "." or "-"`;
+  return problem && `${problem} (expected provider:event)`;
+}
 
 /** Throws ERR_INVALID_NAME unless `name` is `provider:event` with both parts non-empty. */
 export function validateName(name: unknown): asserts name is string {
   if (typeof name !== 'string') {
-    throw new MarkersError(
-      ErrorCode.INVALID_NAME,
+    throw coreError(
+      'ERR_INVALID_NAME',
       `marker name must be a string of the form provider:event, got ${typeof name}`,
       { marker: String(name) },
     );
   }
-  const colon = name.indexOf(':');
-  const problem =
-    name === ''
-      ? 'the name is empty'
-      : colon < 0
-        ? 'the provider: part is missing'
-        : name.indexOf(':', colon + 1) >= 0
-          ? 'it has more than one ":"'
-          : !PART.test(name.slice(0, colon))
-            ? 'the provider part must be letters, digits, "_", "." or "-"'
-            : !PART.test(name.slice(colon + 1))
-              ? 'the event part must be letters, digits, "_", "." or "-"'
-              : undefined;
+  const problem = nameProblem(name);
   if (problem !== undefined) {
-    throw new MarkersError(
-      ErrorCode.INVALID_NAME,
-      `invalid marker name "${name}": ${problem} (expected provider:event)`,
-      { marker: name },
-    );
+    throw coreError('ERR_INVALID_NAME', `invalid marker name "${name}": ${problem}`, {
+      marker: name,
+    });
   }
 }

@@ -29,54 +29,36 @@ const UNROLL = 16;
 
 const factories = new Map<string, DispatcherFactory>();
 
-function argList(arity: number): string {
-  return Array.from({ length: arity }, (_, i) => `a${i}`).join(', ');
-}
-
 // `new Function` is how a dispatcher gets a fixed parameter list without a
 // rest array (an allocation per call) or `arguments`. One factory is compiled
-// per (arity, link count) and reused for every marker of that shape.
+// per (arity, link count) and reused for every marker of that shape. The
+// source is written without whitespace: it is the same code, and a browser
+// bundle carries these strings as they are (the minifier cannot shrink them).
 function factory(arity: number, count: number): DispatcherFactory {
   const key = `${arity}/${count}`;
   let made = factories.get(key);
   if (made !== undefined) return made;
-  const args = argList(arity);
-  const tail = arity === 0 ? '' : `, ${args}`;
-  let body: string;
+  // In the source: s the hit counter, m the marker, l the links; a0.. the
+  // arguments of fire, passed on after the marker.
+  let args = '';
+  for (let i = 0; i < arity; i++) args += `,a${i}`;
+  // One probe call: its exception or promise goes to its owner, never to the caller of fire.
+  const call = (fn: string, owner: string): string =>
+    `try{const r=${fn}(m${args});if(r!==undefined&&r!==null&&typeof r.then==='function')${owner}.settle(r,m)}catch(e){${owner}.fail(e,m)}`;
+  let body = '';
+  let calls = '';
   if (count <= UNROLL) {
-    const setup: string[] = [];
-    const calls: string[] = [];
     for (let i = 0; i < count; i++) {
-      setup.push(`const f${i} = links[${i}].fn, o${i} = links[${i}].owner;`);
-      calls.push(`  try {
-    const r = f${i}(marker${tail});
-    if (r !== undefined && r !== null && typeof r.then === 'function') o${i}.settle(r, marker);
-  } catch (e) {
-    o${i}.fail(e, marker);
-  }`);
+      body += `const f${i}=l[${i}].fn,o${i}=l[${i}].owner;`;
+      calls += call(`f${i}`, `o${i}`);
     }
-    body = `${setup.join('\n')}
-return function fire(${args}) {
-  stats.hits++;
-${calls.join('\n')}
-};`;
   } else {
-    body = `const n = links.length;
-return function fire(${args}) {
-  stats.hits++;
-  for (let i = 0; i < n; i++) {
-    const link = links[i];
-    try {
-      const r = link.fn(marker${tail});
-      if (r !== undefined && r !== null && typeof r.then === 'function') link.owner.settle(r, marker);
-    } catch (e) {
-      link.owner.fail(e, marker);
-    }
+    body = 'const n=l.length;';
+    calls = `for(let i=0;i<n;i++){${call('l[i].fn', 'l[i].owner')}}`;
   }
-};`;
-  }
+  body += `return function fire(${args.slice(1)}){s.hits++;${calls}};`;
   try {
-    made = new Function('stats', 'marker', 'links', `'use strict';\n${body}`) as DispatcherFactory;
+    made = new Function('s', 'm', 'l', `'use strict';${body}`) as DispatcherFactory;
   } catch {
     // Code generation is forbidden here (a CSP without unsafe-eval, an edge
     // worker, --disallow-code-generation-from-strings): same behaviour, slower.
@@ -106,12 +88,16 @@ function closureDispatcher(stats: HitCounter, marker: object, links: readonly Li
   };
 }
 
-/** The dispatcher for `links` (at least one), called as `marker.fire(...)`. */
+/**
+ * The dispatcher for `links` (at least one), called as `marker.fire(...)`.
+ * `links` is the registry's frozen snapshot (a change of links makes a new
+ * one), so the dispatcher keeps it as it is.
+ */
 export function buildDispatcher(
   arity: number,
   stats: HitCounter,
   marker: object,
   links: readonly Link[],
 ): Dispatcher {
-  return factory(arity, links.length)(stats, marker, Object.freeze(links.slice()));
+  return factory(arity, links.length)(stats, marker, links);
 }

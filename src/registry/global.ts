@@ -9,7 +9,6 @@
  * differs refuses to load (ERR_REGISTRY_VERSION) rather than misbehave.
  */
 import { REGISTRY_SLOT, sharedGlobal } from '../abi/globals.js';
-import { VERSION } from '../version.js';
 import { Registry } from './registry.js';
 
 /** Bump (in abi/globals.ts) when the Registry's methods or data change in a way an older copy cannot use. */
@@ -18,6 +17,6 @@ export const REGISTRY_ABI = REGISTRY_SLOT.version;
 let cached: Registry | undefined;
 
 export function getRegistry(): Registry {
-  cached ??= sharedGlobal(REGISTRY_SLOT, () => new Registry(REGISTRY_ABI, VERSION));
+  cached ??= sharedGlobal(REGISTRY_SLOT, () => new Registry());
   return cached;
 }

@@ -1,7 +1,6 @@
-// The core's codes only: a browser bundle leaves the rest of the table out.
-import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
-import { MarkersError } from '../errors/markers-error.js';
-import { validateName } from '../marker/name.js';
+import { coreError } from '../errors/core-codes.js';
+import type { MarkersError } from '../errors/markers-error.js';
+import { nameProblem } from '../marker/name.js';
 
 const GLOB = /^[A-Za-z0-9_.:*-]+$/;
 
@@ -18,26 +17,23 @@ export interface Pattern {
  * ERR_INVALID_PATTERN for anything else.
  */
 export function compilePattern(source: unknown): Pattern {
-  if (typeof source !== 'string' || source === '' || !GLOB.test(source)) {
-    throw new MarkersError(
-      ErrorCode.INVALID_PATTERN,
-      `invalid marker pattern ${JSON.stringify(source)}: use a name such as "http:request" or a glob with * such as "http:*"`,
-      { pattern: String(source) },
+  const invalid = (problem: string): MarkersError =>
+    coreError(
+      'ERR_INVALID_PATTERN',
+      `invalid marker pattern ${JSON.stringify(source)}: ${problem}`,
+      {
+        pattern: String(source),
+      },
     );
+  // GLOB refuses '' too; a non-string is refused before it could be coerced.
+  if (typeof source !== 'string' || !GLOB.test(source)) {
+    throw invalid('use a name such as "http:request" or a glob with * such as "http:*"');
   }
   if (!source.includes('*')) {
-    try {
-      validateName(source);
-    } catch (error) {
-      throw new MarkersError(
-        ErrorCode.INVALID_PATTERN,
-        `invalid marker pattern "${source}": ${(error as Error).message}`,
-        { pattern: source },
-        { cause: error },
-      );
-    }
+    const problem = nameProblem(source);
+    if (problem !== undefined) throw invalid(problem);
     return { source, exact: true, matches: (name) => name === source };
   }
-  const regex = new RegExp(`^${source.replace(/[.-]/g, (c) => `\\${c}`).replaceAll('*', '.*')}$`);
+  const regex = new RegExp(`^${source.replace(/[.-]/g, '\\$&').replaceAll('*', '.*')}$`);
   return { source, exact: false, matches: (name) => regex.test(name) };
 }

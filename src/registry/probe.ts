@@ -9,18 +9,11 @@
  * an asynchronous one is counted from the moment the probe returns a promise
  * until that promise settles.
  */
-// The core's codes only: a browser bundle leaves the rest of the table out.
-import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
-import { MarkersError } from '../errors/markers-error.js';
+import { coreError } from '../errors/core-codes.js';
+import type { MarkersError } from '../errors/markers-error.js';
 import { emitMarkersWarning } from '../errors/warn.js';
 import { parseFormat } from '../marker/format.js';
-import {
-  type Link,
-  LinkKind,
-  type LinkOwner,
-  type MarkerEntryView,
-  type Subscription,
-} from './link.js';
+import type { Link, LinkOwner, MarkerEntryView, Subscription } from './link.js';
 import { compilePattern, type Pattern } from './pattern.js';
 import type { Registry } from './registry.js';
 
@@ -60,8 +53,48 @@ export interface Probe {
 
 export type ProbeFunction = (marker: never, ...args: never[]) => unknown;
 
+type Refusal = SkippedMarker['reason'];
+
+/** Why `fn`, expecting `format` (if given), may not be linked to `entry`; undefined when it may. */
+function refusal(
+  entry: MarkerEntryView,
+  fn: unknown,
+  format: string | undefined,
+): Refusal | undefined {
+  return format !== undefined && entry.format !== format
+    ? 'format-mismatch'
+    : entry.links.some((link) => link.kind === 'probe' && link.fn === fn)
+      ? 'already-connected'
+      : undefined;
+}
+
+/**
+ * The error of a refusal: thrown by connect() for the markers that exist,
+ * emitted as a warning for an exact-name marker declared later (its
+ * declaration must not throw: that would break the library declaring it).
+ */
+function refused(
+  probe: string,
+  entry: MarkerEntryView,
+  reason: Refusal,
+  format: string | undefined,
+): MarkersError {
+  const declared = entry.locations[0];
+  const what = `probe "${probe}" cannot connect to marker "${entry.name}" declared at ${declared}: `;
+  return reason === 'format-mismatch'
+    ? coreError(
+        'ERR_FORMAT_MISMATCH',
+        `${what}the probe expects format "${format}", the marker has "${entry.format}"`,
+        { marker: entry.name, format, expected: entry.format, declared, probe },
+      )
+    : coreError('ERR_ALREADY_CONNECTED', `${what}the same function is already connected to it`, {
+        marker: entry.name,
+        probe,
+      });
+}
+
+/** What was thrown, as text: "Name: message" for an Error (its toString); never throws. */
 function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
   try {
     return String(error);
   } catch {
@@ -70,7 +103,7 @@ function describe(error: unknown): string {
 }
 
 class ProbeSubscription implements Subscription, LinkOwner, Probe {
-  readonly kind = LinkKind.PROBE;
+  readonly kind = 'probe';
   seq = 0;
   readonly pattern: string;
   readonly name: string;
@@ -80,7 +113,8 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
   readonly #format: string | undefined;
   readonly #markers = new Set<string>();
   readonly #skipped: SkippedMarker[] = [];
-  readonly #drained: (() => void)[] = [];
+  /** Resolves the disconnect promise once no call is in flight. */
+  #drained: (() => void) | undefined;
   #errors = 0;
   #inflight = 0;
   #disconnected: Promise<void> | undefined;
@@ -117,35 +151,24 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
   }
 
   bind(entry: MarkerEntryView): Link | undefined {
-    const reason =
-      this.#format !== undefined && entry.format !== this.#format
-        ? 'format-mismatch'
-        : entry.links.some((link) => link.kind === LinkKind.PROBE && link.fn === this.#fn)
-          ? 'already-connected'
-          : undefined;
+    const reason = refusal(entry, this.#fn, this.#format);
     if (reason !== undefined) {
       this.#skipped.push({
         name: entry.name,
         format: entry.format,
-        location: entry.locations[0] ?? 'unknown',
+        // A declared marker has a first location; bind only ever sees declared ones.
+        location: entry.locations[0] as string,
         reason,
       });
-      // A marker declared after an exact-name connect cannot throw at its
-      // declaration (that would break the library declaring it), so say it here.
+      // An exact name was asked for, so its refusal is worth a warning; a glob just skips.
       if (this.matcher.exact) {
-        this.#warn(
-          `probe "${this.name}" was not connected to marker "${entry.name}" declared at ${entry.locations[0]}: ${
-            reason === 'format-mismatch'
-              ? `the probe expects format "${this.#format}", the marker has "${entry.format}"`
-              : 'the same function is already connected to it'
-          }`,
-          reason === 'format-mismatch' ? ErrorCode.FORMAT_MISMATCH : ErrorCode.ALREADY_CONNECTED,
-        );
+        const error = refused(this.name, entry, reason, this.#format);
+        emitMarkersWarning(error.message, error.code);
       }
       return undefined;
     }
     this.#markers.add(entry.name);
-    return { kind: LinkKind.PROBE, fn: this.#fn, owner: this, subscription: this };
+    return { kind: 'probe', fn: this.#fn, owner: this, subscription: this };
   }
 
   settle(result: PromiseLike<unknown>, marker: object): void {
@@ -165,24 +188,15 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
   }
 
   fail(error: unknown, marker: object): void {
-    this.#errors++;
-    if (this.#errors !== 1) return;
-    const markerName = (marker as { name?: unknown }).name;
-    this.#warn(
-      `probe "${this.name}" failed on marker "${String(markerName)}": ${describe(error)}. The caller of fire was not affected; later errors of this probe are counted, not reported.`,
+    if (++this.#errors !== 1) return;
+    emitMarkersWarning(
+      `probe "${this.name}" failed on marker "${String((marker as { name?: unknown }).name)}": ${describe(error)} (the caller of fire was not affected; later errors of this probe are counted in probe.errors, not reported)`,
       'ERR_PROBE_FAILED',
     );
   }
 
-  #warn(message: string, code: string): void {
-    emitMarkersWarning(message, code);
-  }
-
   #release(): void {
-    this.#inflight--;
-    if (this.#inflight === 0) {
-      for (const resolve of this.#drained.splice(0)) resolve();
-    }
+    if (--this.#inflight === 0) this.#drained?.();
   }
 
   disconnect(): Promise<void> {
@@ -190,8 +204,8 @@ class ProbeSubscription implements Subscription, LinkOwner, Probe {
     this.#registry.unsubscribe(this);
     this.#markers.clear();
     this.#disconnected = new Promise<void>((resolve) => {
+      this.#drained = resolve;
       if (this.#inflight === 0) resolve();
-      else this.#drained.push(resolve);
     });
     return this.#disconnected;
   }
@@ -207,49 +221,26 @@ export function connectProbe(
   fn: unknown,
   options: ConnectOptions = {},
 ): Probe {
+  // A marker object connects by its name.
+  const named = registry.entryOf(target)?.name ?? target;
   if (typeof fn !== 'function') {
-    const what = describeTarget(registry, target);
-    throw new MarkersError(
-      ErrorCode.INVALID_PROBE,
-      `probe for ${what} must be a function, got ${fn === null ? 'null' : typeof fn}`,
-      { pattern: what },
+    throw coreError(
+      'ERR_INVALID_PROBE',
+      `probe for ${typeof named === 'string' ? `"${named}"` : String(named)} must be a function, got ${fn === null ? 'null' : typeof fn}`,
+      { pattern: String(named) },
     );
   }
-  const entryOfTarget = registry.entryOf(target);
-  const matcher = compilePattern(entryOfTarget !== undefined ? entryOfTarget.name : target);
+  const matcher = compilePattern(named);
   const format = options.format;
   if (format !== undefined) parseFormat(format, matcher.source);
-  const name = options.name ?? (fn.name !== '' ? fn.name : 'anonymous');
-  const matching = [...registry.entries()].filter((entry) => matcher.matches(entry.name));
-  for (const entry of matching) {
-    if (matcher.exact && format !== undefined && entry.format !== format) {
-      throw new MarkersError(
-        ErrorCode.FORMAT_MISMATCH,
-        `probe "${name}" expects marker "${entry.name}" to have format "${format}", but it was declared at ${entry.locations[0]} with format "${entry.format}"`,
-        {
-          marker: entry.name,
-          format,
-          expected: entry.format,
-          declared: entry.locations[0],
-          probe: name,
-        },
-      );
-    }
-    if (entry.links.some((link) => link.kind === LinkKind.PROBE && link.fn === fn)) {
-      throw new MarkersError(
-        ErrorCode.ALREADY_CONNECTED,
-        `probe "${name}" is already connected to marker "${entry.name}"; disconnect it first`,
-        { marker: entry.name, probe: name },
-      );
-    }
+  const name = options.name ?? (fn.name || 'anonymous');
+  for (const entry of registry.entries()) {
+    if (!matcher.matches(entry.name)) continue;
+    // An exact name of another format is refused; a glob skips such markers (see bind).
+    const reason = refusal(entry, fn, matcher.exact ? format : undefined);
+    if (reason !== undefined) throw refused(name, entry, reason, format);
   }
   const probe = new ProbeSubscription(registry, matcher, fn as ProbeFunction, format, name);
   registry.subscribe(probe);
   return probe;
-}
-
-function describeTarget(registry: Registry, target: unknown): string {
-  const entry = registry.entryOf(target);
-  if (entry !== undefined) return `marker "${entry.name}"`;
-  return typeof target === 'string' ? `"${target}"` : String(target);
 }

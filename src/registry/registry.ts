@@ -28,6 +28,9 @@
  * The hook has no properties of its own and only its prototype changes, so
  * it stays a fast-mode object; its old maps and old `on` objects are garbage.
  *
+ * Every object of the chain must also be a fast-mode (not dictionary-mode)
+ * prototype whenever a compiler can look at it; see fastPrototype().
+ *
  * Each declaration site has its own chain, so its hidden class is its own:
  * enabling one marker never deoptimises code that uses another.
  *
@@ -35,13 +38,13 @@
  * (see global.ts), so everything that touches marker objects lives here,
  * not in the module that exports `marker()`.
  */
-// The core's codes only: a browser bundle leaves the rest of the table out.
-import { CoreErrorCode as ErrorCode } from '../errors/core-codes.js';
-import { MarkersError } from '../errors/markers-error.js';
+import { REGISTRY_SLOT } from '../abi/globals.js';
+import { coreError } from '../errors/core-codes.js';
 import { type Field, parseFormat } from '../marker/format.js';
 import { validateName } from '../marker/name.js';
+import { VERSION } from '../version.js';
 import { buildDispatcher, type HitCounter } from './dispatch.js';
-import { type Link, LinkKind, type MarkerEntryView, type Subscription } from './link.js';
+import type { Link, MarkerEntryView, Subscription } from './link.js';
 import { compilePattern } from './pattern.js';
 
 export const MarkerMode = {
@@ -85,8 +88,6 @@ export interface MarkerEntry extends MarkerEntryView {
   readonly stats: HitCounter;
 }
 
-export type DeclareListener = (entry: MarkerEntry) => void;
-
 /**
  * Told when a marker name gains its first link in this thread (0 -> 1: a
  * probe or a recorder now wants its events) and loses its last (1 -> 0).
@@ -99,51 +100,77 @@ export interface ActivityHook {
 }
 
 /** The prototype shared by every marker object: only what is the same for all. */
-const MarkerPrototype = Object.create(Object.prototype, {
-  [Symbol.toStringTag]: { value: 'Marker' },
-  toJSON: {
-    value(this: { name: string; format: string; location: string; enabled: boolean }) {
-      return {
-        name: this.name,
-        format: this.format,
-        location: this.location,
-        enabled: this.enabled,
-      };
+const MarkerPrototype = Object.defineProperties(
+  {},
+  {
+    [Symbol.toStringTag]: { value: 'Marker' },
+    toJSON: {
+      value(this: { name: string; format: string; location: string; enabled: boolean }) {
+        return {
+          name: this.name,
+          format: this.format,
+          location: this.location,
+          enabled: this.enabled,
+        };
+      },
     },
   },
-});
+);
 
-function modeOf(links: readonly Link[]): MarkerMode {
-  let call = false;
-  let record = false;
-  for (const link of links) {
-    if (link.kind === LinkKind.PROBE) call = true;
-    else record = true;
-  }
-  if (call && record) return MarkerMode.CALL_RECORD;
-  if (call) return MarkerMode.CALL;
-  if (record) return MarkerMode.RECORD;
-  return MarkerMode.OFF;
+/**
+ * Makes `state` a fast-mode prototype for good, before it is linked under a
+ * hook where optimising compilers can see it.
+ *
+ * V8 turns an object into a dictionary when it first becomes a prototype
+ * (expecting methods to be added to it), and turns it back only when a
+ * property lookup walks the chain up to it; but that walk stops at the first
+ * prototype already marked fast, which the hook is after its first lookup.
+ * So every `on` swapped in under a hook stayed a dictionary for good, and
+ * optimised code cannot fold a load from a dictionary-mode prototype: code
+ * compiled while a marker was enabled called the generic LoadIC for `fire`,
+ * which depends on no map, so no later toggle threw it away and the
+ * disabled marker kept costing a lookup (6-15 ns) for the life of the
+ * process. Whether that happened depended on whether the last compilation
+ * of a caller fell in an enabled phase: the bimodal 1,000-cycle figures of
+ * docs/bench.md. (The same befell `off` when a marker was enabled before
+ * its first lookup.)
+ *
+ * Object.create makes `state` a prototype (a dictionary, still private to
+ * us), and a for-in over the new object runs V8's walk from it, which marks
+ * `state` fast and converts it: V8 then never normalises it again, here or
+ * when it is linked. test/registry-churn-monomorphic.test.ts checks the
+ * outcome with V8 itself on every supported Node.
+ */
+function fastPrototype(state: object): void {
+  for (const key in Object.create(state)) void key;
+}
+
+/**
+ * An `off` (no dispatcher) or `on` state object: what a marker's hook points
+ * at, made a fast-mode prototype before anything can see it.
+ */
+function markerState(fire?: (...args: never[]) => void): object {
+  const state = Object.create(MarkerPrototype, {
+    fire: { value: fire },
+    enabled: { value: fire !== undefined },
+  });
+  fastPrototype(state);
+  return state;
 }
 
 export class Registry {
   /** Bumped when the shape of this object changes incompatibly; see global.ts. */
-  readonly abi: number;
-  readonly version: string;
+  readonly abi = REGISTRY_SLOT.version;
+  readonly version = VERSION;
   readonly #entries = new Map<string, MarkerEntry>();
   readonly #siteObjects = new WeakMap<object, MarkerEntry>();
-  readonly #subscriptions: Subscription[] = [];
-  readonly #declareListeners = new Set<DeclareListener>();
+  /** In connection order. */
+  readonly #subscriptions = new Set<Subscription>();
   /** By marker name; may be set before the name is declared. */
   readonly #activity = new Map<string, ActivityHook>();
   #nextSeq = 1;
   /** Entry ids are event ids in traces: never reused, even after forget(). */
   #nextId = 0;
-
-  constructor(abi: number, version: string) {
-    this.abi = abi;
-    this.version = version;
-  }
 
   /**
    * Declares a marker site. A second declaration of a name must use the
@@ -157,8 +184,8 @@ export class Registry {
       if (entry.format !== format || entry.key !== key) {
         // The format differs, or else the pairing key does.
         const f = entry.format !== format;
-        throw new MarkersError(
-          ErrorCode.FORMAT_MISMATCH,
+        throw coreError(
+          'ERR_FORMAT_MISMATCH',
           `marker "${name}" declared at ${location} with ${f ? `format "${format}"` : `key ${key}`}, but it was declared at ${entry.locations[0]} with ${f ? `format "${entry.format}"` : `key ${entry.key}`}`,
           { marker: name, format, expected: entry.format, location, declared: entry.locations[0] },
         );
@@ -166,10 +193,10 @@ export class Registry {
       const same = entry.sites.find((site) => site.location === location);
       if (same !== undefined) return same.object;
     } else {
-      const fields = Object.freeze(parseFormat(format, name).map((f) => Object.freeze(f)));
+      const fields = parseFormat(format, name);
       if (key !== undefined && !fields.some((f) => f.name === key)) {
-        throw new MarkersError(
-          ErrorCode.INVALID_KEY,
+        throw coreError(
+          'ERR_INVALID_KEY',
           `marker "${name}": key ${key} is not a field of format "${format}"`,
           { marker: name, key },
         );
@@ -191,14 +218,7 @@ export class Registry {
     entry.sites.push(site);
     (entry.locations as string[]).push(location);
     if (entry.sites.length === 1) {
-      this.#bindNew(entry);
-      for (const listener of this.#declareListeners) {
-        try {
-          listener(entry);
-        } catch {
-          // A listener is our own code (control, recorder); it must not break a declaration.
-        }
-      }
+      for (const subscription of this.#subscriptions) this.#bind(entry, subscription);
     } else if (entry.links.length > 0) {
       this.#install(entry, site);
     }
@@ -207,16 +227,15 @@ export class Registry {
 
   #createSite(entry: MarkerEntry, location: string): Site {
     // A chain per site gives each marker a hidden class of its own.
-    const off = Object.create(MarkerPrototype, {
-      fire: { value: undefined },
-      enabled: { value: false },
-    });
+    const off = markerState();
     const hook = Object.create(off);
+    fastPrototype(hook);
+    const shown = (value: unknown): PropertyDescriptor => ({ value, enumerable: true });
     const object = Object.create(hook, {
-      name: { value: entry.name, enumerable: true },
-      format: { value: entry.format, enumerable: true },
-      fields: { value: entry.fields, enumerable: true },
-      location: { value: location, enumerable: true },
+      name: shown(entry.name),
+      format: shown(entry.format),
+      fields: shown(entry.fields),
+      location: shown(location),
     });
     this.#siteObjects.set(object, entry);
     return { object, hook, off, location };
@@ -224,23 +243,12 @@ export class Registry {
 
   /** The entry behind a marker object from any copy of the package, or undefined. */
   entryOf(object: unknown): MarkerEntry | undefined {
-    return typeof object === 'object' && object !== null
-      ? this.#siteObjects.get(object)
-      : undefined;
-  }
-
-  entry(name: string): MarkerEntry | undefined {
-    return this.#entries.get(name);
+    // A WeakMap answers undefined for a key that is not an object.
+    return this.#siteObjects.get(object as object);
   }
 
   entries(): IterableIterator<MarkerEntry> {
     return this.#entries.values();
-  }
-
-  /** Calls `listener` for every marker name declared from now on. Returns an unsubscribe function. */
-  onDeclare(listener: DeclareListener): () => void {
-    this.#declareListeners.add(listener);
-    return () => this.#declareListeners.delete(listener);
   }
 
   /**
@@ -273,24 +281,16 @@ export class Registry {
    */
   subscribe(subscription: Subscription): void {
     subscription.seq = this.#nextSeq++;
-    this.#subscriptions.push(subscription);
-    for (const entry of this.#entries.values()) {
-      if (subscription.matcher.matches(entry.name)) this.#bind(entry, subscription);
-    }
+    this.#subscriptions.add(subscription);
+    for (const entry of this.#entries.values()) this.#bind(entry, subscription);
   }
 
   /** Detaches a subscription from every marker. Idempotent. */
   unsubscribe(subscription: Subscription): void {
-    const index = this.#subscriptions.indexOf(subscription);
-    if (index < 0) return;
-    this.#subscriptions.splice(index, 1);
+    if (!this.#subscriptions.delete(subscription)) return;
     for (const entry of this.#entries.values()) {
-      if (entry.links.some((link) => link.subscription === subscription)) {
-        this.#setLinks(
-          entry,
-          entry.links.filter((link) => link.subscription !== subscription),
-        );
-      }
+      const links = entry.links.filter((link) => link.subscription !== subscription);
+      if (links.length !== entry.links.length) this.#setLinks(entry, links);
     }
   }
 
@@ -317,38 +317,36 @@ export class Registry {
     const out: MarkerInfo[] = [];
     for (const entry of this.#entries.values()) {
       if (matcher !== undefined && !matcher.matches(entry.name)) continue;
-      const mode = modeOf(entry.links);
+      const probes = entry.links.filter((link) => link.kind === 'probe').length;
+      const recorders = entry.links.length - probes;
       out.push({
         name: entry.name,
         format: entry.format,
         fields: entry.fields,
         ...(entry.key === undefined ? {} : { key: entry.key }),
         locations: [...entry.locations],
-        enabled: mode !== MarkerMode.OFF,
-        mode,
-        probes: entry.links.filter((link) => link.kind === LinkKind.PROBE).length,
+        enabled: entry.links.length > 0,
+        // The values of MarkerMode, written out so that a bundle which does not import it leaves it out.
+        mode:
+          probes > 0 ? (recorders > 0 ? 'call+record' : 'call') : recorders > 0 ? 'record' : 'off',
+        probes,
         hits: entry.stats.hits,
       });
     }
     return out;
   }
 
-  #bindNew(entry: MarkerEntry): void {
-    for (const subscription of this.#subscriptions) {
-      if (subscription.matcher.matches(entry.name)) this.#bind(entry, subscription);
-    }
-  }
-
+  /** Links `entry` to `subscription` if its pattern matches and it wants to. */
   #bind(entry: MarkerEntry, subscription: Subscription): void {
+    if (!subscription.matcher.matches(entry.name)) return;
     const link = subscription.bind(entry);
     if (link === undefined) return;
     // Keep links in connection order: a subscription made earlier runs first,
     // even when the marker appears after both were made.
-    const links = [...entry.links];
-    let at = links.length;
-    while (at > 0 && (links[at - 1] as Link).subscription.seq > subscription.seq) at--;
-    links.splice(at, 0, link);
-    this.#setLinks(entry, links);
+    this.#setLinks(
+      entry,
+      [...entry.links, link].sort((a, b) => a.subscription.seq - b.subscription.seq),
+    );
   }
 
   #setLinks(entry: MarkerEntry, links: readonly Link[]): void {
@@ -364,17 +362,13 @@ export class Registry {
   }
 
   #install(entry: MarkerEntry, site: Site): void {
-    if (entry.links.length === 0) {
-      /* n -> 0: back to the state whose fire was never written */
-      if (Object.getPrototypeOf(site.hook) !== site.off) Object.setPrototypeOf(site.hook, site.off);
-      return;
-    }
-    /* 0 -> 1, or n -> m: a fresh `on` whose fire is a constant of its own, so
-       optimised callers can fold the dispatcher and inline the probes */
-    const fire = buildDispatcher(entry.fields.length, entry.stats, site.object, entry.links);
-    Object.setPrototypeOf(
-      site.hook,
-      Object.create(MarkerPrototype, { fire: { value: fire }, enabled: { value: true } }),
-    );
+    const state =
+      entry.links.length === 0
+        ? /* n -> 0: back to the state whose fire was never written (if not there yet) */
+          site.off
+        : /* 0 -> 1, or n -> m: a fresh `on` whose fire is a constant of its own, so
+             optimised callers can fold the dispatcher and inline the probes */
+          markerState(buildDispatcher(entry.fields.length, entry.stats, site.object, entry.links));
+    if (Object.getPrototypeOf(site.hook) !== state) Object.setPrototypeOf(site.hook, state);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Run in a child process with --allow-natives-syntax (see
- * test/registry-churn-stays-folded.test.ts and bench/deopt-check.ts).
+ * test/registry-churn-monomorphic.test.ts and bench/deopt-check.ts).
  *
  * Two call sites fire a marker while it goes through many enable/disable
  * cycles, running hot between the toggles as in a live service: `useConst`
@@ -8,12 +8,17 @@
  * 30 and after 1,000 cycles it reports, as one JSON line on stderr:
  *   - whether each marker object still has the hidden class (map) it was born
  *     with (%HaveSameMap against a twin made from the same prototype at start);
- *   - whether the object the registry swaps prototypes on is still in fast mode;
+ *   - whether the object the registry swaps prototypes on is still in fast mode,
+ *     and the state object it points at (the holder of `fire`), off and on;
  *   - V8's optimisation status of each function, re-optimised after the cycles;
  *   - its status after the marker is enabled once more. That must deoptimise:
  *     code that folded `fire` to undefined depends on the prototype chain,
  *     while code doing a generic (megamorphic) lookup of `fire` handles any
- *     state and does not deoptimise. So the control tells the two apart.
+ *     state and does not deoptimise. So the control tells the two apart;
+ *   - the same control the other way: code optimised while the marker is
+ *     enabled, then the marker disabled. A compiler that met `fire` on a
+ *     dictionary-mode holder made a generic load there, which no toggle
+ *     ever throws away: the disabled marker then costs a lookup for good.
  *
  * %-calls are compiled with `new Function` because they are not TypeScript.
  */
@@ -116,6 +121,12 @@ interface Checkpoint {
   /** Status right after enabling, and after one more call. */
   afterEnableConst: number[];
   afterEnableParam: number[];
+  /** The holder of `fire` is a fast-mode object while off, and right after enabling. */
+  stateFastOff: boolean;
+  stateFastOn: boolean;
+  /** Status of code optimised while enabled: then, and right after disabling. */
+  enabledThenDisabledConst: number[];
+  enabledThenDisabledParam: number[];
 }
 
 /**
@@ -137,20 +148,27 @@ async function checkpoint(cycles: number): Promise<Checkpoint> {
   const sameMapConst = natives.sameMap(markerConst, twinConst);
   const sameMapParam = natives.sameMap(markerParam, twinParam);
   const fastProto = natives.fast(protoConst);
+  const stateFastOff = natives.fast(Object.getPrototypeOf(protoConst));
   // Control: enabling the marker must throw away code that folded it away.
   // V8 does that either at once (a code dependency) or, after many lazy
   // deopts of the same function, at its next call (a check in the code).
   // Generic code (a megamorphic lookup of `fire`) survives both.
   const a = connect(markerConst, probe);
   const b = connect(markerParam, probe);
+  const stateFastOn = natives.fast(Object.getPrototypeOf(protoConst));
   const atOnceConst = natives.status(useConst);
   const atOnceParam = natives.status(useParam);
   runConst(10);
   runParam(10);
   const afterEnableConst = [atOnceConst, natives.status(useConst)];
   const afterEnableParam = [atOnceParam, natives.status(useParam)];
+  // The other way: optimised while enabled, then disabled.
+  const enabledConst = optimize(runConst, useConst);
+  const enabledParam = optimize(runParam, useParam);
   await a.disconnect();
   await b.disconnect();
+  const enabledThenDisabledConst = [enabledConst, natives.status(useConst)];
+  const enabledThenDisabledParam = [enabledParam, natives.status(useParam)];
   return {
     cycles,
     sameMapConst,
@@ -160,6 +178,10 @@ async function checkpoint(cycles: number): Promise<Checkpoint> {
     optimizedParam,
     afterEnableConst,
     afterEnableParam,
+    stateFastOff,
+    stateFastOn,
+    enabledThenDisabledConst,
+    enabledThenDisabledParam,
   };
 }
 
