@@ -39,6 +39,11 @@
  *     then reloads OPENED; if packet n + K was opened (OPENED > n + K) the slot
  *     may have been reused during the copy, so the copy is dropped (a seqlock;
  *     the producer counts those events as overwritten).
+ *   - Wake-ups: after publishing a packet, and after storing STATE, the
+ *     producer adds 1 to W.WAKE and notifies it. A consumer reads WAKE, then
+ *     looks at PRODUCED and STATE, and sleeps only while WAKE still holds
+ *     what it read (Atomics.waitAsync, bounded), so it never misses a packet
+ *     and needs no polling timer.
  *   - A thread that exited (W.STATE = EXITED) writes nothing more; the
  *     consumer may then close its open packet itself (salvage), from W.POS.
  *   - Event descriptions: the producer appends a JSON line to the meta area
@@ -88,6 +93,14 @@ export const W = {
   EXIT_DONE: 18,
   /** RING_LAYOUT_VERSION, written at creation: a consumer refuses a ring of another layout. */
   VERSION: 19,
+  /**
+   * An event count the consumer sleeps on (Atomics.waitAsync) instead of
+   * polling: the producer adds 1 and notifies after each packet it closes
+   * and each change of STATE (see the reader protocol). A producer from
+   * before this word never bumps it: the consumer's sleep is bounded (1 s),
+   * so such a ring is still drained, later; no layout version change.
+   */
+  WAKE: 20,
   /**
    * Set to 1 by the consumer once its recording is finished and it will never
    * read this ring again: the producer thread may then reuse the memory for

@@ -14,16 +14,26 @@ import { isMarkersError } from '../errors/markers-error.js';
 import type { PacketSink } from '../trace/writer.js';
 import { TraceReceiver } from './trace-receiver.js';
 
+/** The packet flush interval of a recording written to disk (record, run --record): see StreamOptions.flushMs. */
+export const RECORD_FLUSH_MS = 1000;
+
 export interface StreamOptions {
   readonly patterns: readonly string[];
   readonly mode: 'discard' | 'overwrite';
   readonly bufferSize?: number;
   readonly timeoutMs?: number;
+  /**
+   * How long the target keeps a packet open before sending it (default: the
+   * target's, 50 ms). A recording written to disk asks for RECORD_FLUSH_MS:
+   * each packet sent wakes two of the target's threads, and those wake-ups,
+   * not the events, were most of what streaming cost it (docs/bench.md).
+   */
+  readonly flushMs?: number;
   /** Stop after this long; otherwise at abort or when the target exits. */
   readonly durationMs?: number;
   readonly signal: AbortSignal;
   readonly onStarted?: (started: StartedRecording) => void | Promise<void>;
-  /** Every half second while recording: the target's counters, and what arrived here. */
+  /** Every second while recording: the target's counters, and what arrived here. */
   readonly onProgress?: (stats: RecordingStats, received: TraceReceiver) => void;
 }
 
@@ -62,6 +72,7 @@ export async function streamRecording(
       incremental: true,
       ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }),
     },
     {
       onFrame: (frame) => receiver.frame(frame),

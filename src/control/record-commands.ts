@@ -31,7 +31,8 @@ import type { PacketSink } from '../trace/writer.js';
 import { ConnectionSink } from './connection-sink.js';
 import { type Connection, defineCommand, type ServerCommand } from './server.js';
 
-const PROGRESS_MS = 500;
+/** Progress notices: each one wakes this worker, so once a second is enough for a summary. */
+const PROGRESS_MS = 1000;
 /**
  * Streaming recordings at once, over all clients: each holds ring buffers in
  * every thread, so a client looping on `record` must not grow the target
@@ -233,6 +234,7 @@ export function recordingCommands(): RecordingCommands {
         ...optionalNumber(args, 'bufferSize'),
         ...optionalNumber(args, 'subBufferSize'),
         ...optionalNumber(args, 'timeoutMs'),
+        ...optionalNumber(args, 'flushMs'),
       },
       new ConnectionSink(connection, requestId, args.incremental === true),
       {

@@ -24,9 +24,8 @@
  *     permission check still means "this user or root" (peer.ts says why
  *     the peer's own credentials cannot be read).
  */
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { chmodSync, renameSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { dirname } from 'node:path';
 import type { ControlCommand, ControlResult } from '../abi/control-commands.js';
 import {
   encodeFrame,
@@ -38,6 +37,7 @@ import {
 } from '../abi/control-protocol.js';
 import { toWireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { socketDirectoryRefusal } from './socket-dir.js';
 
 /** What one client may make the target hold. */
 export const LIMITS = {
@@ -251,16 +251,22 @@ export class ControlServer {
     return this.#path;
   }
 
-  /** Listens on `path` (a stale file there is replaced) and makes it mode 0600. */
+  /**
+   * Listens on `path` and makes it mode 0600. The socket is created under a
+   * temporary name and renamed over `path`, atomically: a doorbell or a stale
+   * socket there is replaced without a moment in which `path` is missing
+   * (listen.ts: a client connecting then reaches one or the other).
+   */
   async listen(path: string): Promise<void> {
+    const temporary = `${path}.new`;
     try {
-      unlinkSync(path);
+      unlinkSync(temporary);
     } catch {
-      // Usually absent; a stale socket of a dead process with our PID is replaced.
+      // Usually absent.
     }
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen(path, () => {
+      this.#server.listen(temporary, () => {
         this.#server.off('error', reject);
         resolve();
       });
@@ -272,7 +278,8 @@ export class ControlServer {
       );
     });
     // The directory is already 0700; this keeps the socket private even if it is moved.
-    chmodSync(path, 0o600);
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, path);
     this.#path = path;
   }
 
@@ -319,21 +326,7 @@ export class ControlServer {
       };
     }
     if (this.#path === undefined) return undefined;
-    const dir = dirname(this.#path);
-    try {
-      const stat = lstatSync(dir);
-      const me = typeof process.getuid === 'function' ? process.getuid() : stat.uid;
-      if (stat.isDirectory() && stat.uid === me && (stat.mode & 0o077) === 0) return undefined;
-      return {
-        code: ErrorCode.UNSAFE_SOCKET_DIR,
-        message: `control socket directory ${dir} is no longer private to uid ${me} (owner ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}); refusing connections until it is (chmod 700)`,
-      };
-    } catch {
-      return {
-        code: ErrorCode.UNSAFE_SOCKET_DIR,
-        message: `control socket directory ${dir} is gone`,
-      };
-    }
+    return socketDirectoryRefusal(this.#path);
   }
 
   #accept(socket: Socket): void {

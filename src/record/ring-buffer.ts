@@ -102,6 +102,12 @@ export class Ring {
   readonly overwrite: boolean;
   readonly #uuid: Uint8Array;
   readonly #flushNs: number;
+  /**
+   * Called by the producer when it opens a packet with a flush deadline, so
+   * that the thread can arm one timer for that deadline (thread-handlers.ts)
+   * rather than tick while nothing happens. Once per packet, never per event.
+   */
+  onOpen: (() => void) | undefined = undefined;
 
   private constructor(sab: SharedArrayBuffer, metaSab: SharedArrayBuffer, flushNs: number) {
     this.sab = sab;
@@ -242,6 +248,7 @@ export class Ring {
     ctl[W.END] = start + this.subBufferSize;
     this.f64[F.FLUSH_AT] =
       this.#flushNs > 0 ? this.now() + this.#flushNs : Number.POSITIVE_INFINITY;
+    if (this.#flushNs > 0) this.onOpen?.();
     return true;
   }
 
@@ -270,6 +277,13 @@ export class Ring {
     ctl[W.POS] = 0;
     ctl[W.PKT_EVENTS] = 0;
     Atomics.store(ctl, W.PRODUCED, produced + 1);
+    this.wake();
+  }
+
+  /** Wakes a consumer sleeping on W.WAKE (see the reader protocol). Once per packet, never per event. */
+  wake(): void {
+    Atomics.add(this.ctl, W.WAKE, 1);
+    Atomics.notify(this.ctl, W.WAKE);
   }
 
   /** Closes the open packet if its flush deadline passed (the idle timer). */
@@ -290,6 +304,7 @@ export class Ring {
 
   set state(value: number) {
     Atomics.store(this.ctl, W.STATE, value);
+    this.wake();
   }
 
   /**

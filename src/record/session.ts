@@ -6,8 +6,10 @@
  * coordinator, so threads started later join too; each thread creates its
  * ring and replies with its SharedArrayBuffer. From then on the session
  * never needs the application threads' event loops to read their events:
- *   discard mode:   a timer drains published packets every DRAIN_MS into the
- *                   sink, handing each slot back once the sink returned;
+ *   discard mode:   the session sleeps on each ring (Atomics.waitAsync on
+ *                   W.WAKE) and drains each packet the thread publishes into
+ *                   the sink, handing each slot back once the sink returned;
+ *                   no timer (a DRAIN_MS poll only where waitAsync is missing);
  *   overwrite mode: nothing is read until snapshot() or stop(), which copy
  *                   the newest packets. The main thread is told which rings
  *                   to write out if the process dies (crash.ts).
@@ -17,13 +19,13 @@
  *
  * Process exit (exitDrain): the main thread's exit waits until this session
  * has drained its rings, finished the sink and run atExit (the control
- * server sends the final counters there), then stores EXIT_DONE. The timer
- * notices the main thread's ring turned EXITED; nothing here may ask the
+ * server sends the final counters there), then stores EXIT_DONE. The wake-up
+ * of the main thread's ring turning EXITED tells it; nothing here may ask the
  * application threads anything then, since the main thread is blocked.
  *
  * Latency: a thread closes its open packet FLUSH_MS after opening it (next
- * event, or its idle timer), so with the drain timer an event reaches the
- * sink within ~100 ms at any rate.
+ * event, or its flush timer) and wakes the session, so an event reaches the
+ * sink within about FLUSH_MS at any rate.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -81,6 +83,18 @@ export const RECORDING_DEFAULTS = {
 } as const;
 
 const DRAIN_MS = 20;
+/** Longest sleep on a ring's WAKE word (see #sleepOn). */
+const SLEEP_BOUND_MS = 1000;
+
+/** ES2024's Atomics.waitAsync (Node >= 16, Bun, Deno), typed here since the project's lib is ES2023. */
+interface AtomicsWaitAsync {
+  waitAsync?(
+    array: Int32Array,
+    index: number,
+    value: number,
+    timeout?: number,
+  ): { async: false; value: string } | { async: true; value: Promise<string> };
+}
 const META_BYTES = 64 * 1024;
 const MIN_SUB_BUFFER = 4096;
 const MAX_SUB_BUFFERS = 4096;
@@ -239,6 +253,8 @@ export class RecordingSession {
   readonly #crashDir: string | undefined;
   #stickyId: number | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** The consumer sleeps on each ring's W.WAKE (Atomics.waitAsync) rather than polling. */
+  #waking = false;
   #draining: Promise<void> = Promise.resolve();
   #stopped: Promise<RecordingStats> | undefined;
   #sinkLost = 0;
@@ -292,10 +308,47 @@ export class RecordingSession {
     // Awaited once: when start() resolves, a crash already writes the flight recorder.
     await session.#watchCrash();
     if (args.mode === 'discard' || args.exitDrain === true) {
-      session.#timer = setInterval(() => session.#tick(), DRAIN_MS);
-      session.#timer.unref();
+      if (typeof (Atomics as unknown as AtomicsWaitAsync).waitAsync === 'function') {
+        session.#waking = true;
+        for (const stream of session.#streams.values()) void session.#sleepOn(stream);
+      } else {
+        session.#timer = setInterval(() => session.#tick(), DRAIN_MS);
+        session.#timer.unref();
+      }
     }
     return session;
+  }
+
+  /**
+   * The consumer's wake-ups without a timer: sleeps on the ring's W.WAKE and
+   * runs #tick after each packet the thread publishes and each change of its
+   * state (ring-buffer.ts, reader protocol). One loop per stream; it ends
+   * with the session. A pending waitAsync keeps no event loop alive.
+   */
+  async #sleepOn(stream: StreamState): Promise<void> {
+    const ctl = stream.ring.ctl;
+    while (this.#stopped === undefined) {
+      const seen = Atomics.load(ctl, W.WAKE);
+      this.#tick();
+      if (this.#stopped !== undefined) return;
+      // Bounded: a producer from an older copy of markers never bumps WAKE (abi/ring.ts).
+      const wait = (Atomics as unknown as Required<AtomicsWaitAsync>).waitAsync(
+        ctl,
+        W.WAKE,
+        seen,
+        SLEEP_BOUND_MS,
+      );
+      if (wait.async) await wait.value;
+    }
+  }
+
+  /** Ends the #sleepOn loops (before the rings are released and maybe reused). */
+  #stopSleeping(): void {
+    if (!this.#waking) return;
+    this.#waking = false;
+    for (const stream of this.#streams.values()) {
+      Atomics.notify(stream.ring.ctl, W.WAKE);
+    }
   }
 
   #tick(): void {
@@ -320,10 +373,10 @@ export class RecordingSession {
     }
     const result = reply.result as ThreadStartReply;
     if (this.#streams.has(result.threadId)) return;
-    this.#streams.set(
-      result.threadId,
-      new StreamState(Ring.attach(result.sab, result.metaSab), result.threadName),
-    );
+    const stream = new StreamState(Ring.attach(result.sab, result.metaSab), result.threadName);
+    this.#streams.set(result.threadId, stream);
+    // A thread that joins later gets its own sleeper (start() starts the first ones).
+    if (this.#waking) void this.#sleepOn(stream);
     if (watch) void this.#watchCrash();
   }
 
@@ -480,6 +533,7 @@ export class RecordingSession {
 
   async #stop(): Promise<RecordingStats> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#stopSleeping();
     if (this.#stickyId !== undefined) getCoordinator().release(this.#stickyId);
     const { replies } = await getCoordinator().request(
       RecordOp.STOP,
@@ -519,6 +573,7 @@ export class RecordingSession {
    */
   async #finishAtExit(): Promise<RecordingStats> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#stopSleeping();
     if (this.#stickyId !== undefined) getCoordinator().release(this.#stickyId);
     try {
       await this.#draining;

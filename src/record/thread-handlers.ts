@@ -19,7 +19,7 @@
 
 import { isMainThread } from 'node:worker_threads';
 import { claimOnce, Globals } from '../abi/globals.js';
-import { RingState, W } from '../abi/ring.js';
+import { F, RingState, W } from '../abi/ring.js';
 import {
   type CrashWatch,
   RecordOp,
@@ -32,29 +32,30 @@ import { watchCrash } from './crash.js';
 import { retireRing } from './ring-pool.js';
 import { ThreadRecorder } from './thread-recorder.js';
 
-const IDLE_TICK_MS = 20;
-
 const recorders = new Map<string, ThreadRecorder>();
-let idleTimer: ReturnType<typeof setInterval> | undefined;
 
-// An open packet whose deadline passed is closed by the next event, or by
-// this timer when no event comes: a live consumer sees every event within
-// flushMs + IDLE_TICK_MS while the thread's event loop turns.
-function idleTick(): void {
-  for (const recorder of recorders.values()) {
-    if (recorder.args.flushMs > 0) recorder.ring.closeIfDue(recorder.ring.now());
-  }
-}
-
-function updateIdleTimer(): void {
-  const needed = [...recorders.values()].some((r) => r.args.flushMs > 0);
-  if (needed && idleTimer === undefined) {
-    idleTimer = setInterval(idleTick, IDLE_TICK_MS);
-    idleTimer.unref();
-  } else if (!needed && idleTimer !== undefined) {
-    clearInterval(idleTimer);
-    idleTimer = undefined;
-  }
+// An open packet whose deadline passed is closed by the next event, or, when
+// no event comes, by a one-shot timer armed when the packet opened (Ring.onOpen):
+// a live consumer sees every event within about flushMs while the thread's
+// event loop turns. While events keep coming they close packets themselves and
+// the timer only re-arms, at most once per packet; a recording with no events
+// holds no timer at all (it used to tick every 20 ms per thread).
+function armFlushTimer(recorder: ThreadRecorder): void {
+  const ring = recorder.ring;
+  let armed = false;
+  const check = (): void => {
+    armed = false;
+    if (!recorders.has(recorder.args.sessionId)) return;
+    const now = ring.now();
+    ring.closeIfDue(now);
+    if (ring.ctl[W.END] !== 0) arm(Math.max(1, (ring.f64[F.FLUSH_AT] as number) - now) / 1e6);
+  };
+  const arm = (ms: number): void => {
+    if (armed) return;
+    armed = true;
+    setTimeout(check, Math.ceil(ms)).unref();
+  };
+  ring.onOpen = () => arm(recorder.args.flushMs);
 }
 
 function start(args: ThreadStartArgs, threadName: string): ThreadStartReply {
@@ -62,8 +63,8 @@ function start(args: ThreadStartArgs, threadName: string): ThreadStartReply {
   if (recorder === undefined) {
     recorder = new ThreadRecorder(args);
     recorders.set(args.sessionId, recorder);
+    if (args.flushMs > 0) armFlushTimer(recorder);
     getRegistry().subscribe(recorder);
-    updateIdleTimer();
   }
   return {
     sab: recorder.ring.sab,
@@ -85,8 +86,8 @@ function stop(sessionId: string): boolean {
   getRegistry().unsubscribe(recorder);
   recorder.ring.close();
   recorder.ring.state = RingState.DETACHED;
+  recorder.ring.onOpen = undefined;
   recorders.delete(sessionId);
-  updateIdleTimer();
   // Nothing in this thread writes to the ring any more (no fire is in
   // flight: this runs from the event loop); its consumer may still read it.
   retireRing(recorder.ring);
@@ -95,7 +96,7 @@ function stop(sessionId: string): boolean {
 
 /**
  * How long the main thread's exit may wait for consumers to deliver its last
- * packets. They look every 20 ms; the rest is the time to send (or write)
+ * packets. They wake when it publishes them; the rest is the time to send (or write)
  * what the buffers held, at most bufferSize per thread. A consumer that does
  * not finish in time (a CLI stopped with SIGSTOP, say) gets the rest cut:
  * its client then reports the losses as unknown, never as zero.

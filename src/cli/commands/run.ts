@@ -5,7 +5,7 @@ import { createTraceDirectory } from '../../trace/writer.js';
 import { type Command, type CommandContext, ExitCode, UsageError } from '../command.js';
 import { parsePatterns } from '../patterns.js';
 import { Progress } from '../progress.js';
-import { streamRecording } from '../stream-recording.js';
+import { RECORD_FLUSH_MS, streamRecording } from '../stream-recording.js';
 import { supervise } from '../supervise.js';
 import { RECORD_OPTIONS, recordSettings, reportRecording } from './record.js';
 
@@ -128,6 +128,7 @@ async function runAndRecord(
       const result = await streamRecording(client, sink, {
         patterns,
         mode: settings.mode,
+        flushMs: RECORD_FLUSH_MS,
         ...(settings.bufferSize === undefined ? {} : { bufferSize: settings.bufferSize }),
         ...(settings.durationMs === undefined ? {} : { durationMs: settings.durationMs }),
         // Not the CLI's Ctrl-C: signals go to the application (supervise.ts), and

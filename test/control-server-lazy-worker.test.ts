@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ControlClient } from '../src/control/client.js';
+import { makeSocketDir, startApp } from './helpers/control.js';
+
+/** Writes `line`, collects every line until the server closes the connection. */
+function exchangeUntilClose(path: string, line: string): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(path);
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+    });
+    socket.on('error', reject);
+    socket.on('close', () =>
+      resolve(
+        text
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as unknown),
+      ),
+    );
+    socket.write(line);
+  });
+}
+
+/** Writes `line`, resolves with the first line that comes back. */
+function firstReply(path: string, line: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(path);
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+      const end = text.indexOf('\n');
+      if (end >= 0) {
+        socket.destroy();
+        resolve(JSON.parse(text.slice(0, end)));
+      }
+    });
+    socket.on('error', reject);
+    socket.write(line);
+  });
+}
+
+test('the doorbell answers the first connection with "moved"; the worker serves every later one', async () => {
+  const sockets = makeSocketDir();
+  const app = await startApp(sockets.dir, [], { wake: false });
+  const path = join(sockets.dir, `${app.pid}.sock`);
+  try {
+    // Nothing has contacted the process: the doorbell runs no command and says where to go.
+    const first = await exchangeUntilClose(path, '{"v":1,"id":1,"cmd":"info"}\n');
+    assert.deepEqual(first, [{ v: 1, id: null, event: 'moved' }]);
+    // The same path now reaches the worker, which answers.
+    const reply = (await firstReply(path, '{"v":1,"id":7,"cmd":"info"}\n')) as {
+      id: number;
+      ok: boolean;
+      result: { pid: number };
+    };
+    assert.deepEqual([reply.id, reply.ok, reply.result.pid], [7, true, app.pid]);
+  } finally {
+    await app.stop();
+    sockets.remove();
+  }
+});
+
+test('a client whose first requests reach the doorbell connects again and gets every answer', async () => {
+  const sockets = makeSocketDir();
+  const app = await startApp(sockets.dir, [], { wake: false });
+  const path = join(sockets.dir, `${app.pid}.sock`);
+  try {
+    const client = await ControlClient.connect(path, app.pid);
+    try {
+      // Pipelined before any answer: both are sent again to the worker, in order.
+      const [info, list] = await Promise.all([client.request('info'), client.request('list')]);
+      assert.equal(info.pid, app.pid);
+      assert.ok(list.markers.some((m) => m.name.startsWith('app:')));
+    } finally {
+      client.close();
+    }
+  } finally {
+    await app.stop();
+    sockets.remove();
+  }
+});
