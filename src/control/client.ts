@@ -77,19 +77,11 @@ function connectError(path: string, pid: number | undefined, error: NodeJS.Errno
   }
 }
 
-/** How many `moved` lines one connection follows (one is the norm: the doorbell's). */
-const MAX_MOVES = 3;
-
 export class ControlClient {
   readonly path: string;
   readonly pid: number | undefined;
-  #socket: Socket;
-  #decoder = new ServerStreamDecoder();
-  #closedResolve: () => void = () => {};
-  /** Lines sent before the first answer: what a `moved` line makes this client send again. */
-  readonly #sent: Buffer[] = [];
-  #answered = false;
-  #moves = 0;
+  readonly #socket: Socket;
+  readonly #decoder = new ServerStreamDecoder();
   readonly #pending = new Map<number, Pending>();
   readonly #streams = new Map<number, StreamHandlers>();
   readonly closed: Promise<void>;
@@ -105,51 +97,22 @@ export class ControlClient {
     this.path = path;
     this.pid = pid;
     this.closed = new Promise((resolve) => {
-      this.#closedResolve = resolve;
-    });
-    this.#attach(socket);
-  }
-
-  // Only the current socket counts: the one a `moved` line replaced closes quietly.
-  #attach(socket: Socket): void {
-    socket.once('close', () => {
-      if (socket !== this.#socket) return;
-      this.#isClosed = true;
-      const gone =
-        this.#failure ??
-        new MarkersError(
-          ErrorCode.TARGET_EXITED,
-          `${this.#who} closed the connection (it exited or stopped its control server)`,
-          { pid: this.pid, path: this.path },
-        );
-      for (const pending of this.#pending.values()) pending.reject(gone);
-      this.#pending.clear();
-      this.#closedResolve();
+      socket.once('close', () => {
+        this.#isClosed = true;
+        const gone =
+          this.#failure ??
+          new MarkersError(
+            ErrorCode.TARGET_EXITED,
+            `${this.#who} closed the connection (it exited or stopped its control server)`,
+            { pid, path },
+          );
+        for (const pending of this.#pending.values()) pending.reject(gone);
+        this.#pending.clear();
+        resolve();
+      });
     });
     socket.on('error', () => socket.destroy());
-    socket.on('data', (chunk: Buffer) => {
-      if (socket === this.#socket) this.#receive(chunk);
-    });
-  }
-
-  /**
-   * The target's doorbell answered (listen.ts): it ran nothing and closes;
-   * its control worker now listens on the same path. Connect again and send
-   * every request again, in order. Bounded, so a broken target cannot keep
-   * this client moving.
-   */
-  #move(): void {
-    const old = this.#socket;
-    if (++this.#moves > MAX_MOVES) {
-      this.#fail('it asked to connect again too many times');
-      return;
-    }
-    const socket = netConnect(this.path);
-    this.#socket = socket;
-    this.#decoder = new ServerStreamDecoder();
-    old.destroy();
-    this.#attach(socket);
-    for (const line of this.#sent) socket.write(line);
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
   }
 
   static connect(path: string, pid?: number): Promise<ControlClient> {
@@ -217,15 +180,12 @@ export class ControlClient {
         return;
       }
       this.#pending.set(id, { resolve, reject, cmd });
-      const line = encodeLine({ v: PROTOCOL_VERSION, id, cmd, args });
-      if (!this.#answered) this.#sent.push(line);
-      this.#socket.write(line);
+      this.#socket.write(encodeLine({ v: PROTOCOL_VERSION, id, cmd, args }));
     });
   }
 
   /** Sends raw bytes, for tests of the server's robustness. */
   writeRaw(bytes: Uint8Array | string): void {
-    if (!this.#answered) this.#sent.push(Buffer.from(bytes));
     this.#socket.write(bytes);
   }
 
@@ -250,16 +210,6 @@ export class ControlClient {
 
   #onLine(raw: ServerLine): void {
     if (this.#failure !== undefined) return;
-    if (!this.#answered) {
-      const { id, event } = raw as { id?: unknown; event?: unknown };
-      if (id === null && event === 'moved') {
-        this.#move();
-        return;
-      }
-      // The worker answers: nothing will ask to move again.
-      this.#answered = true;
-      this.#sent.length = 0;
-    }
     try {
       if ('event' in raw) {
         const line = eventLine(raw, 'notice');
@@ -318,8 +268,6 @@ export class ControlClient {
 
   #onFrame(frame: Frame): void {
     if (this.#failure !== undefined) return;
-    this.#answered = true;
-    this.#sent.length = 0;
     const handler = this.#streams.get(frame.id)?.onFrame;
     if (handler === undefined) return;
     // Frames are handed over in order; a slow consumer pauses the socket (backpressure to the target).

@@ -24,8 +24,9 @@
  *     permission check still means "this user or root" (peer.ts says why
  *     the peer's own credentials cannot be read).
  */
-import { chmodSync, renameSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { dirname } from 'node:path';
 import type { ControlCommand, ControlResult } from '../abi/control-commands.js';
 import {
   encodeFrame,
@@ -37,7 +38,6 @@ import {
 } from '../abi/control-protocol.js';
 import { toWireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
-import { socketDirectoryRefusal } from './socket-dir.js';
 
 /** What one client may make the target hold. */
 export const LIMITS = {
@@ -251,22 +251,16 @@ export class ControlServer {
     return this.#path;
   }
 
-  /**
-   * Listens on `path` and makes it mode 0600. The socket is created under a
-   * temporary name and renamed over `path`, atomically: a doorbell or a stale
-   * socket there is replaced without a moment in which `path` is missing
-   * (listen.ts: a client connecting then reaches one or the other).
-   */
+  /** Listens on `path` (a stale file there is replaced) and makes it mode 0600. */
   async listen(path: string): Promise<void> {
-    const temporary = `${path}.new`;
     try {
-      unlinkSync(temporary);
+      unlinkSync(path);
     } catch {
-      // Usually absent.
+      // Usually absent; a stale socket of a dead process with our PID is replaced.
     }
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen(temporary, () => {
+      this.#server.listen(path, () => {
         this.#server.off('error', reject);
         resolve();
       });
@@ -278,8 +272,7 @@ export class ControlServer {
       );
     });
     // The directory is already 0700; this keeps the socket private even if it is moved.
-    chmodSync(temporary, 0o600);
-    renameSync(temporary, path);
+    chmodSync(path, 0o600);
     this.#path = path;
   }
 
@@ -326,7 +319,21 @@ export class ControlServer {
       };
     }
     if (this.#path === undefined) return undefined;
-    return socketDirectoryRefusal(this.#path);
+    const dir = dirname(this.#path);
+    try {
+      const stat = lstatSync(dir);
+      const me = typeof process.getuid === 'function' ? process.getuid() : stat.uid;
+      if (stat.isDirectory() && stat.uid === me && (stat.mode & 0o077) === 0) return undefined;
+      return {
+        code: ErrorCode.UNSAFE_SOCKET_DIR,
+        message: `control socket directory ${dir} is no longer private to uid ${me} (owner ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}); refusing connections until it is (chmod 700)`,
+      };
+    } catch {
+      return {
+        code: ErrorCode.UNSAFE_SOCKET_DIR,
+        message: `control socket directory ${dir} is gone`,
+      };
+    }
   }
 
   #accept(socket: Socket): void {

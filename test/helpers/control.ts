@@ -1,11 +1,10 @@
 // Real processes for the control tests: a private socket directory, a traced
 // app started with the register import, and CLI invocations as a user types them.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ControlClient } from '../../src/control/client.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const APP = join(ROOT, 'test/fixtures/control-app.ts');
@@ -47,14 +46,6 @@ export function startApp(
     node?: string;
     /** Runs node through this command (runuser -u USER --, prlimit ...); the app is it or its child. */
     prefix?: readonly string[];
-    /**
-     * Contact the control server once when the app is ready (default: when
-     * the app runs markers/register), so
-     * its worker runs from then on, as after any first CLI command: the tests
-     * that block the main thread or write raw bytes to the socket need the
-     * worker, not the doorbell (src/control/listen.ts). False: leave it untouched.
-     */
-    wake?: boolean;
   } = {},
 ): Promise<App> {
   const nodeArgv = [
@@ -141,12 +132,7 @@ export function startApp(
   };
   // A child that never gets ready must not outlive the test (it would keep the test file running).
   return app.waitFor('ready').then(
-    async () => {
-      // Only a markers server is woken: a test's own fake server must see no connection.
-      const registered = options.nodeArgs === undefined || options.nodeArgs.includes(REGISTER);
-      if (options.wake ?? registered) await wakeControl(join(socketDir, `${app.pid}.sock`));
-      return app;
-    },
+    () => app,
     (error: unknown) => {
       kill();
       throw error;
@@ -230,17 +216,5 @@ export function hasStreamData(dir: string, prefix = ''): true | undefined {
       : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** One `info` request through the CLI's client: the control worker starts if it was not running. */
-export async function wakeControl(path: string): Promise<void> {
-  if (!existsSync(path)) return;
-  const client = await ControlClient.connect(path).catch(() => undefined);
-  if (client === undefined) return;
-  try {
-    await client.request('info').catch(() => undefined);
-  } finally {
-    client.close();
   }
 }
