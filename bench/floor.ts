@@ -57,12 +57,16 @@ async function child(id: string, rounds: number): Promise<void> {
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { rounds: { type: 'string', default: '400' }, child: { type: 'boolean' } },
+    options: {
+      rounds: { type: 'string', default: '400' },
+      child: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1 || positionals.length === 0) {
+  if (values.help || !Number.isInteger(rounds) || rounds < 1 || positionals.length === 0) {
     process.stderr.write('usage: npm run bench:floor -- SUITE/CASE... [--rounds N]\n');
-    return 2;
+    return values.help ? 0 : 2;
   }
   if (values.child) {
     await child(positionals[0] as string, rounds);
