@@ -20,11 +20,9 @@
  * test/registry-churn-monomorphic.test.ts assert the same.
  * `--node V` (repeatable, or all) runs it under .runtimes/nodeV instead.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runChurnFixture } from '../test/helpers/churn-report.js';
 import { statusBits } from './harness/v8-status.js';
 import { runUnderNodes } from './harness/versions.js';
 
@@ -32,7 +30,6 @@ const delegated = await runUnderNodes(fileURLToPath(import.meta.url), process.ar
 if (delegated !== undefined) process.exit(delegated);
 
 const FIXTURE = fileURLToPath(new URL('../test/helpers/deopt-fixture.ts', import.meta.url));
-const CHURN = fileURLToPath(new URL('../test/helpers/churn-deopt-fixture.ts', import.meta.url));
 // The fixture runs on this same binary: its status bits are this V8's.
 const { TURBOFANNED, INTERPRETED, BASELINE } = statusBits();
 
@@ -86,41 +83,12 @@ process.stdout.write(
 );
 for (const line of traced) process.stdout.write(`  ${line.slice(0, 160)}\n`);
 
-// The churn check. V8 prints %DebugPrint with C stdio, which drops output on a
-// non-blocking pipe: the child's stdout goes to a file.
-const dir = mkdtempSync(join(tmpdir(), 'markers-deopt-'));
-try {
-  const out = join(dir, 'stdout');
-  const churn = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--allow-natives-syntax',
-      '--no-concurrent-recompilation',
-      '--no-concurrent-osr',
-      CHURN,
-    ],
-    { stdio: ['ignore', openSync(out, 'w'), 'pipe'], encoding: 'utf8' },
-  );
-  const states = [...readFileSync(out, 'utf8').matchAll(/slot #\d+ LoadProperty ([A-Z_]+)/g)].map(
-    (m) => m[1],
-  );
-  const line = churn.stderr.split('\n').find((l) => l.startsWith('@@report '));
-  const report = JSON.parse(line?.slice('@@report '.length) ?? '{"checkpoints":[]}') as {
-    optimized: number;
-    checkpoints: {
-      cycles: number;
-      sameMapConst: boolean;
-      sameMapParam: boolean;
-      stateFastOff: boolean;
-      stateFastOn: boolean;
-      afterEnableConst: number[];
-      afterEnableParam: number[];
-      enabledThenDisabledConst: number[];
-      enabledThenDisabledParam: number[];
-    }[];
-  };
+// The churn check (V8 prints %DebugPrint with C stdio: the helper gives the
+// child's stdout a file).
+{
+  const churn = runChurnFixture();
+  const states = churn.loadStates;
+  const report = churn.report ?? { optimized: 0, checkpoints: [], probeCalls: 0 };
   const runsOptimized = (status: number | undefined): boolean =>
     ((status ?? 0) & report.optimized) === report.optimized;
   process.stdout.write(
@@ -147,7 +115,5 @@ try {
     );
   });
   if (report.checkpoints.length === 0) failed = true;
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
 process.exitCode = failed ? 1 : 0;

@@ -20,87 +20,16 @@
  * is off in the child so nothing changes between two reads.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const FIXTURE = fileURLToPath(new URL('./helpers/churn-deopt-fixture.ts', import.meta.url));
-
-/**
- * Runs the fixture with its stdout in a file: V8 writes %DebugPrint with C
- * stdio, which drops output on a non-blocking pipe (libuv's), not on a file.
- */
-async function runFixture(): Promise<{ stdout: string; stderr: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'markers-churn-'));
-  try {
-    const out = join(dir, 'stdout');
-    const fd = openSync(out, 'w');
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--allow-natives-syntax',
-        '--no-concurrent-recompilation',
-        '--no-concurrent-osr',
-        FIXTURE,
-      ],
-      { stdio: ['ignore', fd, 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    clearTimeout(timer);
-    if (code !== 0) throw new Error(`the churn fixture exited with ${code}:\n${stderr}`);
-    return { stdout: readFileSync(out, 'utf8'), stderr };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-interface Checkpoint {
-  cycles: number;
-  sameMapConst: boolean;
-  sameMapParam: boolean;
-  fastProto: boolean;
-  optimizedConst: number;
-  optimizedParam: number;
-  afterEnableConst: number[];
-  afterEnableParam: number[];
-  stateFastOff: boolean;
-  stateFastOn: boolean;
-  enabledThenDisabledConst: number[];
-  enabledThenDisabledParam: number[];
-}
-
-interface FixtureReport {
-  optimized: number;
-  checkpoints: Checkpoint[];
-}
-
-/** The inline-cache states of the `fire` loads, in the order the fixture printed them. */
-function loadStates(stdout: string): string[] {
-  return [...stdout.matchAll(/slot #\d+ LoadProperty ([A-Z_]+)/g)].map((m) => m[1] as string);
-}
+import { runChurnFixture } from './helpers/churn-report.js';
 
 test('the fire load stays monomorphic and the map unchanged after 30 and 1,000 live cycles', async () => {
-  const { stdout, stderr } = await runFixture();
-  const line = stderr.split('\n').find((l) => l.startsWith('@@report '));
-  assert.ok(line !== undefined, `the fixture printed no report:\n${stderr}`);
-  const report = JSON.parse(line.slice('@@report '.length)) as FixtureReport;
+  const run = runChurnFixture();
+  assert.equal(run.status, 0, `the churn fixture exited with ${run.status}:\n${run.stderr}`);
+  const report = run.report;
+  assert.ok(report !== undefined, `the fixture printed no report:\n${run.stderr}`);
   // const-30, param-30, const-1000, param-1000 (see the fixture).
-  assert.deepEqual(loadStates(stdout), [
-    'MONOMORPHIC',
-    'MONOMORPHIC',
-    'MONOMORPHIC',
-    'MONOMORPHIC',
-  ]);
+  assert.deepEqual(run.loadStates, ['MONOMORPHIC', 'MONOMORPHIC', 'MONOMORPHIC', 'MONOMORPHIC']);
   assert.ok(report.optimized !== 0, 'could not tell optimised code from interpreted code');
   assert.deepEqual(
     report.checkpoints.map((c) => c.cycles),

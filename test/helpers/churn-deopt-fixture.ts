@@ -22,7 +22,9 @@
  *
  * %-calls are compiled with `new Function` because they are not TypeScript.
  */
+
 import { connect, type Marker, marker } from '../../src/index.js';
+import type { Checkpoint } from './churn-report.js';
 
 type Natives = {
   prepare(f: unknown): void;
@@ -109,24 +111,6 @@ async function cycle(): Promise<void> {
   runParam(2000);
   await a.disconnect();
   await b.disconnect();
-}
-
-interface Checkpoint {
-  cycles: number;
-  sameMapConst: boolean;
-  sameMapParam: boolean;
-  fastProto: boolean;
-  optimizedConst: number;
-  optimizedParam: number;
-  /** Status right after enabling, and after one more call. */
-  afterEnableConst: number[];
-  afterEnableParam: number[];
-  /** The holder of `fire` is a fast-mode object while off, and right after enabling. */
-  stateFastOff: boolean;
-  stateFastOn: boolean;
-  /** Status of code optimised while enabled: then, and right after disabling. */
-  enabledThenDisabledConst: number[];
-  enabledThenDisabledParam: number[];
 }
 
 /**
