@@ -82,12 +82,13 @@ export interface Connection {
   flush(): Promise<void>;
 }
 
-export interface CommandContext {
+/** The request a server command answers: whose connection, which request id (for its events and frames). */
+export interface RequestContext {
   readonly connection: Connection;
   readonly requestId: number;
 }
 
-export type ServerCommand = (args: Record<string, unknown>, context: CommandContext) => unknown;
+export type ServerCommand = (args: Record<string, unknown>, context: RequestContext) => unknown;
 
 /**
  * Adds command `name` to a command table, its result typed by
@@ -100,7 +101,7 @@ export function defineCommand<C extends ControlCommand>(
   name: C,
   command: (
     args: Record<string, unknown>,
-    context: CommandContext,
+    context: RequestContext,
   ) => ControlResult<C> | Promise<ControlResult<C>>,
 ): void {
   commands.set(name, command);
