@@ -7,9 +7,10 @@
  * Option errors (a bad pattern, a `where` that does not parse) arrive
  * through the promise, since checking them needs the aggregation code.
  */
+
+import type { AggregateSpec } from '../abi/aggregate.js';
 import { warnUnlessObserved } from '../errors/warn.js';
 import type { Aggregation, PendingAggregation } from './aggregate.js';
-import type { AggregateSpec } from './spec.js';
 
 export class StartingAggregation implements PendingAggregation {
   readonly id: string;

@@ -11,7 +11,13 @@
  */
 
 import { connect as netConnect, type Socket } from 'node:net';
-import type { ControlArgs, ControlCommand, ControlResult } from '../abi/control-commands.js';
+import type {
+  ControlArgs,
+  ControlCommand,
+  ControlNotice,
+  ControlResult,
+  NoticeArgs,
+} from '../abi/control-commands.js';
 import {
   encodeLine,
   type Frame,
@@ -35,7 +41,7 @@ type Unlisted<C extends string> = C extends ControlCommand ? never : C;
 
 export interface StreamHandlers {
   /** A notice for this request (progress, end), before or after its reply. */
-  readonly onEvent?: (event: string, data: unknown) => void;
+  readonly onEvent?: (...notice: NoticeArgs) => void;
   /** A binary frame for this request. May return a promise: reading pauses until it settles. */
   readonly onFrame?: (frame: Frame) => void | Promise<void>;
 }
@@ -215,10 +221,11 @@ export class ControlClient {
     try {
       if ('event' in raw) {
         const line = eventLine(raw, 'notice');
-        const check = NOTICE_SHAPES[line.event];
+        const event = line.event as ControlNotice;
+        const check = Object.hasOwn(NOTICE_SHAPES, event) ? NOTICE_SHAPES[event] : undefined;
         const handlers = this.#streams.get(line.id);
         if (check === undefined || handlers?.onEvent === undefined) return;
-        handlers.onEvent(line.event, check((raw as { data?: unknown }).data, `${line.event}.data`));
+        handlers.onEvent(event, check((raw as { data?: unknown }).data, `${event}.data`));
         return;
       }
       const line = replyLine(raw, 'reply');

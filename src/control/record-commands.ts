@@ -277,9 +277,9 @@ export function recordingCommands(): RecordingCommands {
     if (mine.length === 0) {
       throw new MarkersError(ErrorCode.INVALID_ARGUMENT, 'stop: this connection records nothing');
     }
-    const stats = await Promise.all(mine.map((s) => s.end()));
-    for (const [i, s] of mine.entries()) connection.event(s.requestId, 'end', stats[i]);
-    return { stats };
+    const ended = await Promise.all(mine.map(async (s) => ({ s, stats: await s.end() })));
+    for (const { s, stats } of ended) connection.event(s.requestId, 'end', stats);
+    return { stats: ended.map((e) => e.stats) };
   });
 
   return {

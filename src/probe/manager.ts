@@ -27,6 +27,7 @@ import {
   ProbeOp,
   type ReportReply,
   type StateReply,
+  type ThreadModuleInfo,
 } from '../abi/thread-ops.js';
 import type { WireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
@@ -38,7 +39,6 @@ import {
   type ThreadInfo,
 } from '../threads/coordinator.js';
 import { resolveProbeFile } from './import-file.js';
-import type { ThreadModuleInfo } from './local-module.js';
 import { installProbeHandlers } from './thread-handlers.js';
 import { isTypeScriptPath, transpileProbeModule } from './transpile.js';
 

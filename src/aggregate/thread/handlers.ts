@@ -14,14 +14,13 @@
  * thread after the stop attaches nothing.
  */
 
+import type { AggregateSpec, PartSnapshot } from '../../abi/aggregate.js';
 import { Globals, hasGlobal, sharedGlobal } from '../../abi/globals.js';
 import { AggregateOp, type AggregateStartReply as StartReply } from '../../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { getRegistry } from '../../registry/global.js';
 import { getCoordinator } from '../../threads/coordinator.js';
 import { installOnce } from '../../threads/install-once.js';
-import type { PartSnapshot } from '../snapshot/types.js';
-import type { AggregateSpec } from '../spec.js';
 import type { ThreadAggregation } from './thread-aggregation.js';
 
 /** Stopped ids remembered per thread; older ones are forgotten first. */
