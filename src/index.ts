@@ -19,10 +19,13 @@
  *                     (docs/probe.md). Loaded on first use.
  *   isMarkersError, MarkerMode, FieldType, VERSION, defineProbeModule
  *                     helpers for the above (a type guard, enums, typing)
- * Nothing else: the recorder's session, the trace writer, the coordinator and
- * the control server are internal (src/abi holds what their threads share),
- * and the package's `exports` reach no other file. Types stay importable
- * from here, erased at run time.
+ * Nothing else: the recorder's session (RecordingSession and its PacketSink),
+ * the trace writer (createTraceDirectory, TraceDirectorySink), the
+ * coordinator and the control server are internal (src/abi holds what their
+ * threads share), and the package's `exports` reach no other file. The types
+ * of the values above stay importable from here, erased at run time.
+ * test/core-root-exports.test.ts holds this list; README's "The API" says
+ * the same to users.
  */
 // First: this copy's registry, if it is the thread's first, is the Node one
 // (channel markers' activity hooks, forget() for probe modules).
@@ -88,13 +91,7 @@ export type {
   ProbeModuleFunction,
 } from './probe/module-shape.js';
 export type { PendingRecording, Recording, RecordOptions } from './record/pending.js';
-export type {
-  PacketSink,
-  RecordingOptions,
-  RecordingStats,
-  ThreadRecordingStats,
-} from './record/session.js';
-export type { TraceDirectorySink } from './trace/writer.js';
+export type { RecordingOptions, RecordingStats, ThreadRecordingStats } from './record/session.js';
 
 /**
  * Starts the control server (same as `node --import markers/register`).
