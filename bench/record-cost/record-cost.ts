@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from '../harness/args.js';
 import { runUnderNodes } from '../harness/versions.js';
 
 // --root DIR: measure another checkout's dist/ (with this folder copied into
@@ -272,17 +272,22 @@ async function recording(
 
 const delegated = await runUnderNodes(fileURLToPath(import.meta.url), process.argv.slice(2));
 if (delegated !== undefined) process.exit(delegated);
-const { values } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '1000' },
-    window: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '5' },
-    'startup-rounds': { type: 'string', default: '21' },
-    pattern: { type: 'string', default: '*' },
-    only: { type: 'string' },
-    root: { type: 'string' },
+const RECORD_COST_USAGE =
+  'usage: npm run bench:record-cost -- [--rate N] [--window S] [--rounds N] [--startup-rounds N] [--pattern P] [--only startup|record] [--root DIR]\n';
+const { values } = parseBenchArgs(
+  {
+    options: {
+      rate: { type: 'string', default: '1000' },
+      window: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '5' },
+      'startup-rounds': { type: 'string', default: '21' },
+      pattern: { type: 'string', default: '*' },
+      only: { type: 'string' },
+      root: { type: 'string' },
+    },
   },
-});
+  RECORD_COST_USAGE,
+);
 console.log(`Node ${process.version} (V8 ${process.versions.v8}), ${ROOT}`);
 const dir = mkdtempSync(join(tmpdir(), 'markers-record-cost-'));
 const env = { ...process.env, MARKERS_SOCKET_DIR: join(dir, 'sockets') };
