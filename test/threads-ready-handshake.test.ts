@@ -86,3 +86,21 @@ test("a worker that never says it is ready rejects after timeoutMs with the call
     await stop(worker);
   }
 });
+
+test('a parent blocked past the deadline still gets a ready that came in meanwhile', async () => {
+  const flag = new SharedArrayBuffer(4);
+  const worker = spawnModuleWorker(FIXTURE, { workerData: { behaviour: 'ready-then-flag', flag } });
+  try {
+    const ready = whenReady(worker, { ...options, timeoutMs: 50 });
+    // Block this thread until the worker has posted ready and the deadline has passed:
+    // both the timer and the message are then due in the same turn of the event loop.
+    const word = new Int32Array(flag);
+    const start = performance.now();
+    while (Atomics.load(word, 0) === 0 || performance.now() - start < 100) {
+      Atomics.wait(word, 0, Atomics.load(word, 0), 20);
+    }
+    assert.equal(await ready, 'late but ready');
+  } finally {
+    await stop(worker);
+  }
+});

@@ -12,7 +12,7 @@ import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
-import type { ControlWorkerMessage } from '../abi/ports.js';
+import type { ControlWorkerMessage, ReadyMessage } from '../abi/ports.js';
 import { ErrorCode } from '../errors/markers-error.js';
 import { whenReady } from '../threads/ready.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
@@ -57,7 +57,7 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
   const resumedPromise = new Promise<void>((resolve) => {
     resumed = resolve;
   });
-  worker.on('message', (message: ControlWorkerMessage) => {
+  worker.on('message', (message: ControlWorkerMessage | ReadyMessage) => {
     if (message.type === 'resume') resumed();
   });
   try {

@@ -69,7 +69,9 @@ export function whenReady<T = unknown>(worker: Worker, options: ReadyOptions): P
   const timeoutMs = options.timeoutMs ?? READY_TIMEOUT_MS;
   const prefix = `${what} did not start: `;
   return new Promise<T>((resolve, reject) => {
+    let settled = false;
     const done = (): void => {
+      settled = true;
       clearTimeout(timer);
       worker.off('message', onMessage);
       worker.off('error', onError);
@@ -96,10 +98,14 @@ export function whenReady<T = unknown>(worker: Worker, options: ReadyOptions): P
       fail(error instanceof Error ? error.message : String(error), {}, error);
     const onExit = (exitCode: number): void =>
       fail(`it exited (code ${exitCode}) before it was ready`, { exitCode });
-    const timer = setTimeout(
-      () => fail(`it was not ready after ${timeoutMs} ms`, { timeoutMs }),
-      timeoutMs,
-    );
+    // Timers run before messages in a turn of the event loop: a thread that
+    // was blocked past the deadline would see its timer before a ready that
+    // came in meanwhile. The check waits for the messages of that turn.
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (!settled) fail(`it was not ready after ${timeoutMs} ms`, { timeoutMs });
+      });
+    }, timeoutMs);
     timer.unref();
     worker.on('message', onMessage);
     worker.on('error', onError);
