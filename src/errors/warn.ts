@@ -27,7 +27,7 @@ export function emitMarkersWarning(message: string, code: string): void {
 }
 
 /** What a caught value says: an Error's message, anything else as a string. */
-export function describeError(error: unknown): string {
+function describeError(error: unknown): string {
   try {
     return error instanceof Error ? error.message : String(error);
   } catch {
