@@ -22,9 +22,10 @@ export type {
   FormatArgs,
 } from './marker/format.js';
 export { FieldType } from './marker/format.js';
-export { type Marker, type MarkerOptions, marker } from './marker/marker.js';
-export { connect, listMarkers } from './registry/api.js';
-export type { ConnectOptions, Probe, SkippedMarker } from './registry/probe.js';
+export type { Marker, MarkerOptions } from './marker/marker.js';
+export type { ConnectOptions } from './probe/connect.js';
+export type { Probe, SkippedMarker } from './probe/connected-probe.js';
+export { connect, listMarkers, marker } from './registry/api.js';
 export { type MarkerInfo, MarkerMode } from './registry/registry.js';
 export { VERSION } from './version.js';
 

@@ -20,8 +20,9 @@ import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error
 import { getRegistry } from '../registry/global.js';
 import { getNodeRegistry } from '../registry/node-registry.js';
 import { compilePattern } from '../registry/pattern.js';
-import { connectProbe, type Probe, type SkippedMarker } from '../registry/probe.js';
 import { getCoordinator, type ThreadInfo } from '../threads/coordinator.js';
+import { connectProbe } from './connect.js';
+import type { Probe, SkippedMarker } from './connected-probe.js';
 import { importProbeFile, isInProbeFile } from './import-file.js';
 import { type ProbeContext, type ValidatedModule, validateProbeModule } from './module-shape.js';
 import { toPlainData } from './plain-data.js';

@@ -10,17 +10,11 @@
  */
 
 import { threadId } from 'node:worker_threads';
-import type { EventMeta } from '../abi/ring.js';
+import type { EventDescription } from '../abi/ring.js';
 import { F, W } from '../abi/ring.js';
 import type { ThreadStartArgs } from '../abi/thread-ops.js';
 import { MAX_EVENT_ID } from '../abi/trace-layout.js';
-import {
-  type Link,
-  LinkKind,
-  type LinkOwner,
-  type MarkerEntryView,
-  type Subscription,
-} from '../registry/link.js';
+import { type Link, LinkKind, type MarkerEntryView, type Subscription } from '../registry/link.js';
 import { compilePattern, type Pattern } from '../registry/pattern.js';
 import { threadBaseNs } from './clock.js';
 import { buildEncoder } from './encoder.js';
@@ -46,8 +40,8 @@ export function uuidBytes(uuid: string): Uint8Array {
   return out;
 }
 
-export class ThreadRecorder implements Subscription, LinkOwner {
-  readonly kind = LinkKind.RECORD;
+export class ThreadRecorder implements Subscription {
+  readonly kind = LinkKind.RING_WRITER;
   seq = 0;
   readonly matcher: Pattern;
   readonly ring: Ring;
@@ -78,7 +72,7 @@ export class ThreadRecorder implements Subscription, LinkOwner {
 
   bind(entry: MarkerEntryView): Link | undefined {
     const id = this.#nextId;
-    const meta: EventMeta = {
+    const meta: EventDescription = {
       id,
       name: entry.name,
       format: entry.format,
@@ -94,7 +88,7 @@ export class ThreadRecorder implements Subscription, LinkOwner {
           `marker "${entry.name}" and any further ones are not recorded in thread ${threadId}: the recording has ${id} event classes, the most an event id (u16) or the description area allows; their events are counted as discarded`,
         );
       }
-      return { kind: LinkKind.RECORD, fn: this.#countSkipped, owner: this, subscription: this };
+      return { kind: LinkKind.RING_WRITER, fn: this.#countSkipped, subscription: this };
     }
     this.#nextId++;
     const fn = buildEncoder(
@@ -104,7 +98,7 @@ export class ThreadRecorder implements Subscription, LinkOwner {
       this.args.maxStringBytes,
       this.#baseNs,
     ) as Link['fn'];
-    return { kind: LinkKind.RECORD, fn, owner: this, subscription: this };
+    return { kind: LinkKind.RING_WRITER, fn, subscription: this };
   }
 
   // A marker without an event id still records its losses: each of its

@@ -16,7 +16,6 @@ import { keyIndex, timedIndex } from '../../pairing/rule.js';
 import {
   type Link,
   LinkKind,
-  type LinkOwner,
   type MarkerEntryView,
   type Subscription,
 } from '../../registry/link.js';
@@ -177,7 +176,7 @@ function union(patterns: readonly string[]): Pattern {
   };
 }
 
-export class ThreadAggregation implements Subscription, LinkOwner {
+export class ThreadAggregation implements Subscription {
   readonly kind = LinkKind.PROBE;
   seq = 0;
   readonly spec: AggregateSpec;
@@ -245,7 +244,6 @@ export class ThreadAggregation implements Subscription, LinkOwner {
       fn:
         fused ??
         makeShell(entry.fields.length, build.frame, build.used, this.#numeric(entry), sink),
-      owner: this,
       subscription: this,
     };
   }
