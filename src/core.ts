@@ -12,6 +12,8 @@
  */
 import type { ProbeModule } from './probe/module-shape.js';
 
+export type { ConnectOptions } from './connect/connect.js';
+export type { Probe, SkippedMarker } from './connect/connected-probe.js';
 export { ErrorCode, isMarkersError, MarkersError } from './errors/markers-error.js';
 export type {
   CheckArgs,
@@ -23,8 +25,6 @@ export type {
 } from './marker/format.js';
 export { FieldType } from './marker/format.js';
 export type { Marker, MarkerOptions } from './marker/marker.js';
-export type { ConnectOptions } from './probe/connect.js';
-export type { Probe, SkippedMarker } from './probe/connected-probe.js';
 export { connect, listMarkers, marker } from './registry/api.js';
 export { type MarkerInfo, MarkerMode } from './registry/registry.js';
 export { VERSION } from './version.js';

@@ -23,6 +23,9 @@ const ALLOWED = new Set([
   // The globalThis keys and the threads protocol the join and the registry share.
   'abi/globals.ts',
   'abi/threads.ts',
+  'connect/connect.ts',
+  'connect/connected-probe.ts',
+  'connect/refusal.ts',
   'errors/core-codes.ts',
   'errors/markers-error.ts',
   'errors/shown.ts',
@@ -50,9 +53,6 @@ const ALLOWED = new Set([
   'channels/source.ts',
   'channels/tracing.ts',
   'record/clock.ts',
-  'probe/connect.ts',
-  'probe/connected-probe.ts',
-  'probe/refusal.ts',
   'probe/manager-on-demand.ts',
   'threads/join.ts',
 ]);

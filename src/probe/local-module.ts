@@ -16,13 +16,13 @@
  * unique per thread whoever loaded it (loadProbeModule or the manager).
  */
 import { Globals, sharedGlobal } from '../abi/globals.js';
+import { connectProbe } from '../connect/connect.js';
+import type { Probe, SkippedMarker } from '../connect/connected-probe.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
 import { getRegistry } from '../registry/global.js';
 import { getNodeRegistry } from '../registry/node-registry.js';
 import { compilePattern } from '../registry/pattern.js';
 import { getCoordinator, type ThreadInfo } from '../threads/coordinator.js';
-import { connectProbe } from './connect.js';
-import type { Probe, SkippedMarker } from './connected-probe.js';
 import { importProbeFile, isInProbeFile } from './import-file.js';
 import { type ProbeContext, type ValidatedModule, validateProbeModule } from './module-shape.js';
 import { toPlainData } from './plain-data.js';

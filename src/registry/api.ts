@@ -3,11 +3,12 @@
  * and connect() and listMarkers(), what applications and probe modules
  * import. Declaring a marker costs a format parse and a stack trace, once.
  */
+
+import { type ConnectOptions, connectProbe } from '../connect/connect.js';
+import type { Probe } from '../connect/connected-probe.js';
 import type { CheckFormat, CheckName, FormatArgs } from '../marker/format.js';
 import { callerLocation } from '../marker/location.js';
 import type { Marker, MarkerOptions } from '../marker/marker.js';
-import { type ConnectOptions, connectProbe } from '../probe/connect.js';
-import type { Probe } from '../probe/connected-probe.js';
 import { getRegistry } from './global.js';
 import type { MarkerInfo } from './registry.js';
 
