@@ -78,6 +78,7 @@ for (const [what, then] of misbehaving) {
 test('a thenable that rejects twice counts one error per call, and the probe warns once', async () => {
   const m = marker('thenable:errors', '');
   const probe = connect(m, () => ({
+    // biome-ignore lint/suspicious/noThenProperty: the probe returns a thenable on purpose
     then(_ok: () => void, fail: (e: unknown) => void) {
       fail(new Error('one'));
       fail(new Error('two'));
