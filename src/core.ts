@@ -12,6 +12,8 @@
  */
 import type { ProbeModule } from './probe/module-shape.js';
 
+export type { ConnectOptions } from './connect/connect.js';
+export type { Probe, SkippedMarker } from './connect/connected-probe.js';
 export { ErrorCode, isMarkersError, MarkersError } from './errors/markers-error.js';
 export type {
   CheckArgs,
@@ -22,9 +24,8 @@ export type {
   FormatArgs,
 } from './marker/format.js';
 export { FieldType } from './marker/format.js';
-export { type Marker, type MarkerOptions, marker } from './marker/marker.js';
-export { connect, listMarkers } from './registry/api.js';
-export type { ConnectOptions, Probe, SkippedMarker } from './registry/probe.js';
+export type { Marker, MarkerOptions } from './marker/marker.js';
+export { connect, listMarkers, marker } from './registry/api.js';
 export { type MarkerInfo, MarkerMode } from './registry/registry.js';
 export { VERSION } from './version.js';
 

@@ -86,10 +86,10 @@ async function bundle(
   };
 }
 
-// The core graph: declaration, registry, errors, and browser.ts's Node-only stubs,
+// The core graph: declaration, registry, connect()'s policy, errors, and browser.ts's Node-only stubs,
 // and the table of globalThis keys the registry lives under (abi/globals).
 const CORE =
-  /^(browser|core|version|abi\/globals|errors\/[a-z-]+|marker\/[a-z-]+|registry\/[a-z-]+|record\/pending)\.js$/;
+  /^(browser|core|version|abi\/globals|connect\/[a-z-]+|errors\/[a-z-]+|marker\/[a-z-]+|registry\/[a-z-]+|record\/pending)\.js$/;
 
 for (const [target, platform, conditions] of [
   ['browser', 'browser', []],

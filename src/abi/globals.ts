@@ -37,8 +37,11 @@ export interface GlobalSlot {
 /**
  * registry/global.ts: the thread's Registry; `abi` is its version. Its own
  * constant, so that a browser bundle of the core carries it without the table.
+ * 2: a link (registry/link.ts) names its subscription once, `subscription`,
+ * which now also takes the link's promises and errors (1 also had `owner`);
+ * a recording's links are of kind 'ring-writer' (1: 'record').
  */
-export const REGISTRY_SLOT = { name: 'markers.registry', version: 1, field: 'abi' } as const;
+export const REGISTRY_SLOT = { name: 'markers.registry', version: 2, field: 'abi' } as const;
 
 export const Globals = {
   REGISTRY: REGISTRY_SLOT,

@@ -170,8 +170,14 @@ export interface NativeUtf8Target extends Uint8Array {
   write(string: string, offset: number, length: number, encoding: 'utf8'): number;
 }
 
-/** One line of the meta area (JSON, then a newline): an event class, published before its first event. */
-export interface EventMeta {
+/**
+ * An event class: one line of the meta area (JSON, then a newline),
+ * published by the recording thread before its first event, and as it is
+ * then described in the trace's metadata (trace/metadata.ts, which exports
+ * it as part of `markers/trace`).
+ */
+export interface EventDescription {
+  /** The event id of the thread's stream, in every event header. */
   readonly id: number;
   readonly name: string;
   readonly format: string;

@@ -13,7 +13,7 @@
  * handler still checks what it reads; the types say what a caller sends.
  */
 
-import type { SkippedMarker as SkippedByProbe } from '../registry/probe.js';
+import type { SkippedMarker as SkippedByProbe } from '../connect/connected-probe.js';
 import type { MarkerInfo } from '../registry/registry.js';
 import type { AggregateSpec, PartSnapshot, SkippedMarker } from './aggregate.js';
 import type { BufferMode } from './ring.js';

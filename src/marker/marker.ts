@@ -1,12 +1,10 @@
 /**
- * The instrumentation API: what library authors import. Declaring a marker
- * costs a format parse and a stack trace, once; firing a disabled one costs
- * nothing, because `fire` is undefined and `?.` skips the call and its
- * arguments.
+ * What a marker is, as its users see it: the types of the object `marker()`
+ * returns (registry/api.ts declares it; marker/site.ts builds it). Firing a
+ * disabled marker costs nothing, because `fire` is undefined and `?.` skips
+ * the call and its arguments.
  */
-import { getRegistry } from '../registry/global.js';
-import type { CheckArgs, CheckFormat, CheckName, Field, FormatArgs } from './format.js';
-import { callerLocation } from './location.js';
+import type { CheckArgs, Field, FormatArgs } from './format.js';
 
 /**
  * The type of `fire`. With a `%u` in the format it is generic over its
@@ -42,29 +40,4 @@ export interface MarkerOptions {
    * `key` does; see the README, "Slices and latency pairs".
    */
   readonly key?: string;
-}
-
-/**
- * Declares a marker. Call it once, at module scope, and keep the result.
- *
- * @example
- * const requestDone = marker('http:request_done', 'method %s path %s status %d ms %f');
- * requestDone.fire?.(req.method, req.url, res.statusCode, elapsed);
- * const begin = marker('app:req_start', 'reqId %d path %s', { key: 'reqId' });
- *
- * @throws MarkersError ERR_INVALID_NAME, ERR_INVALID_FORMAT, ERR_INVALID_KEY (options.key
- *   is not a field of the format), or ERR_FORMAT_MISMATCH when the name was declared
- *   before with another format or key.
- */
-export function marker<const N extends string, const F extends string = ''>(
-  name: N extends CheckName<N> ? N : CheckName<N>,
-  format?: F extends CheckFormat<F> ? F : CheckFormat<F>,
-  options?: MarkerOptions,
-): Marker<F> {
-  return getRegistry().declare(
-    name as string,
-    (format ?? '') as string,
-    callerLocation(marker),
-    options?.key,
-  ) as Marker<F>;
 }

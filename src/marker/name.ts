@@ -1,4 +1,5 @@
 import { coreError } from '../errors/core-codes.js';
+import { shown } from '../errors/shown.js';
 
 // \w is [A-Za-z0-9_] (no u flag).
 const PART = /^[\w.-]+$/;
@@ -28,7 +29,7 @@ export function validateName(name: unknown): asserts name is string {
     throw coreError(
       'ERR_INVALID_NAME',
       `marker name must be a string of the form provider:event, got ${typeof name}`,
-      { marker: String(name) },
+      { marker: shown(name) },
     );
   }
   const problem = nameProblem(name);

@@ -17,11 +17,12 @@
  */
 import { Globals, sharedGlobal } from '../abi/globals.js';
 import type { ProbeEntryInfo, ThreadModuleInfo } from '../abi/thread-ops.js';
+import { connectProbe } from '../connect/connect.js';
+import type { Probe } from '../connect/connected-probe.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
 import { getRegistry } from '../registry/global.js';
 import { getNodeRegistry } from '../registry/node-registry.js';
 import { compilePattern } from '../registry/pattern.js';
-import { connectProbe, type Probe } from '../registry/probe.js';
 import { getCoordinator, type ThreadInfo } from '../threads/coordinator.js';
 import { importProbeFile, isInProbeFile } from './import-file.js';
 import { type ProbeContext, type ValidatedModule, validateProbeModule } from './module-shape.js';

@@ -6,10 +6,10 @@
  */
 
 import { hostname } from 'node:os';
-import type { EventMeta } from '../abi/ring.js';
+import type { EventDescription } from '../abi/ring.js';
 import { F, W } from '../abi/ring.js';
 import { CTF_MAGIC, PacketContext, PacketHeader } from '../abi/trace-layout.js';
-import type { EventDescription, StreamDescription, TraceDescription } from '../trace/metadata.js';
+import type { StreamDescription, TraceDescription } from '../trace/metadata.js';
 import { VERSION } from '../version.js';
 import { getU64, type Ring, setU64 } from './ring-buffer.js';
 
@@ -49,15 +49,8 @@ export class StreamState {
     const count = Atomics.load(this.ring.ctl, W.EVENT_IDS);
     if (count !== this.#eventCount) {
       const { entries, end } = this.ring.readMeta(this.#metaEnd);
-      const added = (entries as EventMeta[]).map(
-        (e): EventDescription => ({
-          id: e.id,
-          name: e.name,
-          format: e.format,
-          fields: e.fields,
-          ...(e.key === undefined ? {} : { key: e.key }),
-        }),
-      );
+      // The lines are the EventDescriptions the recording thread wrote (thread-recorder.ts).
+      const added = entries as EventDescription[];
       this.#metaEnd = end;
       const events = [...this.#description.events, ...added];
       this.#eventCount = events.length;

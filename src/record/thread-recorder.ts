@@ -10,18 +10,12 @@
  */
 
 import { threadId } from 'node:worker_threads';
-import type { EventMeta } from '../abi/ring.js';
+import type { EventDescription } from '../abi/ring.js';
 import { F, W } from '../abi/ring.js';
 import type { ThreadStartArgs } from '../abi/thread-ops.js';
 import { MAX_EVENT_ID } from '../abi/trace-layout.js';
 import { emitMarkersWarning } from '../errors/warn.js';
-import {
-  type Link,
-  LinkKind,
-  type LinkOwner,
-  type MarkerEntryView,
-  type Subscription,
-} from '../registry/link.js';
+import { type Link, LinkKind, type MarkerEntryView, type Subscription } from '../registry/link.js';
 import { compilePattern, type Pattern } from '../registry/pattern.js';
 import { threadBaseNs } from './clock.js';
 import { buildEncoder } from './encoder.js';
@@ -47,8 +41,8 @@ export function uuidBytes(uuid: string): Uint8Array {
   return out;
 }
 
-export class ThreadRecorder implements Subscription, LinkOwner {
-  readonly kind = LinkKind.RECORD;
+export class ThreadRecorder implements Subscription {
+  readonly kind = LinkKind.RING_WRITER;
   seq = 0;
   readonly matcher: Pattern;
   readonly ring: Ring;
@@ -79,7 +73,7 @@ export class ThreadRecorder implements Subscription, LinkOwner {
 
   bind(entry: MarkerEntryView): Link | undefined {
     const id = this.#nextId;
-    const meta: EventMeta = {
+    const meta: EventDescription = {
       id,
       name: entry.name,
       format: entry.format,
@@ -96,7 +90,7 @@ export class ThreadRecorder implements Subscription, LinkOwner {
           'ERR_RECORD_SKIPPED',
         );
       }
-      return { kind: LinkKind.RECORD, fn: this.#countSkipped, owner: this, subscription: this };
+      return { kind: LinkKind.RING_WRITER, fn: this.#countSkipped, subscription: this };
     }
     this.#nextId++;
     const fn = buildEncoder(
@@ -106,7 +100,7 @@ export class ThreadRecorder implements Subscription, LinkOwner {
       this.args.maxStringBytes,
       this.#baseNs,
     ) as Link['fn'];
-    return { kind: LinkKind.RECORD, fn, owner: this, subscription: this };
+    return { kind: LinkKind.RING_WRITER, fn, subscription: this };
   }
 
   // A marker without an event id still records its losses: each of its

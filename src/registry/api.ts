@@ -1,11 +1,41 @@
 /**
- * The probe API: what applications and probe modules import.
+ * The API over the thread's registry: marker(), what library authors import,
+ * and connect() and listMarkers(), what applications and probe modules
+ * import. Declaring a marker costs a format parse and a stack trace, once.
  */
-import type { FormatArgs } from '../marker/format.js';
-import type { Marker } from '../marker/marker.js';
+
+import { type ConnectOptions, connectProbe } from '../connect/connect.js';
+import type { Probe } from '../connect/connected-probe.js';
+import type { CheckFormat, CheckName, FormatArgs } from '../marker/format.js';
+import { callerLocation } from '../marker/location.js';
+import type { Marker, MarkerOptions } from '../marker/marker.js';
 import { getRegistry } from './global.js';
-import { type ConnectOptions, connectProbe, type Probe } from './probe.js';
 import type { MarkerInfo } from './registry.js';
+
+/**
+ * Declares a marker. Call it once, at module scope, and keep the result.
+ *
+ * @example
+ * const requestDone = marker('http:request_done', 'method %s path %s status %d ms %f');
+ * requestDone.fire?.(req.method, req.url, res.statusCode, elapsed);
+ * const begin = marker('app:req_start', 'reqId %d path %s', { key: 'reqId' });
+ *
+ * @throws MarkersError ERR_INVALID_NAME, ERR_INVALID_FORMAT, ERR_INVALID_KEY (options.key
+ *   is not a field of the format), or ERR_FORMAT_MISMATCH when the name was declared
+ *   before with another format or key.
+ */
+export function marker<const N extends string, const F extends string = ''>(
+  name: N extends CheckName<N> ? N : CheckName<N>,
+  format?: F extends CheckFormat<F> ? F : CheckFormat<F>,
+  options?: MarkerOptions,
+): Marker<F> {
+  return getRegistry().declare(
+    name as string,
+    (format ?? '') as string,
+    callerLocation(marker),
+    options?.key,
+  ) as Marker<F>;
+}
 
 /**
  * Connects `probe` to a marker, or to every marker a pattern matches now or

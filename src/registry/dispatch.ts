@@ -12,7 +12,7 @@
  *     path the benchmarks measure);
  *   - more: a loop over the frozen snapshot array.
  * Where code generation is forbidden, closureDispatcher serves every shape.
- * A probe's exception or rejected promise is handed to its owner and never
+ * A probe's exception or rejected promise is handed to its link's subscription and never
  * reaches the caller of fire.
  */
 import type { Link } from './link.js';
@@ -42,19 +42,19 @@ function factory(arity: number, count: number): DispatcherFactory {
   // arguments of fire, passed on after the marker.
   let args = '';
   for (let i = 0; i < arity; i++) args += `,a${i}`;
-  // One probe call: its exception or promise goes to its owner, never to the caller of fire.
-  const call = (fn: string, owner: string): string =>
-    `try{const r=${fn}(m${args});if(typeof r?.then=="function")${owner}.settle(r,m)}catch(e){${owner}.fail(e,m)}`;
+  // One probe call: its exception or promise goes to its subscription, never to the caller of fire.
+  const call = (fn: string, sub: string): string =>
+    `try{const r=${fn}(m${args});if(typeof r?.then=="function")${sub}.settle(r,m)}catch(e){${sub}.fail(e,m)}`;
   let body = '';
   let calls = '';
   if (count <= UNROLL) {
     for (let i = 0; i < count; i++) {
-      body += `const f${i}=l[${i}].fn,o${i}=l[${i}].owner;`;
+      body += `const f${i}=l[${i}].fn,o${i}=l[${i}].subscription;`;
       calls += call(`f${i}`, `o${i}`);
     }
   } else {
     body = 'const n=l.length;';
-    calls = `for(let i=0;i<n;i++){${call('l[i].fn', 'l[i].owner')}}`;
+    calls = `for(let i=0;i<n;i++){${call('l[i].fn', 'l[i].subscription')}}`;
   }
   body += `return function fire(${args.slice(1)}){s.hits++;${calls}};`;
   try {
@@ -79,10 +79,10 @@ function closureDispatcher(stats: HitCounter, marker: object, links: readonly Li
       try {
         const r = (link.fn as (m: object, ...a: unknown[]) => unknown)(marker, ...args);
         if (typeof (r as PromiseLike<unknown> | null)?.then === 'function') {
-          link.owner.settle(r as PromiseLike<unknown>, marker);
+          link.subscription.settle(r as PromiseLike<unknown>, marker);
         }
       } catch (e) {
-        link.owner.fail(e, marker);
+        link.subscription.fail(e, marker);
       }
     }
   };

@@ -1,30 +1,30 @@
 /**
  * A link joins one marker to one thing that runs when it fires: a probe
- * (call mode) or a recorder (record mode). Links are created by a
- * Subscription, which owns them and receives their errors.
+ * (call mode) or a recording's encoder (record mode). Links are made by a
+ * Subscription, which owns them and receives what their functions did
+ * besides returning.
  */
+import type { Field } from '../marker/format.js';
 import type { Pattern } from './pattern.js';
 
-export const LinkKind = { PROBE: 'probe', RECORD: 'record' } as const;
+/**
+ * What a link's function is: a probe, called with the marker and the
+ * arguments (a connected probe or an aggregation's sink), or a ring writer,
+ * a recording's generated encoder that writes the event into the thread's
+ * ring. listMarkers() counts the probes; a marker's mode says which kinds it has.
+ */
+export const LinkKind = { PROBE: 'probe', RING_WRITER: 'ring-writer' } as const;
 export type LinkKind = (typeof LinkKind)[keyof typeof LinkKind];
-
-/** Receives what a link's function did besides returning: a promise, or an error. */
-export interface LinkOwner {
-  /** `result` is a thenable the function returned; the owner tracks it until it settles. */
-  settle(result: PromiseLike<unknown>, marker: object): void;
-  /** The function threw. Must not throw itself. */
-  fail(error: unknown, marker: object): void;
-}
 
 export interface Link {
   readonly kind: LinkKind;
   /** Called as fn(marker, ...args). */
   readonly fn: (marker: never, ...args: never[]) => unknown;
-  readonly owner: LinkOwner;
+  /** What made the link: the dispatcher hands it the function's promise or error. */
   readonly subscription: Subscription;
 }
 
-/** Anything attached by pattern: a connected probe, or a recording. */
+/** Anything attached by pattern: a connected probe, a recording, an aggregation. */
 export interface Subscription {
   readonly matcher: Pattern;
   readonly kind: LinkKind;
@@ -36,13 +36,20 @@ export interface Subscription {
    * records why). Must not throw.
    */
   bind(entry: MarkerEntryView): Link | undefined;
+  /**
+   * A link's function returned `result`, a thenable; the subscription tracks
+   * it until it settles. Must not throw.
+   */
+  settle(result: PromiseLike<unknown>, marker: object): void;
+  /** A link's function threw `error`. Must not throw. */
+  fail(error: unknown, marker: object): void;
 }
 
 /** What a subscription may read of a marker while binding. */
 export interface MarkerEntryView {
   readonly name: string;
   readonly format: string;
-  readonly fields: readonly import('../marker/format.js').Field[];
+  readonly fields: readonly Field[];
   /** The field that pairs this marker's x_start with its x_end, as declared; see pairing/rule.ts. */
   readonly key: string | undefined;
   readonly locations: readonly string[];

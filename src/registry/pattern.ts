@@ -1,5 +1,6 @@
 import { coreError } from '../errors/core-codes.js';
 import type { MarkersError } from '../errors/markers-error.js';
+import { shown } from '../errors/shown.js';
 import { nameProblem } from '../marker/name.js';
 
 // \w is [A-Za-z0-9_] (no u flag).
@@ -18,14 +19,12 @@ export interface Pattern {
  * ERR_INVALID_PATTERN for anything else.
  */
 export function compilePattern(source: unknown): Pattern {
-  const invalid = (problem: string): MarkersError =>
-    coreError(
-      'ERR_INVALID_PATTERN',
-      `invalid marker pattern ${JSON.stringify(source)}: ${problem}`,
-      {
-        pattern: String(source),
-      },
-    );
+  const invalid = (problem: string): MarkersError => {
+    const pattern = shown(source);
+    return coreError('ERR_INVALID_PATTERN', `invalid marker pattern "${pattern}": ${problem}`, {
+      pattern,
+    });
+  };
   // GLOB refuses '' too; a non-string is refused before it could be coerced.
   if (typeof source !== 'string' || !GLOB.test(source)) {
     throw invalid('expected provider:event, or a glob with * such as "http:*"');

@@ -1,47 +1,28 @@
 /**
  * The per-thread registry, the markers counterpart of the kernel's
- * kernel/marker.c: it knows every declared marker and every subscription
- * (probe or recording), checks formats, and rebuilds fire slots when either
- * side changes.
+ * kernel/tracepoint.c: the table from names to declaration sites, every
+ * subscription (a connected probe, a recording, an aggregation), the link
+ * list of each marker, and the transitions between them. What a marker
+ * object is, and how its fire slot is filled and emptied, is marker/site.ts;
+ * what a connected probe checks and counts is probe/.
  *
- * Each declaration site is three objects, a fixed chain:
- *
- *   marker object --> hook --> off   (fire: undefined, never written)
- *   (name, format,         \-> on    (fire: the dispatcher; a fresh object per change)
- *    fields, location)
- *
- * State changes, per marker, all on the hook's prototype:
- *   0 -> 1 links   point the hook at a fresh `on` object whose `fire` is the dispatcher
- *   n -> n±1       the same, over a new snapshot (copy-on-write)
- *   1 -> 0 links   point the hook back at `off`: V8 folds `fire?.()` away again.
- *
- * Why the hook: the marker object's own prototype never changes, so its
- * hidden class (map) is the one it was born with for its whole life. Swapping
- * the marker object's own prototype gave it a new map on every swap (V8
- * caches prototype transitions per source map, so the maps form an
- * ever-growing chain); after a few enable/disable cycles every inline cache
- * that loads `fire` went megamorphic, and a disabled marker cost a generic
- * lookup (7 ns) for good. With the hook, every load of `fire` sees one map,
- * stays monomorphic, and optimised code folds it through the prototype chain
- * under a map-stability dependency: a change deoptimises the code that uses
- * this marker (and no other), and the re-optimised code folds the new state.
- * The hook has no properties of its own and only its prototype changes, so
- * it stays a fast-mode object; its old maps and old `on` objects are garbage.
- *
- * Every object of the chain must also be a fast-mode (not dictionary-mode)
- * prototype whenever a compiler can look at it; see fastPrototype().
- *
- * Each declaration site has its own chain, so its hidden class is its own:
- * enabling one marker never deoptimises code that uses another.
+ * Link lists are copy-on-write: a change builds a new frozen array and a new
+ * dispatcher over it, and publishes it with one store per site (markActive),
+ * so a fire in progress finishes over the list it started with. The
+ * transitions, per marker (see #setLinks):
+ *   0 -> 1 links   the marker becomes active: every site gets a dispatcher, then activity()
+ *   n -> m         every site gets a dispatcher over the new list
+ *   1 -> 0         every site goes back to its off state, then activity()
  *
  * The registry is shared by every copy of the package loaded in this thread
- * (see global.ts), so everything that touches marker objects lives here,
- * not in the module that exports `marker()`.
+ * (see global.ts), so everything that touches marker objects runs from here,
+ * not from the module that exports `marker()`.
  */
 import { REGISTRY_SLOT } from '../abi/globals.js';
 import { coreError } from '../errors/core-codes.js';
 import { type Field, parseFormat } from '../marker/format.js';
 import { validateName } from '../marker/name.js';
+import { createSite, markActive, markInactive, type Site } from '../marker/site.js';
 import { VERSION } from '../version.js';
 import { buildDispatcher, type HitCounter } from './dispatch.js';
 import type { Link, MarkerEntryView, Subscription } from './link.js';
@@ -72,79 +53,11 @@ export interface MarkerInfo {
   readonly hits: number;
 }
 
-interface Site {
-  readonly object: object;
-  /** The marker object's prototype, for its whole life; its own prototype is `off` or an `on`. */
-  readonly hook: object;
-  /** The off state; `fire` on it is undefined and never written. */
-  readonly off: object;
-  readonly location: string;
-}
-
 export interface MarkerEntry extends MarkerEntryView {
   readonly id: number;
   readonly sites: Site[];
   links: readonly Link[];
   readonly stats: HitCounter;
-}
-
-/** The prototype shared by every marker object: only what is the same for all. */
-const MarkerPrototype = Object.defineProperties(
-  {},
-  {
-    [Symbol.toStringTag]: { value: 'Marker' },
-    toJSON: {
-      value(this: { name: string; format: string; location: string; enabled: boolean }) {
-        return {
-          name: this.name,
-          format: this.format,
-          location: this.location,
-          enabled: this.enabled,
-        };
-      },
-    },
-  },
-);
-
-/**
- * Makes `state` a fast-mode prototype for good, before it is linked under a
- * hook where optimising compilers can see it.
- *
- * V8 turns an object into a dictionary when it first becomes a prototype
- * (expecting methods to be added to it), and turns it back only when a
- * property lookup walks the chain up to it; but that walk stops at the first
- * prototype already marked fast, which the hook is after its first lookup.
- * So every `on` swapped in under a hook stayed a dictionary for good, and
- * optimised code cannot fold a load from a dictionary-mode prototype: code
- * compiled while a marker was enabled called the generic LoadIC for `fire`,
- * which depends on no map, so no later toggle threw it away and the
- * disabled marker kept costing a lookup (6-15 ns) for the life of the
- * process. Whether that happened depended on whether the last compilation
- * of a caller fell in an enabled phase: the bimodal 1,000-cycle figures of
- * docs/bench.md. (The same befell `off` when a marker was enabled before
- * its first lookup.)
- *
- * Object.create makes `state` a prototype (a dictionary, still private to
- * us), and a for-in over the new object runs V8's walk from it, which marks
- * `state` fast and converts it: V8 then never normalises it again, here or
- * when it is linked. test/registry-churn-monomorphic.test.ts checks the
- * outcome with V8 itself on every supported Node.
- */
-function fastPrototype(state: object): void {
-  for (const key in Object.create(state)) void key;
-}
-
-/**
- * An `off` (no dispatcher) or `on` state object: what a marker's hook points
- * at, made a fast-mode prototype before anything can see it.
- */
-function markerState(fire?: (...args: never[]) => void): object {
-  const state = Object.create(MarkerPrototype, {
-    fire: { value: fire },
-    enabled: { value: fire !== undefined },
-  });
-  fastPrototype(state);
-  return state;
 }
 
 export class Registry {
@@ -203,31 +116,17 @@ export class Registry {
       };
       this.byName.set(name, entry);
     }
-    const site = this.#createSite(entry, location);
+    const site = createSite(entry, location);
+    this.#siteObjects.set(site.object, entry);
     entry.sites.push(site);
     (entry.locations as string[]).push(location);
     if (entry.sites.length === 1) {
       for (const subscription of this.#subscriptions) this.#bind(entry, subscription);
     } else if (entry.links.length > 0) {
-      this.#install(entry, site);
+      /* n -> n, one site more: the new site joins the active marker */
+      markActive(site, buildDispatcher(entry.fields.length, entry.stats, site.object, entry.links));
     }
     return site.object;
-  }
-
-  #createSite(entry: MarkerEntry, location: string): Site {
-    // A chain per site gives each marker a hidden class of its own.
-    const off = markerState();
-    const hook = Object.create(off);
-    fastPrototype(hook);
-    const shown = (value: unknown): PropertyDescriptor => ({ value, enumerable: true });
-    const object = Object.create(hook, {
-      name: shown(entry.name),
-      format: shown(entry.format),
-      fields: shown(entry.fields),
-      location: shown(location),
-    });
-    this.#siteObjects.set(object, entry);
-    return { object, hook, off, location };
   }
 
   /** The entry behind a marker object from any copy of the package, or undefined. */
@@ -297,12 +196,22 @@ export class Registry {
     );
   }
 
+  /** Publishes `links` as the marker's list, and makes every site follow it. */
   #setLinks(entry: MarkerEntry, links: readonly Link[]): void {
     const was = entry.links.length > 0;
     entry.links = Object.freeze(links);
-    for (const site of entry.sites) this.#install(entry, site);
     const is = links.length > 0;
-    // 0 -> 1 or 1 -> 0 links: told after the fire slots are in place.
+    for (const site of entry.sites) {
+      if (is) {
+        /* 0 -> 1, or n -> m: a dispatcher of its own over the new snapshot,
+           a constant that optimised callers can fold and inline */
+        markActive(site, buildDispatcher(entry.fields.length, entry.stats, site.object, links));
+      } else {
+        /* 1 -> 0: back to the off state, where V8 folds `fire?.()` away */
+        markInactive(site);
+      }
+    }
+    /* 0 -> 1 or 1 -> 0: the activity hooks are told after the fire slots are in place */
     if (was !== is) this.activity(entry.name, is);
   }
 
@@ -312,15 +221,4 @@ export class Registry {
    * activity hooks of channel markers, which the browser core has none of.
    */
   protected activity(_name: string, _active: boolean): void {}
-
-  #install(entry: MarkerEntry, site: Site): void {
-    const state =
-      entry.links.length === 0
-        ? /* n -> 0: back to the state whose fire was never written (if not there yet) */
-          site.off
-        : /* 0 -> 1, or n -> m: a fresh `on` whose fire is a constant of its own, so
-             optimised callers can fold the dispatcher and inline the probes */
-          markerState(buildDispatcher(entry.fields.length, entry.stats, site.object, entry.links));
-    if (Object.getPrototypeOf(site.hook) !== state) Object.setPrototypeOf(site.hook, state);
-  }
 }

@@ -19,17 +19,11 @@
  *   attribute for it, and babeltrace2 warns about unknown ones.
  */
 
+import type { EventDescription } from '../abi/ring.js';
 import { TRACE_LAYOUT_VERSION, TSDL_KEYWORDS } from '../abi/trace-layout.js';
 import type { Field } from '../marker/format.js';
 
-export interface EventDescription {
-  readonly id: number;
-  readonly name: string;
-  readonly format: string;
-  readonly fields: readonly Field[];
-  /** The pairing key field the marker declared (`marker(name, format, { key })`), if any. */
-  readonly key?: string;
-}
+export type { EventDescription };
 export interface StreamDescription {
   readonly id: number;
   readonly threadId: number;

@@ -24,7 +24,6 @@ import { keyIndex, timedIndex } from '../../pairing/rule.js';
 import {
   type Link,
   LinkKind,
-  type LinkOwner,
   type MarkerEntryView,
   type Subscription,
 } from '../../registry/link.js';
@@ -183,7 +182,7 @@ function union(patterns: readonly string[]): Pattern {
   };
 }
 
-export class ThreadAggregation implements Subscription, LinkOwner {
+export class ThreadAggregation implements Subscription {
   readonly kind = LinkKind.PROBE;
   seq = 0;
   readonly spec: AggregateSpec;
@@ -251,7 +250,6 @@ export class ThreadAggregation implements Subscription, LinkOwner {
       fn:
         fused ??
         makeShell(entry.fields.length, build.frame, build.used, this.#numeric(entry), sink),
-      owner: this,
       subscription: this,
     };
   }
