@@ -1,7 +1,9 @@
 /**
  * One generated function per (marker, aggregation) for count and histogram
- * aggregations: the where test, the group lookup and the accumulation in
- * one body that takes the marker's arguments as parameters. The closure
+ * aggregations, and for the end marker of a latency pair (whose value is
+ * the time since its start; the start's function is in fused-latency.ts):
+ * the where test, the group lookup and the accumulation in one body that
+ * takes the marker's arguments as parameters. The closure
  * path (shell.ts + the sinks of thread-aggregation.ts) costs a call per
  * step (shell, sink, finder, key reader, predicate node), and on Node 20
  * V8's inlining budget ran out inside that chain: a double crossed a call
