@@ -1,7 +1,9 @@
 /**
  * One generated function per (marker, aggregation) for count and histogram
- * aggregations: the where test, the group lookup and the accumulation in
- * one body that takes the marker's arguments as parameters. The closure
+ * aggregations, and for the end marker of a latency pair (whose value is
+ * the time since its start; the start's function is in fused-latency.ts):
+ * the where test, the group lookup and the accumulation in one body that
+ * takes the marker's arguments as parameters. The closure
  * path (shell.ts + the sinks of thread-aggregation.ts) costs a call per
  * step (shell, sink, finder, key reader, predicate node), and on Node 20
  * V8's inlining budget ran out inside that chain: a double crossed a call
@@ -21,11 +23,24 @@ import { findField, relation, valueTypeOf } from '../where/compile.js';
 import { globMatcher } from '../where/glob.js';
 import type { Operand, WhereNode } from '../where/parse.js';
 import type { GroupTable } from './group.js';
+import type { PendingStarts } from './pending.js';
 
 /** How one `by` field becomes a key (as keyReader in thread-aggregation.ts). */
 export type KeyPlan =
   | { readonly kind: 'constant'; readonly value: unknown }
   | { readonly kind: 'number' | 'string' | 'bool'; readonly index: number };
+
+/**
+ * What an event adds to its group: one to the count, a field's value to the
+ * histogram, or, for the end of a latency pair, the time since its start
+ * (taken from `pair` by the key, or by nesting when key is null), or a timed
+ * end's own `ms` field (rule 2 of pairing/rule.ts; `pair` counts it).
+ */
+export type ValuePlan =
+  | { readonly kind: 'count' }
+  | { readonly kind: 'field'; readonly index: number }
+  | { readonly kind: 'elapsed'; readonly key: KeyPlan | null; readonly pair: PendingStarts }
+  | { readonly kind: 'timed'; readonly index: number; readonly pair: PendingStarts };
 
 export interface FusedPlan {
   readonly arity: number;
@@ -34,23 +49,35 @@ export interface FusedPlan {
   /** Checked by compileWhere for these fields before this is built. */
   readonly where: WhereNode | null;
   readonly keys: readonly KeyPlan[];
-  /** The histogram field's index, or null to count. */
-  readonly hist: number | null;
+  readonly value: ValuePlan;
   readonly table: GroupTable;
 }
 
 export type LinkFn = (marker: never, ...args: never[]) => void;
 
-interface Env {
-  readonly table: GroupTable;
+/** What the latency clock must offer: its `now` is looked up per read, so a replaced one counts. */
+export interface Clock {
+  now(): number;
+}
+
+export interface Helpers {
+  readonly numberKey: (v: unknown) => unknown;
+  readonly stringKey: (v: unknown) => string;
+  readonly toNumber: (v: unknown) => number;
+  readonly clock: Clock;
+}
+
+interface Env extends Helpers {
+  readonly table: GroupTable | null;
   readonly small: readonly unknown[];
   readonly single: unknown;
   readonly f: Float64Array;
   readonly keyBox: unknown[];
   readonly consts: unknown[];
-  readonly numberKey: (v: unknown) => unknown;
-  readonly stringKey: (v: unknown) => string;
-  readonly toNumber: (v: unknown) => number;
+  /** The pending starts of a latency pair, or null. */
+  readonly p: PendingStarts | null;
+  readonly byKey: Map<unknown, number> | null;
+  readonly cap: number;
 }
 
 type Factory = (env: Env) => LinkFn;
@@ -76,7 +103,7 @@ interface Side {
   readonly param?: string;
 }
 
-class Builder {
+export class Builder {
   readonly consts: unknown[] = [];
   /** Number fields the where reads, converted once at the top of the body. */
   readonly numbers = new Set<number>();
@@ -172,12 +199,12 @@ class Builder {
   }
 }
 
-function checkedIndex(i: number): number {
+export function checkedIndex(i: number): number {
   if (!Number.isSafeInteger(i) || i < 0) throw new Error(`bad field index ${i}`);
   return i;
 }
 
-function keyCode(key: KeyPlan, b: Builder): string {
+export function keyCode(key: KeyPlan, b: Builder): string {
   switch (key.kind) {
     case 'constant':
       return b.constant(key.value);
@@ -194,8 +221,44 @@ function keyCode(key: KeyPlan, b: Builder): string {
   }
 }
 
+/**
+ * What a latency end does before its where test, as the closure path does
+ * (thread-aggregation.ts #endSink): read the clock, then take its start out
+ * of the pending ones, so an end the where rejects still closes its start.
+ * The nesting case is PendingStarts.pop() written out; the ring is loaded
+ * per event because the start side allocates it when it is bound, which may
+ * be after this end.
+ */
+function valuePrelude(value: ValuePlan, b: Builder): string[] {
+  switch (value.kind) {
+    case 'count':
+    case 'field':
+      return [];
+    case 'timed':
+      return ['p.timedEnds++;'];
+    case 'elapsed':
+      if (value.key === null) {
+        return [
+          'const t1 = clock.now();',
+          'const d = p.depth - 1;',
+          'if (d < 0) { p.unmatchedEnds++; return; }',
+          'p.depth = d;',
+          'const at = p.bottom + d;',
+          'const t0 = p.ring[at < cap ? at : at - cap];',
+        ];
+      }
+      return [
+        'const t1 = clock.now();',
+        `const pk = ${keyCode(value.key, b)};`,
+        'const t0 = byKey.get(pk);',
+        'if (t0 === undefined) { p.unmatchedEnds++; return; }',
+        'byKey.delete(pk);',
+      ];
+  }
+}
+
 function source(plan: FusedPlan, b: Builder): string {
-  const body: string[] = [];
+  const body: string[] = valuePrelude(plan.value, b);
   if (plan.where !== null) {
     const test = b.where(plan.where, plan.fields, plan.markerName);
     for (const i of [...b.numbers].sort((x, y) => x - y)) {
@@ -225,24 +288,38 @@ function source(plan: FusedPlan, b: Builder): string {
     });
     body.push('const g = table.findKeys(keyBox);');
   }
-  if (plan.hist === null) {
-    body.push('g.count++;');
-  } else {
-    const a = `a${checkedIndex(plan.hist)}`;
-    // The value reaches the group through f, unboxed, as in the closure path.
-    body.push(`if (typeof ${a} === 'number') { f[0] = ${a}; g.addAt(f, 0); } else g.add(${a});`);
+  const value = plan.value;
+  switch (value.kind) {
+    case 'count':
+      body.push('g.count++;');
+      break;
+    case 'field':
+    case 'timed': {
+      const a = `a${checkedIndex(value.index)}`;
+      // The value reaches the group through f, unboxed, as in the closure path.
+      body.push(`if (typeof ${a} === 'number') { f[0] = ${a}; g.addAt(f, 0); } else g.add(${a});`);
+      break;
+    }
+    case 'elapsed':
+      body.push('f[0] = t1 - t0;', 'g.addAt(f, 0);');
+      break;
   }
-  const params = Array.from({ length: plan.arity }, (_, i) => `, a${i}`).join('');
+  return wrap('aggregate', plan.arity, b, body);
+}
+
+/** The factory text around a body over parameters m, a0..a(arity-1). */
+export function wrap(name: string, arity: number, b: Builder, body: readonly string[]): string {
+  const params = Array.from({ length: checkedIndex(arity) }, (_, i) => `, a${i}`).join('');
   const consts = b.consts.map((_, j) => `const c${j} = env.consts[${j}];`).join('\n');
   return `'use strict';
-const { table, small, single, f, keyBox, numberKey, stringKey, toNumber } = env;
+const { table, small, single, f, keyBox, numberKey, stringKey, toNumber, clock, p, byKey, cap } = env;
 ${consts}
-return function aggregate(m${params}) {
+return function ${name}(m${params}) {
   ${body.join('\n  ')}
 };`;
 }
 
-function factoryFor(text: string): Factory | null {
+export function factoryFor(text: string): Factory | null {
   if (factories.has(text)) return factories.get(text) ?? null;
   let made: Factory | null;
   try {
@@ -254,23 +331,36 @@ function factoryFor(text: string): Factory | null {
   return made;
 }
 
+/** What a generated function closes over; `table` and `pair` null where it has none. */
+export function envOf(
+  b: Builder,
+  helpers: Helpers,
+  table: GroupTable | null,
+  keys: number,
+  pair: PendingStarts | null,
+): Env {
+  return {
+    table,
+    small: table?.small ?? [],
+    single: table?.single,
+    f: new Float64Array(1),
+    keyBox: new Array(keys).fill(undefined),
+    consts: b.consts,
+    p: pair,
+    byKey: pair?.byKey ?? null,
+    cap: pair?.cap ?? 0,
+    ...helpers,
+  };
+}
+
 /** The link function for this plan, or null where code generation is forbidden. */
-export function fusedLink(
-  plan: FusedPlan,
-  helpers: Pick<Env, 'numberKey' | 'stringKey' | 'toNumber'>,
-): LinkFn | null {
+export function fusedLink(plan: FusedPlan, helpers: Helpers): LinkFn | null {
   checkedIndex(plan.arity);
   const b = new Builder();
   const text = source(plan, b);
   const factory = factoryFor(text);
   if (factory === null) return null;
-  return factory({
-    table: plan.table,
-    small: plan.table.small,
-    single: plan.table.single,
-    f: new Float64Array(1),
-    keyBox: new Array(plan.keys.length).fill(undefined),
-    consts: b.consts,
-    ...helpers,
-  });
+  const v = plan.value;
+  const pair = v.kind === 'elapsed' || v.kind === 'timed' ? v.pair : null;
+  return factory(envOf(b, helpers, plan.table, plan.keys.length, pair));
 }

@@ -12,15 +12,24 @@
  *
  * Both hold at most `cap` starts: past it the oldest is evicted and counted,
  * so a start marker whose end never fires cannot grow memory.
+ *
+ * The state is public fields on purpose: the generated sinks of
+ * fused-latency.ts push and pop the stack in their own bodies (a call per
+ * event less, and no sentinel to test), and the closure path's push() and
+ * pop() below do the same steps. Both keep these invariants:
+ *   - 0 <= depth <= cap, 0 <= bottom < cap (once the ring has its room);
+ *   - the stack is ring[bottom], ring[bottom + 1]... (mod cap), depth slots;
+ *   - every start that leaves without an end adds 1 to `evicted`, every end
+ *     without a start 1 to `unmatchedEnds`.
  */
 
 export class PendingStarts {
-  readonly #cap: number;
-  readonly #byKey = new Map<unknown, number>();
-  // The stack is a ring so that evicting its bottom is O(1); allocated by useStack().
-  #ring = new Float64Array(0);
-  #bottom = 0;
-  #depth = 0;
+  readonly cap: number;
+  readonly byKey = new Map<unknown, number>();
+  /** The stack is a ring so that evicting its bottom is O(1); allocated by useStack(). */
+  ring = new Float64Array(0);
+  bottom = 0;
+  depth = 0;
   evicted = 0;
   unmatchedEnds = 0;
   /** Set by a timed end's sink when it is built: starts are then only counted. */
@@ -29,29 +38,29 @@ export class PendingStarts {
   timedEnds = 0;
 
   constructor(cap: number) {
-    this.#cap = cap;
+    this.cap = cap;
   }
 
   /** A start without a key field is bound: give the stack its room. */
   useStack(): void {
-    if (this.#ring.length === 0) this.#ring = new Float64Array(this.#cap);
+    if (this.ring.length === 0) this.ring = new Float64Array(this.cap);
   }
 
   /** A timed end is bound: what was kept for another rule can never pair now. */
   useTimed(): void {
     this.timed = true;
-    this.#byKey.clear();
-    this.#depth = 0;
+    this.byKey.clear();
+    this.depth = 0;
   }
 
   get pending(): number {
-    return this.#byKey.size + this.#depth + Math.max(0, this.timedStarts - this.timedEnds);
+    return this.byKey.size + this.depth + Math.max(0, this.timedStarts - this.timedEnds);
   }
 
   startKey(key: unknown, t: number): void {
-    const map = this.#byKey;
+    const map = this.byKey;
     if (map.delete(key)) this.evicted++;
-    else if (map.size >= this.#cap) {
+    else if (map.size >= this.cap) {
       // Maps iterate in insertion order: the first key is the oldest start.
       for (const oldest of map.keys()) {
         map.delete(oldest);
@@ -64,12 +73,13 @@ export class PendingStarts {
 
   /** The start time of `key`, or -1 when it has none (counted). */
   endKey(key: unknown): number {
-    const t = this.#byKey.get(key);
+    const map = this.byKey;
+    const t = map.get(key);
     if (t === undefined) {
       this.unmatchedEnds++;
       return -1;
     }
-    this.#byKey.delete(key);
+    map.delete(key);
     return t;
   }
 
@@ -77,34 +87,31 @@ export class PendingStarts {
   // clock reads and the histogram; the ring wraps by a compare, not `%` (an
   // integer division costs more than the rest of a push).
   push(t: number): void {
-    const cap = this.#cap;
-    let depth = this.#depth;
-    if (depth === cap) {
-      this.#evictBottom();
-      depth--;
-    }
-    const at = this.#bottom + depth;
-    this.#ring[at < cap ? at : at - cap] = t;
-    this.#depth = depth + 1;
+    const cap = this.cap;
+    const depth = this.depth === cap ? this.evictBottom() : this.depth;
+    const at = this.bottom + depth;
+    this.ring[at < cap ? at : at - cap] = t;
+    this.depth = depth + 1;
   }
 
-  #evictBottom(): void {
-    const bottom = this.#bottom + 1;
-    this.#bottom = bottom === this.#cap ? 0 : bottom;
-    this.#depth--;
+  /** The stack is full: drop its bottom (oldest) start, counted; returns the depth left. */
+  evictBottom(): number {
+    const bottom = this.bottom + 1;
+    this.bottom = bottom === this.cap ? 0 : bottom;
     this.evicted++;
+    return --this.depth;
   }
 
   /** The innermost start time, or -1 when none is pending (counted). */
   pop(): number {
-    const depth = this.#depth - 1;
+    const depth = this.depth - 1;
     if (depth < 0) {
       this.unmatchedEnds++;
       return -1;
     }
-    this.#depth = depth;
-    const at = this.#bottom + depth;
-    const cap = this.#cap;
-    return this.#ring[at < cap ? at : at - cap] as number;
+    this.depth = depth;
+    const at = this.bottom + depth;
+    const cap = this.cap;
+    return this.ring[at < cap ? at : at - cap] as number;
   }
 }

@@ -30,7 +30,8 @@ import {
 import { compilePattern, type Pattern } from '../../registry/pattern.js';
 import { compileWhere, findField, type Predicate } from '../where/compile.js';
 import { parseWhere, type WhereNode } from '../where/parse.js';
-import { type FusedPlan, fusedLink, type KeyPlan } from './fused.js';
+import { type FusedPlan, fusedLink, type KeyPlan, type LinkFn, type ValuePlan } from './fused.js';
+import { latencyStartLink } from './fused-latency.js';
 import { type Group, GroupTable } from './group.js';
 import { PendingStarts } from './pending.js';
 import { type Frame, makeShell, NUM, newFrame, type Scratch, type Sink } from './shell.js';
@@ -120,7 +121,7 @@ function toNumber(v: unknown): number {
   return typeof v === 'bigint' ? Number(v) : Number.NaN;
 }
 
-const FUSED_HELPERS = { numberKey, stringKey, toNumber };
+const FUSED_HELPERS = { numberKey, stringKey, toNumber, clock };
 
 function numberKey(v: unknown): unknown {
   if (typeof v === 'bigint') {
@@ -242,9 +243,9 @@ export class ThreadAggregation implements Subscription {
       return undefined;
     }
     this.#markers.add(entry.name);
-    // Count and histogram get one generated function; latency and a process
-    // that forbids code generation use the shell and the sink.
-    const fused = this.#ends === undefined ? fusedLink(this.#plan(entry), FUSED_HELPERS) : null;
+    // Every marker gets one generated function; a process that forbids code
+    // generation uses the shell and the sink, which do the same.
+    const fused = this.#fused(entry);
     return {
       kind: LinkKind.PROBE,
       fn:
@@ -262,16 +263,47 @@ export class ThreadAggregation implements Subscription {
     this.errors++;
   }
 
+  /** The generated link of a marker whose sink #sink has built (and so checked), or null. */
+  #fused(entry: MarkerEntryView): LinkFn | null {
+    if (this.#ends === undefined) {
+      const hist = this.spec.hist;
+      return fusedLink(
+        this.#plan(
+          entry,
+          hist === null
+            ? { kind: 'count' }
+            : { kind: 'field', index: entry.fields.findIndex((f) => f.name === hist) },
+        ),
+        FUSED_HELPERS,
+      );
+    }
+    const field = this.#keyField(entry);
+    const key = field === undefined ? null : keyPlan(entry, field);
+    if (this.#starts.matches(entry.name)) {
+      const pair = this.#pair(this.#pairId(entry.name, '_start'));
+      return latencyStartLink({ arity: entry.fields.length, key, pair }, FUSED_HELPERS);
+    }
+    // The same choices as #endSink, which has run: timed, else by key, else by nesting.
+    const pair = this.#pair(this.#pairId(entry.name, '_end'));
+    const ms = timedIndex(entry, this.spec.key ?? undefined);
+    return fusedLink(
+      this.#plan(
+        entry,
+        ms >= 0 ? { kind: 'timed', index: ms, pair } : { kind: 'elapsed', key, pair },
+      ),
+      FUSED_HELPERS,
+    );
+  }
+
   /** The generated path's plan; #sink has checked every field it names. */
-  #plan(entry: MarkerEntryView): FusedPlan {
-    const hist = this.spec.hist;
+  #plan(entry: MarkerEntryView, value: ValuePlan): FusedPlan {
     return {
       arity: entry.fields.length,
       fields: entry.fields,
       markerName: entry.name,
       where: this.#where,
       keys: this.spec.by.map((name) => keyPlan(entry, name)),
-      hist: hist === null ? null : entry.fields.findIndex((f) => f.name === hist),
+      value,
       table: this.#table,
     };
   }
