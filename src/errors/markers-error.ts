@@ -122,6 +122,12 @@ export const ErrorCode = {
   INVALID_KEY: 'ERR_INVALID_KEY',
   /** SIGINT/SIGTERM ended a CLI command that does not run until interrupted (exit 130). */
   INTERRUPTED: 'ERR_INTERRUPTED',
+  /**
+   * The target accepted the connection but sent nothing for the client's
+   * reply deadline: stopped (SIGSTOP), or its main thread blocked before the
+   * control worker started (docs/control.md), or its control server wedged.
+   */
+  TARGET_UNRESPONSIVE: 'ERR_TARGET_UNRESPONSIVE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
