@@ -45,7 +45,7 @@ test('--reply-timeout takes milliseconds; anything else is a usage error', async
   const sockets = makeSocketDir();
   try {
     for (const bad of ['x', '0', '-5']) {
-      const result = await cli(sockets.dir, ['list', '--reply-timeout', bad]);
+      const result = await cli(sockets.dir, ['list', `--reply-timeout=${bad}`]);
       assert.equal(result.code, 2, `${bad}: ${result.stderr}`);
       assert.match(result.stderr, /--reply-timeout expects milliseconds/);
     }
