@@ -29,19 +29,22 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ControlClient } from '../../src/control/client.js';
 import { socketPath } from '../../src/control/socket-dir.js';
+import { parseBenchArgs } from '../harness/args.js';
 import { runUnderNodes, takeNodeOptions } from '../harness/versions.js';
 
-const { values: options } = parseArgs({
-  args: takeNodeOptions(process.argv.slice(2)).rest,
-  options: {
-    only: { type: 'string' },
-    rounds: { type: 'string', default: '11' },
-    root: { type: 'string' },
+const { values: options } = parseBenchArgs(
+  {
+    args: takeNodeOptions(process.argv.slice(2)).rest,
+    options: {
+      only: { type: 'string' },
+      rounds: { type: 'string', default: '11' },
+      root: { type: 'string' },
+    },
   },
-});
+  'Usage: npm run bench:control [-- --node all] [-- --only startup|latency|idle] [-- --rounds N] [-- --root DIR]',
+);
 const OWN_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ROOT = options.root === undefined ? OWN_ROOT : resolve(options.root);
 const APP = join(ROOT, 'bench/control/idle-app.mjs');
