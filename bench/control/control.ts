@@ -146,7 +146,7 @@ async function startOnce(
   nodeArgs: readonly string[],
   appArgs: readonly string[],
   contact: boolean,
-): Promise<{ ms: number; first: number; settled: number; contacted: number }> {
+): Promise<{ ms: number; cpuMs: number; first: number; settled: number; contacted: number }> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, START_APP, ...appArgs], {
     cwd: ROOT,
@@ -156,9 +156,14 @@ async function startOnce(
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const waiting: ((line: string) => void)[] = [];
   lines.on('line', (line) => waiting.shift()?.(line));
+  let cpuMs = Number.NaN;
   const next = (): Promise<number> =>
     new Promise((resolve) =>
-      waiting.push((line) => resolve((JSON.parse(line) as { rss: number }).rss / 2 ** 20)),
+      waiting.push((line) => {
+        const sample = JSON.parse(line) as { rss: number; cpuMs: number };
+        if (Number.isNaN(cpuMs)) cpuMs = sample.cpuMs;
+        resolve(sample.rss / 2 ** 20);
+      }),
     );
   const first = await next();
   const ms = performance.now() - t0;
@@ -177,7 +182,7 @@ async function startOnce(
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.stdin?.end();
   await exited;
-  return { ms, first, settled, contacted };
+  return { ms, cpuMs, first, settled, contacted };
 }
 
 async function startup(env: NodeJS.ProcessEnv): Promise<string[]> {
@@ -196,7 +201,7 @@ async function startup(env: NodeJS.ProcessEnv): Promise<string[]> {
   ];
   const samples = new Map<
     string,
-    { ms: number; first: number; settled: number; contacted: number }[]
+    { ms: number; cpuMs: number; first: number; settled: number; contacted: number }[]
   >();
   for (let round = 0; round < START_ROUNDS; round++) {
     for (const v of variants) {
@@ -205,22 +210,26 @@ async function startup(env: NodeJS.ProcessEnv): Promise<string[]> {
       if (round > 0) samples.set(v.name, [...(samples.get(v.name) ?? []), sample]);
     }
   }
-  const of = (name: string, key: 'ms' | 'first' | 'settled' | 'contacted'): number =>
+  const of = (name: string, key: 'ms' | 'cpuMs' | 'first' | 'settled' | 'contacted'): number =>
     median((samples.get(name) ?? []).map((s) => s[key]));
   const out = [
-    `start-up: medians of ${START_ROUNDS - 1} interleaved rounds: spawn to the first line; RSS there, 1.5 s later, and 1.5 s after a first 'info' was answered`,
+    `start-up: medians of ${START_ROUNDS - 1} interleaved rounds: spawn to the first line (wall; CPU of all threads until then); RSS there, 1.5 s later, and 1.5 s after a first 'info' was answered`,
   ];
   for (const v of variants) {
     const base = v.app.length === 0 ? 'bare node' : 'bare node, app with a worker';
     const root = v.app.length === 0 ? '--import markers (root)' : 'root, app with a worker';
-    const over = (key: 'ms' | 'first' | 'settled', from: string, unit: string, digits: number) =>
-      `${(of(v.name, key) - of(from, key)).toFixed(digits)}${unit}`;
-    let line = `  ${v.name.padEnd(30)} ${of(v.name, 'ms').toFixed(1).padStart(6)} ms  RSS ${of(v.name, 'first').toFixed(2).padStart(6)} / ${of(v.name, 'settled').toFixed(2).padStart(6)} MiB`;
+    const over = (
+      key: 'ms' | 'cpuMs' | 'first' | 'settled',
+      from: string,
+      unit: string,
+      digits: number,
+    ) => `${(of(v.name, key) - of(from, key)).toFixed(digits)}${unit}`;
+    let line = `  ${v.name.padEnd(30)} ${of(v.name, 'ms').toFixed(1).padStart(6)} ms (CPU ${of(v.name, 'cpuMs').toFixed(1).padStart(5)} ms)  RSS ${of(v.name, 'first').toFixed(2).padStart(6)} / ${of(v.name, 'settled').toFixed(2).padStart(6)} MiB`;
     if (v.name !== base) {
-      line += `  (over bare: +${over('ms', base, ' ms', 1)}, +${over('first', base, '', 2)} / +${over('settled', base, ' MiB', 2)})`;
+      line += `  (over bare: +${over('ms', base, ' ms', 1)}, CPU +${over('cpuMs', base, ' ms', 1)}, +${over('first', base, '', 2)} / +${over('settled', base, ' MiB', 2)})`;
     }
     if (v.node.includes(REGISTER)) {
-      line += `  (over the root: +${over('ms', root, ' ms', 1)}, +${over('first', root, '', 2)} / +${over('settled', root, ' MiB', 2)}; after a first contact ${of(v.name, 'contacted').toFixed(2)} MiB, +${(of(v.name, 'contacted') - of(root, 'settled')).toFixed(2)} over the root)`;
+      line += `  (over the root: +${over('ms', root, ' ms', 1)}, CPU +${over('cpuMs', root, ' ms', 1)}, +${over('first', root, '', 2)} / +${over('settled', root, ' MiB', 2)}; after a first contact ${of(v.name, 'contacted').toFixed(2)} MiB, +${(of(v.name, 'contacted') - of(root, 'settled')).toFixed(2)} over the root)`;
     }
     out.push(line);
   }

@@ -1,4 +1,4 @@
-// The start-up target of bench/control/control.ts: prints its RSS on its
+// The start-up target of bench/control/control.ts: prints its RSS (and CPU time) on its
 // first line (after any --import has run), then one more RSS line per line
 // read on stdin, and exits when stdin closes. `worker` starts one idle worker
 // thread of the application's own before the first line (a process with
@@ -12,7 +12,11 @@ if (process.argv.includes('worker')) {
   await new Promise((resolve) => worker.once('online', resolve));
   worker.unref();
 }
-const rss = () => `${JSON.stringify({ rss: process.memoryUsage.rss() })}\n`;
+// CPU time of every thread so far: a start-up cost a loaded machine's scheduling does not inflate.
+const rss = () => {
+  const { user, system } = process.cpuUsage();
+  return `${JSON.stringify({ rss: process.memoryUsage.rss(), cpuMs: (user + system) / 1000 })}\n`;
+};
 process.stdout.write(rss());
 process.stdin.on('data', () => process.stdout.write(rss()));
 process.stdin.on('end', () => process.exit(0));
