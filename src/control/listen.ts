@@ -41,16 +41,16 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
+import { threadId, type Worker } from 'node:worker_threads';
 import { KEEPALIVE_MS, PROTOCOL_VERSION } from '../abi/control-protocol.js';
 import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
 import type { ControlWorkerMessage } from '../abi/ports.js';
+import type { ThreadInfo } from '../abi/threads.js';
 import { fromWireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
-import { getCoordinator } from '../threads/coordinator.js';
+import { defaultThreadName, threadsHolder } from '../threads/join.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
 import { listenDirectory, socketDirectoryRefusal } from './socket-dir.js';
-import './thread-handlers.js';
 
 export interface ListenOptions {
   /** Hold the returned promise until a client sends `resume` (used by `markers run --record`), at most this long. */
@@ -68,6 +68,20 @@ export interface ControlHandle {
 export const MOVED_LINE = { v: PROTOCOL_VERSION, id: null, event: 'moved' } as const;
 /** What a doorbell connection hears while the worker starts: this thread is alive. */
 const WAIT_LINE = `${JSON.stringify({ v: PROTOCOL_VERSION, id: null, event: 'working' })}\n`;
+
+/**
+ * This thread as the other threads know it. Importing markers joined it
+ * (threads/join.ts); its coordinator and command handlers load when the
+ * first command reaches it, not here: listen() stays small.
+ */
+function thisThread(): ThreadInfo {
+  const holder = threadsHolder();
+  const coordinator = holder?.coordinator as { readonly self?: ThreadInfo } | undefined;
+  return (
+    coordinator?.self ??
+    holder?.membership?.self ?? { id: threadId, name: defaultThreadName(), internal: false }
+  );
+}
 
 function workerUrl(): URL {
   // From the TypeScript sources (tests, tsx) the sibling module is .ts.
@@ -113,7 +127,7 @@ function spawnControlWorker(
     execArgv: process.execArgv,
     // This thread, so the worker can report it (ERR_THREAD_TIMEOUT) even
     // if it never answers the worker's hello (blocked from the start).
-    parent: getCoordinator().self,
+    parent: thisThread(),
   });
   // Never kept alive for control; the doorbell connection waiting on it is.
   worker.unref();
