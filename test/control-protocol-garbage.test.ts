@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, lastJson, makeSocketDir, startApp } from './helpers/control.js';
+import { cli, lastJson, makeSocketDir, startApp, wakeControl } from './helpers/control.js';
 
 /** Writes raw bytes to the socket and collects the reply lines until `count` arrived. */
 function exchange(path: string, bytes: Buffer | string, count: number): Promise<unknown[]> {
@@ -30,6 +30,8 @@ function exchange(path: string, bytes: Buffer | string, count: number): Promise<
 test('garbage, oversized lines, unknown versions and commands get error replies; the target stays controllable', async () => {
   const sockets = makeSocketDir();
   const app = await startApp(sockets.dir);
+  // Raw bytes go to the control worker, not to the doorbell before it.
+  await wakeControl(sockets.dir, app.pid);
   const path = join(sockets.dir, `${app.pid}.sock`);
   try {
     const codes = (replies: unknown[]): unknown[] =>

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { toWireError } from '../src/abi/wire-error.js';
 import { ErrorCode } from '../src/errors/markers-error.js';
-import { makeSocketDir, startApp } from './helpers/control.js';
+import { makeSocketDir, startApp, wakeControl } from './helpers/control.js';
 
 /** Sends lines on one connection and collects `count` replies. */
 function exchange(
@@ -35,6 +35,8 @@ function exchange(
 test('invalid request ids are answered with null', async () => {
   const sockets = makeSocketDir();
   const app = await startApp(sockets.dir);
+  // Raw bytes go to the control worker, not to the doorbell before it.
+  await wakeControl(sockets.dir, app.pid);
   try {
     const path = join(sockets.dir, `${app.pid}.sock`);
     for (const id of ['1.5', '-3', '1e300', '4294967296']) {
@@ -57,6 +59,8 @@ test('invalid request ids are answered with null', async () => {
 test('record and enable refuse a mode they do not know', async () => {
   const sockets = makeSocketDir();
   const app = await startApp(sockets.dir);
+  // Raw bytes go to the control worker, not to the doorbell before it.
+  await wakeControl(sockets.dir, app.pid);
   try {
     const path = join(sockets.dir, `${app.pid}.sock`);
     const replies = await exchange(
@@ -86,4 +90,35 @@ test('an error without a code is sent as ERR_HANDLER_FAILED, a documented code',
   assert.equal(ErrorCode.HANDLER_FAILED, 'ERR_HANDLER_FAILED');
   assert.equal(toWireError(new TypeError('x is not a function')).code, ErrorCode.HANDLER_FAILED);
   assert.equal(toWireError('a thrown string').code, ErrorCode.HANDLER_FAILED);
+});
+
+test('a timeoutMs that is not a number of milliseconds is refused, not replaced by the default; the server goes on', async () => {
+  const sockets = makeSocketDir();
+  const app = await startApp(sockets.dir);
+  try {
+    await wakeControl(sockets.dir, app.pid);
+    const path = join(sockets.dir, `${app.pid}.sock`);
+    const bad = ['"x"', '-1', '0', '1e9', 'null', '[]'];
+    const lines = bad.flatMap((t, i) => [
+      `{"v":1,"id":${10 + i},"cmd":"list","args":{"timeoutMs":${t}}}`,
+      `{"v":1,"id":${20 + i},"cmd":"stats","args":{"timeoutMs":${t}}}`,
+    ]);
+    const replies = await exchange(
+      path,
+      [...lines, '{"v":1,"id":99,"cmd":"info"}'],
+      lines.length + 1,
+    );
+    for (const reply of replies.filter((r) => r.id !== 99)) {
+      assert.deepEqual(
+        [reply.ok, reply.error?.code],
+        [false, 'ERR_INVALID_ARGUMENT'],
+        `request ${String(reply.id)}`,
+      );
+    }
+    const info = replies.find((r) => r.id === 99);
+    assert.equal(info?.ok, true);
+  } finally {
+    await app.stop();
+    sockets.remove();
+  }
 });

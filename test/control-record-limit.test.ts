@@ -6,7 +6,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { MAX_STREAMING_RECORDINGS } from '../src/control/record-commands.js';
-import { makeSocketDir, startApp } from './helpers/control.js';
+import { makeSocketDir, startApp, wakeControl } from './helpers/control.js';
 import { request } from './helpers/raw-control.js';
 
 const ASKED = MAX_STREAMING_RECORDINGS + 8;
@@ -14,6 +14,8 @@ const ASKED = MAX_STREAMING_RECORDINGS + 8;
 test('record past the limit of concurrent recordings is refused with ERR_TOO_MANY_RECORDINGS', async () => {
   const sockets = makeSocketDir();
   const app = await startApp(sockets.dir);
+  // Raw bytes go to the control worker, not to the doorbell before it.
+  await wakeControl(sockets.dir, app.pid);
   const path = join(sockets.dir, `${app.pid}.sock`);
   const socket = createConnection(path);
   try {

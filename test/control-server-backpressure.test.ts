@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { makeSocketDir, startApp, waitUntil } from './helpers/control.js';
+import { makeSocketDir, startApp, waitUntil, wakeControl } from './helpers/control.js';
 import { open, request } from './helpers/raw-control.js';
 
 interface Usage {
@@ -27,6 +27,8 @@ function vmRss(pid: number): number {
 test('a client that never reads its replies is paused, the target holds at most about a MiB for it', async () => {
   const sockets = makeSocketDir();
   const app = await startApp(sockets.dir);
+  // Raw connections go to the control worker, not to the doorbell before it.
+  await wakeControl(sockets.dir, app.pid);
   const path = join(sockets.dir, `${app.pid}.sock`);
   try {
     const usage = async (): Promise<Usage | undefined> =>

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, makeSocketDir, startApp, waitUntil } from './helpers/control.js';
+import { cli, makeSocketDir, startApp, waitUntil, wakeControl } from './helpers/control.js';
 import { open } from './helpers/raw-control.js';
 
 const FD_LIMIT = 256;
@@ -22,6 +22,8 @@ test('connections past the cap are refused with ERR_TOO_MANY_CONNECTIONS; the ap
   const app = await startApp(sockets.dir, [], {
     prefix: ['prlimit', `--nofile=${FD_LIMIT}:${FD_LIMIT}`, '--'],
   });
+  // Raw connections go to the control worker, not to the doorbell before it.
+  await wakeControl(sockets.dir, app.pid);
   const path = join(sockets.dir, `${app.pid}.sock`);
   const held: Socket[] = [];
   const refusals: string[] = [];

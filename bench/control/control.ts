@@ -9,24 +9,51 @@
  *    server, sampled over IDLE_S seconds: CPU time (utime+stime from
  *    /proc/PID/stat) and context switches of every thread (each wake-up of a
  *    thread is one voluntary switch).
+ * 3. Start-up (issue 8's budget for the control server: 10 ms, 3 MiB):
+ *    fresh processes of start-app.mjs, bare, with `--import markers` (the
+ *    root) and with `--import markers/register`, interleaved, the first
+ *    round dropped: the time from spawn to the app's first line, the RSS
+ *    there and 1.5 s later; then the RSS once a first CLI request (`info`)
+ *    has been answered (the control worker runs from then on); and the same
+ *    for an application that starts one worker thread of its own.
  *
- * Run: npm run bench:control (it builds dist/ first: the target runs the
- * built package, without a TypeScript loader).
+ * Run: npm run bench:control [-- --node all] [-- --only startup|latency|idle]
+ *      [-- --rounds 10] [-- --root DIR] (it builds dist/ first: the target
+ *      runs the built package, without a TypeScript loader; --root DIR
+ *      measures another checkout's dist/, with bench/control/ copied into it,
+ *      and builds nothing).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ControlClient } from '../../src/control/client.js';
 import { socketPath } from '../../src/control/socket-dir.js';
-import { runUnderNodes } from '../harness/versions.js';
+import { parseBenchArgs } from '../harness/args.js';
+import { runUnderNodes, takeNodeOptions } from '../harness/versions.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const { values: options } = parseBenchArgs(
+  {
+    args: takeNodeOptions(process.argv.slice(2)).rest,
+    options: {
+      only: { type: 'string' },
+      rounds: { type: 'string', default: '11' },
+      root: { type: 'string' },
+    },
+  },
+  'Usage: npm run bench:control [-- --node all] [-- --only startup|latency|idle] [-- --rounds N] [-- --root DIR]',
+);
+const OWN_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = options.root === undefined ? OWN_ROOT : resolve(options.root);
 const APP = join(ROOT, 'bench/control/idle-app.mjs');
+const START_APP = join(ROOT, 'bench/control/start-app.mjs');
 const REGISTER = join(ROOT, 'dist/register.js');
+const INDEX = join(ROOT, 'dist/index.js');
 const ROUNDS = 20;
 const IDLE_S = 20;
+const START_ROUNDS = Number(options.rounds);
 
 function start(env: NodeJS.ProcessEnv, register: boolean, mode: string): Promise<ChildProcess> {
   const args = [...(register ? ['--import', REGISTER] : []), APP, mode];
@@ -103,16 +130,129 @@ async function latency(env: NodeJS.ProcessEnv): Promise<string> {
   return `record -> first event at the client: median ${median.toFixed(1)} ms, min ${samples[0]?.toFixed(1)} ms, max ${samples[samples.length - 1]?.toFixed(1)} ms over ${ROUNDS} recordings`;
 }
 
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0
+    ? Number.NaN
+    : n % 2 === 1
+      ? (s[(n - 1) / 2] as number)
+      : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
+};
+
+/** One start of start-app.mjs: ms to its first line, RSS (MiB) there, 1.5 s later, and after a first `info`. */
+async function startOnce(
+  env: NodeJS.ProcessEnv,
+  nodeArgs: readonly string[],
+  appArgs: readonly string[],
+  contact: boolean,
+): Promise<{ ms: number; cpuMs: number; first: number; settled: number; contacted: number }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, START_APP, ...appArgs], {
+    cwd: ROOT,
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  let cpuMs = Number.NaN;
+  const next = (): Promise<number> =>
+    new Promise((resolve) =>
+      waiting.push((line) => {
+        const sample = JSON.parse(line) as { rss: number; cpuMs: number };
+        if (Number.isNaN(cpuMs)) cpuMs = sample.cpuMs;
+        resolve(sample.rss / 2 ** 20);
+      }),
+    );
+  const first = await next();
+  const ms = performance.now() - t0;
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  child.stdin?.write('rss\n');
+  const settled = await next();
+  let contacted = Number.NaN;
+  if (contact) {
+    const client = await ControlClient.connect(socketPath(child.pid as number, env), child.pid);
+    await client.request('info');
+    client.close();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.stdin?.write('rss\n');
+    contacted = await next();
+  }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.stdin?.end();
+  await exited;
+  return { ms, cpuMs, first, settled, contacted };
+}
+
+async function startup(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const variants = [
+    { name: 'bare node', node: [] as string[], app: [] as string[], contact: false },
+    { name: '--import markers (root)', node: ['--import', INDEX], app: [], contact: false },
+    { name: '--import markers/register', node: ['--import', REGISTER], app: [], contact: true },
+    { name: 'bare node, app with a worker', node: [], app: ['worker'], contact: false },
+    { name: 'root, app with a worker', node: ['--import', INDEX], app: ['worker'], contact: false },
+    {
+      name: 'register, app with a worker',
+      node: ['--import', REGISTER],
+      app: ['worker'],
+      contact: true,
+    },
+  ];
+  const samples = new Map<
+    string,
+    { ms: number; cpuMs: number; first: number; settled: number; contacted: number }[]
+  >();
+  for (let round = 0; round < START_ROUNDS; round++) {
+    for (const v of variants) {
+      const sample = await startOnce(env, v.node, v.app, v.contact);
+      // The first round warms the disk cache and the compile cache: not counted.
+      if (round > 0) samples.set(v.name, [...(samples.get(v.name) ?? []), sample]);
+    }
+  }
+  const of = (name: string, key: 'ms' | 'cpuMs' | 'first' | 'settled' | 'contacted'): number =>
+    median((samples.get(name) ?? []).map((s) => s[key]));
+  const out = [
+    `start-up: medians of ${START_ROUNDS - 1} interleaved rounds: spawn to the first line (wall; CPU of all threads until then); RSS there, 1.5 s later, and 1.5 s after a first 'info' was answered`,
+  ];
+  for (const v of variants) {
+    const base = v.app.length === 0 ? 'bare node' : 'bare node, app with a worker';
+    const root = v.app.length === 0 ? '--import markers (root)' : 'root, app with a worker';
+    const over = (
+      key: 'ms' | 'cpuMs' | 'first' | 'settled',
+      from: string,
+      unit: string,
+      digits: number,
+    ) => `${(of(v.name, key) - of(from, key)).toFixed(digits)}${unit}`;
+    let line = `  ${v.name.padEnd(30)} ${of(v.name, 'ms').toFixed(1).padStart(6)} ms (CPU ${of(v.name, 'cpuMs').toFixed(1).padStart(5)} ms)  RSS ${of(v.name, 'first').toFixed(2).padStart(6)} / ${of(v.name, 'settled').toFixed(2).padStart(6)} MiB`;
+    if (v.name !== base) {
+      line += `  (over bare: +${over('ms', base, ' ms', 1)}, CPU +${over('cpuMs', base, ' ms', 1)}, +${over('first', base, '', 2)} / +${over('settled', base, ' MiB', 2)})`;
+    }
+    if (v.node.includes(REGISTER)) {
+      line += `  (over the root: +${over('ms', root, ' ms', 1)}, CPU +${over('cpuMs', root, ' ms', 1)}, +${over('first', root, '', 2)} / +${over('settled', root, ' MiB', 2)}; after a first contact ${of(v.name, 'contacted').toFixed(2)} MiB, +${(of(v.name, 'contacted') - of(root, 'settled')).toFixed(2)} over the root)`;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
 const delegated = await runUnderNodes(fileURLToPath(import.meta.url), process.argv.slice(2));
 if (delegated !== undefined) process.exit(delegated);
-spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-console.log(`Node ${process.version} (V8 ${process.versions.v8})`);
+if (options.root === undefined) {
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+}
+console.log(`Node ${process.version} (V8 ${process.versions.v8}), ${ROOT}`);
 const dir = mkdtempSync(join(tmpdir(), 'markers-bench-'));
 const env = { ...process.env, MARKERS_SOCKET_DIR: join(dir, 'sockets') };
+const only = options.only;
 try {
-  console.log(await latency(env));
-  console.log(await idle(env, false));
-  console.log(await idle(env, true));
+  if (only === undefined || only === 'startup')
+    for (const line of await startup(env)) console.log(line);
+  if (only === undefined || only === 'latency') console.log(await latency(env));
+  if (only === undefined || only === 'idle') {
+    console.log(await idle(env, false));
+    console.log(await idle(env, true));
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -13,8 +13,12 @@
  *       {"v":1,"id":7,"ok":true,"result":...}                   the reply
  *       {"v":1,"id":7,"ok":false,"error":{"code":"ERR_..","message":".."}}
  *       {"v":1,"id":7,"event":"progress","data":...}            stream notices
+ *       {"v":1,"id":7,"event":"working","data":null}            keepalive (KEEPALIVE_MS)
  *     A protocol error with no usable id (garbage, oversized line) is a reply
- *     with "id":null.
+ *     with "id":null. Before the control worker runs, the doorbell
+ *     (control/listen.ts) answers a connection with `working` lines of
+ *     "id":null, then `{"v":1,"id":null,"event":"moved"}`, and closes it: the
+ *     client connects again and sends its commands again (none ran).
  *   - a binary frame, for trace data (first byte 0x00, never a JSON line):
  *       u8  0x00          frame marker
  *       u32 id            the command it belongs to (big endian, as all below)
@@ -32,6 +36,14 @@ import type { Outcome } from './envelope.js';
 import type { WireError } from './wire-error.js';
 
 export const PROTOCOL_VERSION = 1;
+/**
+ * While a command runs, the server sends `{"v":1,"id":ID,"event":"working","data":null}`
+ * this often (ID: the oldest command running on the connection), and the
+ * doorbell (control/listen.ts) `{"v":1,"id":null,"event":"working"}` while
+ * its worker starts: a client tells a busy target from a silent one by them
+ * (ControlClient's reply deadline). No command running, nothing is sent.
+ */
+export const KEEPALIVE_MS = 1000;
 export const MAX_LINE_BYTES = 1 << 20;
 export const MAX_FRAME_BYTES = 64 << 20;
 export const FRAME_MARKER = 0x00;

@@ -4,7 +4,11 @@
  */
 import { basename, extname } from 'node:path';
 import type { ThreadAnswer as ThreadOutcome } from '../abi/control-commands.js';
-import type { ControlClient } from '../control/client.js';
+import {
+  type ClientOptions,
+  type ControlClient,
+  DEFAULT_REPLY_TIMEOUT_MS,
+} from '../control/client.js';
 import { connectTarget, describeTargets, type TargetRow } from '../control/discovery.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
 import { type CommandContext, type Options, UsageError, type Values } from './command.js';
@@ -14,13 +18,19 @@ import { closest, didYouMean } from './suggest.js';
 export const TARGET_OPTIONS: Options = {
   pid: { type: 'string', short: 'p' },
   timeout: { type: 'string' },
+  'reply-timeout': { type: 'string' },
 };
+
+export const REPLY_TIMEOUT_HELP = `  --reply-timeout MS  how long the target may send nothing while a command waits
+                      (default ${DEFAULT_REPLY_TIMEOUT_MS}); then ERR_TARGET_UNRESPONSIVE: stopped, or its main
+                      thread blocked before markers' control worker started`;
 
 export const TARGET_PID_HELP = `  -p, --pid PID|NAME  the target process: a PID, or the name of its script or command
                       ("server", "server.js"; see markers ps). Default: the only one running`;
 
 export const TARGET_HELP = `${TARGET_PID_HELP}
-  --timeout MS        how long each thread of the target may take to answer (default 2000)`;
+  --timeout MS        how long each thread of the target may take to answer (default 2000)
+${REPLY_TIMEOUT_HELP}`;
 
 /** What -p chose: nothing, a PID, or a name to find among the targets. */
 export type TargetChoice =
@@ -73,8 +83,23 @@ export function targetsNamed(name: string, rows: readonly TargetRow[]): TargetRo
   );
 }
 
-async function pidNamed(name: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const rows = await describeTargets(env);
+/** The client's reply deadline, from --reply-timeout. */
+export function clientOptions(values: Values): ClientOptions {
+  const raw = values['reply-timeout'];
+  if (raw === undefined) return {};
+  const ms = Number(raw);
+  if (typeof raw !== 'string' || !Number.isFinite(ms) || ms <= 0) {
+    throw new UsageError(`--reply-timeout expects milliseconds, got "${String(raw)}"`);
+  }
+  return { replyTimeoutMs: ms };
+}
+
+async function pidNamed(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  options: ClientOptions,
+): Promise<number> {
+  const rows = await describeTargets(env, options);
   const found = targetsNamed(name, rows);
   if (found.length === 1) return (found[0] as TargetRow).pid;
   if (found.length > 1) {
@@ -100,12 +125,15 @@ async function pidNamed(name: string, env: NodeJS.ProcessEnv): Promise<number> {
 /** Connects to the target -p chose; with several running and no -p, the error lists them. */
 async function connectChosen(values: Values, env: NodeJS.ProcessEnv): Promise<ControlClient> {
   const choice = targetChoice(values);
-  if (choice.name !== undefined) return connectTarget(await pidNamed(choice.name, env), env);
+  const options = clientOptions(values);
+  if (choice.name !== undefined) {
+    return connectTarget(await pidNamed(choice.name, env, options), env, options);
+  }
   try {
-    return await connectTarget(choice.pid, env);
+    return await connectTarget(choice.pid, env, options);
   } catch (error) {
     if (!isMarkersError(error, ErrorCode.AMBIGUOUS_TARGET)) throw error;
-    const rows = await describeTargets(env);
+    const rows = await describeTargets(env, options);
     throw new MarkersError(
       ErrorCode.AMBIGUOUS_TARGET,
       `${rows.length} instrumented processes run: ${rows.map(describe).join(', ')}; choose one with -p PID or -p NAME`,

@@ -8,6 +8,15 @@
  * ERR_PROTOCOL error that every pending request rejects with; nothing the
  * target sends can throw anything else out of here. Connecting to the
  * right socket, with the ownership checks, is discovery.ts's openTarget().
+ *
+ * Two things a target may answer before any reply (control/listen.ts): its
+ * doorbell's `moved` line (the control worker now listens on the same path:
+ * connect again and send again, none of our commands ran) and `working`
+ * keepalives. While a request waits, the target must send something at
+ * least every replyTimeoutMs (a running command sends `working` every
+ * second), else every waiting request fails with ERR_TARGET_UNRESPONSIVE,
+ * saying why if /proc tells: stopped, or a main thread that never let the
+ * control worker start.
  */
 
 import { connect as netConnect, type Socket } from 'node:net';
@@ -35,6 +44,17 @@ import {
 import { type Check, WireShapeError } from '../abi/wire-check.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
 import { SerialQueue } from '../serial/serial-queue.js';
+import { controlWorkerStarted, processState } from './peer.js';
+
+/** How long a waiting request may hear nothing from the target, by default (--reply-timeout). */
+export const DEFAULT_REPLY_TIMEOUT_MS = 10_000;
+/** How many `moved` lines one connection follows (one is the norm: the doorbell's). */
+const MAX_MOVES = 3;
+
+export interface ClientOptions {
+  /** How long a waiting request may hear nothing from the target (default DEFAULT_REPLY_TIMEOUT_MS). */
+  readonly replyTimeoutMs?: number;
+}
 
 /** A command name that abi/control-commands.ts does not list. */
 type Unlisted<C extends string> = C extends ControlCommand ? never : C;
@@ -84,11 +104,38 @@ function connectError(path: string, pid: number | undefined, error: NodeJS.Errno
   }
 }
 
+/** Why a target that accepted a connection says nothing, as far as /proc tells. */
+function silenceReason(path: string, pid: number | undefined): string {
+  if (pid === undefined) return 'it may be stopped or blocked';
+  const state = processState(pid);
+  if (state === 'T' || state === 't') {
+    return `it is stopped (state ${state}: SIGSTOP, Ctrl-Z or a debugger); 'kill -CONT ${pid}' resumes it`;
+  }
+  const started = controlWorkerStarted(path, pid);
+  if (started === false) {
+    return "its main thread did not answer; it may be blocked (busy loop, synchronous work): markers' control worker starts at the first contact and needs the main thread's event loop to turn once for it (docs/control.md)";
+  }
+  if (started === true) {
+    return 'its control server stopped answering (the process may be overloaded, swapping, or stuck in a native call)';
+  }
+  return "it may be stopped, or its main thread blocked before markers' control worker started (docs/control.md)";
+}
+
 export class ControlClient {
   readonly path: string;
   readonly pid: number | undefined;
-  readonly #socket: Socket;
-  readonly #decoder = new ServerStreamDecoder();
+  #socket: Socket;
+  #decoder = new ServerStreamDecoder();
+  #closedResolve: () => void = () => {};
+  /** Lines sent before the first answer: what a `moved` line makes this client send again. */
+  readonly #sent: Buffer[] = [];
+  #answered = false;
+  #moves = 0;
+  readonly #replyTimeoutMs: number;
+  /** Armed while a request waits; refreshed by every chunk the target sends. */
+  #silence: NodeJS.Timeout | undefined;
+  /** Frame handlers running (the socket is paused by us, so silence is ours). */
+  #framesBusy = 0;
   readonly #pending = new Map<number, Pending>();
   readonly #streams = new Map<number, StreamHandlers>();
   readonly closed: Promise<void>;
@@ -100,35 +147,108 @@ export class ControlClient {
   /** Why this side gave up on the connection (a malformed message), if it did. */
   #failure: MarkersError | undefined;
 
-  private constructor(socket: Socket, path: string, pid: number | undefined) {
+  private constructor(
+    socket: Socket,
+    path: string,
+    pid: number | undefined,
+    options: ClientOptions,
+  ) {
     this.#socket = socket;
     this.path = path;
     this.pid = pid;
+    const timeout = options.replyTimeoutMs;
+    this.#replyTimeoutMs =
+      timeout !== undefined && Number.isFinite(timeout) && timeout > 0
+        ? timeout
+        : DEFAULT_REPLY_TIMEOUT_MS;
     this.closed = new Promise((resolve) => {
-      socket.once('close', () => {
-        this.#isClosed = true;
-        const gone =
-          this.#failure ??
-          new MarkersError(
-            ErrorCode.TARGET_EXITED,
-            `${this.#who} closed the connection (it exited or stopped its control server)`,
-            { pid, path },
-          );
-        for (const pending of this.#pending.values()) pending.reject(gone);
-        this.#pending.clear();
-        resolve();
-      });
+      this.#closedResolve = resolve;
     });
-    socket.on('error', () => socket.destroy());
-    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    this.#attach(socket);
   }
 
-  static connect(path: string, pid?: number): Promise<ControlClient> {
+  // Only the current socket counts: the one a `moved` line replaced closes quietly.
+  #attach(socket: Socket): void {
+    socket.once('close', () => {
+      if (socket !== this.#socket) return;
+      this.#isClosed = true;
+      this.#disarm();
+      const gone =
+        this.#failure ??
+        new MarkersError(
+          ErrorCode.TARGET_EXITED,
+          `${this.#who} closed the connection (it exited or stopped its control server)`,
+          { pid: this.pid, path: this.path },
+        );
+      for (const pending of this.#pending.values()) pending.reject(gone);
+      this.#pending.clear();
+      this.#closedResolve();
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      if (socket !== this.#socket) return;
+      this.#silence?.refresh();
+      this.#receive(chunk);
+    });
+  }
+
+  /**
+   * The target's doorbell answered (listen.ts): it ran nothing and closes;
+   * its control worker now listens on the same path. Connect again and send
+   * every request again, in order. Bounded, so a broken target cannot keep
+   * this client moving.
+   */
+  #move(): void {
+    const old = this.#socket;
+    if (++this.#moves > MAX_MOVES) {
+      this.#fail('it asked to connect again too many times');
+      return;
+    }
+    const socket = netConnect(this.path);
+    this.#socket = socket;
+    this.#decoder = new ServerStreamDecoder();
+    old.destroy();
+    this.#attach(socket);
+    for (const line of this.#sent) socket.write(line);
+  }
+
+  /** Starts the silence deadline if a request waits and it is not running. */
+  #arm(): void {
+    if (this.#silence !== undefined || this.#pending.size === 0) return;
+    this.#silence = setTimeout(() => this.#silent(), this.#replyTimeoutMs);
+    // The socket keeps the process alive while it matters; this timer alone never does.
+    this.#silence.unref();
+  }
+
+  #disarm(): void {
+    clearTimeout(this.#silence);
+    this.#silence = undefined;
+  }
+
+  #silent(): void {
+    this.#silence = undefined;
+    if (this.#pending.size === 0 || this.#failure !== undefined) return;
+    if (this.#framesBusy > 0) {
+      // We paused reading to handle frames (a slow disk): not the target's silence.
+      this.#arm();
+      return;
+    }
+    const waiting = [...new Set([...this.#pending.values()].map((p) => p.cmd))].join('", "');
+    this.#failure = new MarkersError(
+      ErrorCode.TARGET_UNRESPONSIVE,
+      `${this.#who} sent nothing for ${this.#replyTimeoutMs} ms while "${waiting}" waited: ${silenceReason(this.path, this.pid)}; giving up (--reply-timeout MS waits longer)`,
+      { pid: this.pid, path: this.path, replyTimeoutMs: this.#replyTimeoutMs },
+    );
+    this.#frameError ??= this.#failure;
+    this.#socket.destroy();
+  }
+
+  static connect(path: string, pid?: number, options: ClientOptions = {}): Promise<ControlClient> {
     return new Promise((resolve, reject) => {
       const socket = netConnect(path);
       socket.once('connect', () => {
         socket.removeAllListeners('error');
-        resolve(new ControlClient(socket, path, pid));
+        resolve(new ControlClient(socket, path, pid, options));
       });
       socket.once('error', (error) => reject(connectError(path, pid, error)));
     });
@@ -187,13 +307,24 @@ export class ControlClient {
         );
         return;
       }
-      this.#pending.set(id, { resolve, reject, cmd });
-      this.#socket.write(encodeLine({ v: PROTOCOL_VERSION, id, cmd, args }));
+      this.#pending.set(id, {
+        resolve: (value) => {
+          if (this.#pending.size === 0) this.#disarm();
+          resolve(value);
+        },
+        reject,
+        cmd,
+      });
+      this.#arm();
+      const line = encodeLine({ v: PROTOCOL_VERSION, id, cmd, args });
+      if (!this.#answered) this.#sent.push(line);
+      this.#socket.write(line);
     });
   }
 
   /** Sends raw bytes, for tests of the server's robustness. */
   writeRaw(bytes: Uint8Array | string): void {
+    if (!this.#answered) this.#sent.push(Buffer.from(bytes));
     this.#socket.write(bytes);
   }
 
@@ -218,6 +349,15 @@ export class ControlClient {
 
   #onLine(raw: ServerLine): void {
     if (this.#failure !== undefined) return;
+    const { id, event } = raw as { id?: unknown; event?: unknown };
+    if (id === null && event !== undefined) {
+      // The doorbell's: `working` (its thread is alive) or, before any answer, `moved`.
+      if (event === 'moved' && !this.#answered) this.#move();
+      return;
+    }
+    // The worker answers: nothing will ask to move again.
+    this.#answered = true;
+    this.#sent.length = 0;
     try {
       if ('event' in raw) {
         const line = eventLine(raw, 'notice');
@@ -250,6 +390,7 @@ export class ControlClient {
         pending.resolve(checked);
       } else if (error !== undefined) {
         this.#pending.delete(line.id);
+        if (this.#pending.size === 0) this.#disarm();
         const details =
           typeof error.details === 'object' &&
           error.details !== null &&
@@ -277,6 +418,8 @@ export class ControlClient {
 
   #onFrame(frame: Frame): void {
     if (this.#failure !== undefined) return;
+    this.#answered = true;
+    this.#sent.length = 0;
     const handler = this.#streams.get(frame.id)?.onFrame;
     if (handler === undefined) return;
     // Frames are handed over in order; a slow consumer pauses the socket (backpressure to the target).
@@ -285,11 +428,15 @@ export class ControlClient {
       try {
         const result = handler(frame);
         if (result !== undefined) {
-          this.#socket.pause();
+          const socket = this.#socket;
+          socket.pause();
+          this.#framesBusy++;
           try {
             await result;
           } finally {
-            this.#socket.resume();
+            this.#framesBusy--;
+            this.#silence?.refresh();
+            socket.resume();
           }
         }
       } catch (error) {

@@ -16,6 +16,7 @@ import type {
 } from '../abi/control-commands.js';
 import { PROTOCOL_VERSION } from '../abi/control-protocol.js';
 import { ControlOp, type ThreadStats } from '../abi/thread-ops.js';
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import type { MarkerInfo } from '../registry/registry.js';
 import type { Coordinator, Reply } from '../threads/coordinator.js';
 import { VERSION } from '../version.js';
@@ -29,11 +30,22 @@ export function outcome(reply: Reply): ThreadOutcome {
     : { thread: reply.thread, ok: false, error: reply.error };
 }
 
+export const MAX_THREAD_TIMEOUT_MS = 600_000;
+
+/**
+ * args.timeoutMs, or the default when absent. Anything else than a number of
+ * milliseconds in (0, MAX_THREAD_TIMEOUT_MS] is refused (ERR_INVALID_ARGUMENT):
+ * silently using the default would make `"x"` or `-1` look accepted.
+ */
 export function timeoutOf(args: Record<string, unknown>): number {
   const t = args.timeoutMs;
-  return typeof t === 'number' && Number.isFinite(t) && t > 0 && t <= 600_000
-    ? t
-    : DEFAULT_THREAD_TIMEOUT_MS;
+  if (t === undefined) return DEFAULT_THREAD_TIMEOUT_MS;
+  if (typeof t === 'number' && Number.isFinite(t) && t > 0 && t <= MAX_THREAD_TIMEOUT_MS) return t;
+  throw new MarkersError(
+    ErrorCode.INVALID_ARGUMENT,
+    `"timeoutMs" must be a number of milliseconds in (0, ${MAX_THREAD_TIMEOUT_MS}], got ${JSON.stringify(t) ?? String(t)}`,
+    { key: 'timeoutMs' },
+  );
 }
 
 export function processInfo(coordinator: Coordinator, argv: readonly string[]): ProcessInfo {

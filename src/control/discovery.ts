@@ -14,7 +14,7 @@ import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetInfo as ProcessInfo } from '../abi/control-commands.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
-import { ControlClient } from './client.js';
+import { type ClientOptions, ControlClient } from './client.js';
 import { checkListener, checkSocketFile } from './peer.js';
 import {
   type CandidateDirectory,
@@ -37,8 +37,6 @@ export interface TargetRow {
   readonly info?: ProcessInfo;
   readonly error?: { readonly code: string; readonly message: string };
 }
-
-const INFO_TIMEOUT_MS = 5000;
 
 export function isAlive(pid: number): boolean {
   try {
@@ -102,7 +100,10 @@ export function findTarget(pid: number, env: NodeJS.ProcessEnv = process.env): T
  * Connects to a target after checking its socket file and its listener
  * (peer.ts): ERR_UNTRUSTED_TARGET when they contradict what the socket claims.
  */
-export async function openTarget(target: Target): Promise<ControlClient> {
+export async function openTarget(
+  target: Target,
+  options: ClientOptions = {},
+): Promise<ControlClient> {
   try {
     checkSocketFile(target.path, target.owner);
   } catch (error) {
@@ -119,7 +120,7 @@ export async function openTarget(target: Target): Promise<ControlClient> {
     throw error;
   }
   checkListener(target.path, target.pid, target.owner);
-  return ControlClient.connect(target.path, target.pid);
+  return ControlClient.connect(target.path, target.pid, options);
 }
 
 /** `promise`, or ERR_TARGET_UNREACHABLE naming `what` once `ms` have passed. */
@@ -146,18 +147,20 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
   }
 }
 
-/** Asks each live target for its info; a target that fails is a row with its error. */
-export async function describeTargets(env: NodeJS.ProcessEnv = process.env): Promise<TargetRow[]> {
+/**
+ * Asks each live target for its info; a target that fails is a row with its
+ * error (one that says nothing for the reply deadline: ERR_TARGET_UNRESPONSIVE).
+ */
+export async function describeTargets(
+  env: NodeJS.ProcessEnv = process.env,
+  options: ClientOptions = {},
+): Promise<TargetRow[]> {
   return Promise.all(
     findTargets(env).map(async (target): Promise<TargetRow> => {
       let client: ControlClient | undefined;
       try {
-        client = await openTarget(target);
-        const info = await withTimeout(
-          client.request('info'),
-          INFO_TIMEOUT_MS,
-          `process ${target.pid}`,
-        );
+        client = await openTarget(target, options);
+        const info = await client.request('info');
         return { ...target, info };
       } catch (error) {
         const e = error as { code?: string; message?: string };
@@ -222,6 +225,7 @@ export function resolveTarget(
 export async function connectTarget(
   pid: number | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  options: ClientOptions = {},
 ): Promise<ControlClient> {
-  return openTarget(resolveTarget(pid, env));
+  return openTarget(resolveTarget(pid, env), options);
 }

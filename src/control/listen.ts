@@ -1,23 +1,56 @@
 /**
  * listen(): starts the control server of this process, once.
  *
- * The server runs in an internal worker. Ownership: the worker owns the
- * socket; this thread owns the worker and removes the socket file on exit
- * (an 'exit' listener runs synchronously here, whereas a worker is just
- * stopped). Once listening, the worker is unref'd: it never keeps the
- * process alive, and it holds no timer, so an idle server wakes nothing.
+ * Two stages, so that a process nobody controls pays almost nothing for being
+ * controllable (issue 8: at most 10 ms of start-up and 3 MiB of RSS, where a
+ * worker thread alone costs Node 10–20 MiB: docs/bench.md):
+ *   1. At listen(): the *doorbell*, a listening Unix socket on `<pid>.sock`
+ *      in this thread, unref'd. It never reads a byte (pauseOnConnect).
+ *   2. The control worker, started by whichever comes first:
+ *      - the doorbell's first connection. The worker listens on a temporary
+ *        path and renames it over `<pid>.sock` (server.ts), so a client
+ *        connecting from then on reaches the worker. Every connection the
+ *        doorbell accepted gets `working` lines while it waits, then one
+ *        line `{"v":1,"id":null,"event":"moved"}`, and is closed;
+ *        ControlClient connects again and sends its requests again (the
+ *        doorbell ran none of them, so that is safe for every command);
+ *      - the application's first worker thread (diagnostics_channel
+ *        `worker_threads`, published synchronously by `new Worker()`): the
+ *        process then pays for a worker thread anyway (the second one costs
+ *        much less than the first), and its other threads must stay
+ *        reachable while its main thread is busy. The control worker is
+ *        constructed in that same call and takes the socket over by itself,
+ *        so a main thread that blocks right after `new Worker()` does not
+ *        keep it from serving;
+ *      - markers' own recording consumer (it is a worker too) likewise.
+ *   What is lost: while no worker runs, the *first* contact needs this
+ *   thread's event loop to turn once. A single-threaded process whose main
+ *   thread blocks before any CLI command reached it answers nothing until it
+ *   unblocks; the CLI gives up after its reply deadline with
+ *   ERR_TARGET_UNRESPONSIVE (client.ts) instead of waiting forever.
+ *
+ * Ownership: the worker owns the socket; this thread owns the worker and
+ * removes the socket file on exit (an 'exit' listener runs synchronously
+ * here, whereas a worker is just stopped). The doorbell is never closed while
+ * the worker serves the path: libuv unlinks a listening socket's path when it
+ * closes it. The worker is unref'd: it never keeps the process alive, and it
+ * holds no timer, so an idle server wakes nothing.
  */
 
-import { unlinkSync } from 'node:fs';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { chmodSync, unlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
+import { threadId, type Worker } from 'node:worker_threads';
+import { KEEPALIVE_MS, PROTOCOL_VERSION } from '../abi/control-protocol.js';
 import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
-import type { ControlWorkerMessage, ReadyMessage } from '../abi/ports.js';
-import { ErrorCode } from '../errors/markers-error.js';
+import type { ControlWorkerMessage } from '../abi/ports.js';
+import type { ThreadInfo } from '../abi/threads.js';
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { defaultThreadName, threadsHolder } from '../threads/join.js';
 import { whenReady } from '../threads/ready.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
-import { listenDirectory } from './socket-dir.js';
-import './thread-handlers.js';
+import { listenDirectory, socketDirectoryRefusal } from './socket-dir.js';
 
 export interface ListenOptions {
   /** Hold the returned promise until a client sends `resume` (used by `markers run --record`), at most this long. */
@@ -31,10 +64,103 @@ export interface ControlHandle {
   close(): Promise<void>;
 }
 
+/** The line the doorbell sends before it closes a connection: connect again, send again. */
+export const MOVED_LINE = { v: PROTOCOL_VERSION, id: null, event: 'moved' } as const;
+/** What a doorbell connection hears while the worker starts: this thread is alive. */
+const WAIT_LINE = `${JSON.stringify({ v: PROTOCOL_VERSION, id: null, event: 'working' })}\n`;
+
+/**
+ * This thread as the other threads know it. Importing markers joined it
+ * (threads/join.ts); its coordinator and command handlers load when the
+ * first command reaches it, not here: listen() stays small.
+ */
+function thisThread(): ThreadInfo {
+  const holder = threadsHolder();
+  const coordinator = holder?.coordinator as { readonly self?: ThreadInfo } | undefined;
+  return (
+    coordinator?.self ??
+    holder?.membership?.self ?? { id: threadId, name: defaultThreadName(), internal: false }
+  );
+}
+
 function workerUrl(): URL {
   // From the TypeScript sources (tests, tsx) the sibling module is .ts.
   const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
   return new URL(`./worker.${ext}`, import.meta.url);
+}
+
+function listenDoorbell(server: Server, path: string): Promise<void> {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Usually absent; a stale socket of a dead process with our PID is replaced.
+  }
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((error: unknown) => {
+    throw new MarkersError(
+      ErrorCode.CONTROL_SERVER,
+      `cannot listen on ${path}: ${(error as Error).message}`,
+      { path },
+    );
+  });
+}
+
+/**
+ * Constructs the control worker now, synchronously (see the header: a main
+ * thread that blocks right after must not stop it), and resolves once it
+ * serves `path`. Node's channel catalogue is installed in every thread in
+ * parallel; `ready` resolves after both, so a client moved by the doorbell
+ * sees the catalogue in its first answer.
+ */
+function spawnControlWorker(
+  path: string,
+  onResume: () => void,
+): { worker: Worker; ready: Promise<void> } {
+  const worker = spawnInternalWorker(workerUrl(), 'markers-control', {
+    path,
+    argv: process.argv,
+    execArgv: process.execArgv,
+    // This thread, so the worker can report it (ERR_THREAD_TIMEOUT) even
+    // if it never answers the worker's hello (blocked from the start).
+    parent: thisThread(),
+  });
+  // Never kept alive for control; the doorbell connection waiting on it is.
+  worker.unref();
+  worker.on('message', (message: ControlWorkerMessage) => {
+    if (message.type === 'resume') onResume();
+  });
+  // A worker that dies after its start is reported, never thrown into the
+  // application (a failed start is wake()'s warning).
+  let started = false;
+  worker.on('error', (error: unknown) => {
+    if (!started) return;
+    process.emitWarning(`markers control worker failed: ${String(error)}`, {
+      code: ErrorCode.CONTROL_SERVER,
+    });
+  });
+  const listening = whenReady(worker, {
+    what: 'control server',
+    code: ErrorCode.CONTROL_SERVER,
+    details: { path, pid: process.pid },
+  }).then(
+    () => {
+      started = true;
+    },
+    (error: unknown) => {
+      void worker.terminate();
+      throw error;
+    },
+  );
+  // Node's own channels as markers, in this thread and every other one.
+  const catalogue = import('../channels/thread-handlers.js').then((m) =>
+    m.installCatalogueEverywhere(),
+  );
+  return { worker, ready: Promise.all([listening, catalogue]).then(() => undefined) };
 }
 
 async function start(options: ListenOptions): Promise<ControlHandle> {
@@ -43,33 +169,78 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
     // The server starts anyway (in a fallback directory); the user is told why and what to do.
     process.emitWarning(`markers control socket: ${warning}`, { code: 'ERR_UNSAFE_SOCKET_DIR' });
   }
-  // Node's own channels as markers, in this thread and every other one, listed
-  // from the server's first answer on (and before a held `run --record` starts).
-  const { installCatalogueEverywhere } = await import('../channels/thread-handlers.js');
-  await installCatalogueEverywhere();
   const path = join(dir, `${process.pid}.sock`);
-  const worker: Worker = spawnInternalWorker(workerUrl(), 'markers-control', {
-    path,
-    argv: process.argv,
-    execArgv: process.execArgv,
-  });
   let resumed: () => void = () => {};
   const resumedPromise = new Promise<void>((resolve) => {
     resumed = resolve;
   });
-  worker.on('message', (message: ControlWorkerMessage | ReadyMessage) => {
-    if (message.type === 'resume') resumed();
+  let control: { worker: Worker; ready: Promise<void> } | undefined;
+  let closed = false;
+
+  const onWorkerCreated = (): void => {
+    if (!closed) void wake().catch(() => {});
+  };
+  /** Starts the control worker unless it runs; a failed start is retried at the next call. */
+  const wake = (): Promise<void> => {
+    if (control === undefined) {
+      // Our own `new Worker()` publishes on the channel too: done with it first.
+      unsubscribe('worker_threads', onWorkerCreated);
+      const started = spawnControlWorker(path, () => resumed());
+      control = started;
+      started.ready.catch((error: unknown) => {
+        if (control === started) control = undefined;
+        process.emitWarning(`markers control server: ${(error as Error).message}`, {
+          code: (error as { code?: string }).code ?? ErrorCode.CONTROL_SERVER,
+        });
+      });
+    }
+    return control.ready;
+  };
+  const answer = (socket: Socket): void => {
+    // This thread is alive: say so while the worker starts (tsx, a loaded machine: seconds).
+    const waiting = setInterval(() => socket.write(WAIT_LINE), KEEPALIVE_MS);
+    socket.once('close', () => clearInterval(waiting));
+    wake().then(
+      () => {
+        clearInterval(waiting);
+        socket.end(`${JSON.stringify(MOVED_LINE)}\n`);
+        // What the client sent is dropped unread: it sends it again to the worker.
+        socket.resume();
+      },
+      (error: unknown) => {
+        clearInterval(waiting);
+        const { code, message } = error as MarkersError;
+        socket.end(
+          `${JSON.stringify({ v: PROTOCOL_VERSION, id: null, ok: false, error: { code, message } })}\n`,
+        );
+        socket.resume();
+      },
+    );
+  };
+  const doorbell = createServer({ pauseOnConnect: true, allowHalfOpen: false }, (socket) => {
+    socket.on('error', () => socket.destroy());
+    if (closed) {
+      socket.destroy();
+      return;
+    }
+    // The same check as the server's: a directory that is no longer private is refused here too.
+    const refusal = socketDirectoryRefusal(path);
+    if (refusal !== undefined) {
+      socket.end(
+        `${JSON.stringify({ v: PROTOCOL_VERSION, id: null, ok: false, error: refusal })}\n`,
+      );
+      socket.resume();
+      socket.setTimeout(1000, () => socket.destroy());
+      return;
+    }
+    answer(socket);
   });
-  try {
-    await whenReady(worker, {
-      what: 'control server',
-      code: ErrorCode.CONTROL_SERVER,
-      details: { path, pid: process.pid },
-    });
-  } catch (error) {
-    await worker.terminate();
-    throw error;
-  }
+  await listenDoorbell(doorbell, path);
+  // The directory is already 0700; this keeps the socket private even if it is moved.
+  chmodSync(path, 0o600);
+  doorbell.unref();
+  subscribe('worker_threads', onWorkerCreated);
+
   const removeSocket = (): void => {
     try {
       unlinkSync(path);
@@ -88,12 +259,19 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
     ]);
     clearTimeout(timer);
   }
-  worker.unref();
   return {
     path,
     async close() {
+      closed = true;
+      unsubscribe('worker_threads', onWorkerCreated);
       process.off('exit', removeSocket);
-      await worker.terminate();
+      const running = control;
+      if (running !== undefined) {
+        await running.ready.catch(() => {});
+        await running.worker.terminate();
+      }
+      // Closing the doorbell unlinks `path` (libuv); the worker is gone, so that is ours.
+      await new Promise<void>((resolve) => doorbell.close(() => resolve()));
       removeSocket();
       setGlobal(Globals.CONTROL_LISTEN, undefined);
     },

@@ -22,6 +22,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { temporaryPath } from './socket-dir.js';
 
 /** __SO_ACCEPTCON in /proc/net/unix's Flags column: a listening socket. */
 const ACCEPTING = 0x10000;
@@ -138,4 +139,28 @@ export function checkListener(path: string, pid: number, owner: number): Listene
     });
   }
   return { verified: true };
+}
+
+/**
+ * Whether `pid`'s control worker runs: it bound its socket at
+ * temporaryPath(path) before renaming it over `path` (server.ts), and the
+ * kernel lists a listener by the name it was bound at. Undefined when
+ * /proc cannot tell (another OS, hidepid, another network namespace).
+ */
+export function controlWorkerStarted(path: string, pid: number): boolean | undefined {
+  const inodes = listeningInodes(temporaryPath(path));
+  if (inodes === undefined) return undefined;
+  if (inodes.size === 0) return listeningInodes(path)?.size === 0 ? undefined : false;
+  return holdsSocket(pid, inodes);
+}
+
+/** The scheduler state of `pid` (`R`, `S`, `T` stopped, `t` traced, ...), or undefined. */
+export function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // "pid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -9,8 +9,9 @@
  *   - Replies to one connection keep the order in which they were produced;
  *     commands run concurrently, so replies may not follow request order
  *     (the client matches them by id).
- *   - The server holds no timer. While no client is connected it is an idle
- *     listening socket: it wakes nothing.
+ *   - The server holds no timer while no command runs (a running command
+ *     has a `working` keepalive, KEEPALIVE_MS). While no client is
+ *     connected it is an idle listening socket: it wakes nothing.
  *   - What a client can make the target hold is bounded (see LIMITS):
  *     connections beyond MAX_CONNECTIONS are refused with one coded line;
  *     a connection runs at most MAX_IN_FLIGHT commands at a time, and its
@@ -24,9 +25,8 @@
  *     permission check still means "this user or root" (peer.ts says why
  *     the peer's own credentials cannot be read).
  */
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { chmodSync, renameSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { dirname } from 'node:path';
 import type {
   ControlCommand,
   ControlNotice,
@@ -36,6 +36,7 @@ import type {
 import {
   encodeFrame,
   encodeLine,
+  KEEPALIVE_MS,
   LineSplitter,
   PROTOCOL_VERSION,
   type Request,
@@ -43,6 +44,7 @@ import {
 } from '../abi/control-protocol.js';
 import { toWireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { socketDirectoryRefusal, temporaryPath } from './socket-dir.js';
 
 /** What one client may make the target hold. */
 export const LIMITS = {
@@ -120,6 +122,9 @@ class ClientConnection implements Connection {
   readonly #waiting: string[] = [];
   #inFlight = 0;
   #closed = false;
+  /** Ids of the commands running now; the keepalive names the oldest. */
+  readonly #running = new Set<number>();
+  #keepalive: NodeJS.Timeout | undefined;
   droppedNotices = 0;
 
   constructor(socket: Socket, run: (line: string, connection: ClientConnection) => Promise<void>) {
@@ -129,6 +134,7 @@ class ClientConnection implements Connection {
     socket.once('close', () => {
       this.#closed = true;
       this.#waiting.length = 0;
+      clearInterval(this.#keepalive);
       for (const fn of this.#closeHandlers.splice(0)) {
         try {
           fn();
@@ -186,6 +192,27 @@ class ClientConnection implements Connection {
     if (this.#closed) return;
     if (this.#waiting.length > 0 || this.#congested()) this.#socket.pause();
     else this.#socket.resume();
+  }
+
+  /** Command `id` started: the client hears `working` notices until every running command ended. */
+  begin(id: number): void {
+    this.#running.add(id);
+    if (this.#keepalive !== undefined || this.#closed) return;
+    this.#keepalive = setInterval(() => {
+      const [oldest] = this.#running;
+      // Not queued behind replies: a congested client is hearing from us anyway.
+      if (oldest !== undefined && !this.#congested()) {
+        this.send({ v: PROTOCOL_VERSION, id: oldest, event: 'working', data: null });
+      }
+    }, KEEPALIVE_MS);
+    this.#keepalive.unref();
+  }
+
+  end(id: number): void {
+    this.#running.delete(id);
+    if (this.#running.size > 0) return;
+    clearInterval(this.#keepalive);
+    this.#keepalive = undefined;
   }
 
   send(message: object): void {
@@ -257,16 +284,22 @@ export class ControlServer {
     return this.#path;
   }
 
-  /** Listens on `path` (a stale file there is replaced) and makes it mode 0600. */
+  /**
+   * Listens on `path` and makes it mode 0600. The socket is created under a
+   * temporary name (temporaryPath()) and renamed over `path`, atomically: the
+   * doorbell there (listen.ts) is replaced without a moment in which `path`
+   * is missing, so a client connecting then reaches one or the other.
+   */
   async listen(path: string): Promise<void> {
+    const temporary = temporaryPath(path);
     try {
-      unlinkSync(path);
+      unlinkSync(temporary);
     } catch {
-      // Usually absent; a stale socket of a dead process with our PID is replaced.
+      // Usually absent.
     }
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen(path, () => {
+      this.#server.listen(temporary, () => {
         this.#server.off('error', reject);
         resolve();
       });
@@ -278,7 +311,8 @@ export class ControlServer {
       );
     });
     // The directory is already 0700; this keeps the socket private even if it is moved.
-    chmodSync(path, 0o600);
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, path);
     this.#path = path;
   }
 
@@ -325,21 +359,7 @@ export class ControlServer {
       };
     }
     if (this.#path === undefined) return undefined;
-    const dir = dirname(this.#path);
-    try {
-      const stat = lstatSync(dir);
-      const me = typeof process.getuid === 'function' ? process.getuid() : stat.uid;
-      if (stat.isDirectory() && stat.uid === me && (stat.mode & 0o077) === 0) return undefined;
-      return {
-        code: ErrorCode.UNSAFE_SOCKET_DIR,
-        message: `control socket directory ${dir} is no longer private to uid ${me} (owner ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}); refusing connections until it is (chmod 700)`,
-      };
-    } catch {
-      return {
-        code: ErrorCode.UNSAFE_SOCKET_DIR,
-        message: `control socket directory ${dir} is gone`,
-      };
-    }
+    return socketDirectoryRefusal(this.#path);
   }
 
   #accept(socket: Socket): void {
@@ -406,6 +426,7 @@ export class ControlServer {
 
   async #run(request: Request, connection: ClientConnection): Promise<void> {
     const { id, cmd } = request;
+    connection.begin(id);
     try {
       const command = this.#commands.get(cmd);
       if (command === undefined) {
@@ -419,6 +440,8 @@ export class ControlServer {
       connection.send({ v: PROTOCOL_VERSION, id, ok: true, result: result ?? null });
     } catch (error) {
       connection.send({ v: PROTOCOL_VERSION, id, ok: false, error: toWireError(error) });
+    } finally {
+      connection.end(id);
     }
   }
 }

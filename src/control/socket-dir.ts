@@ -23,7 +23,7 @@
  */
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 
 const SOCKET_SUFFIX = '.sock';
@@ -261,4 +261,41 @@ export function candidateDirectories(env: NodeJS.ProcessEnv = process.env): Cand
     }
   }
   return out;
+}
+
+/**
+ * Why a connection to the socket at `path` must be refused now, or undefined:
+ * its directory must still be private to this process's user, so that the
+ * kernel's permission check still means "this user or root" (peer.ts says
+ * why the peer's own credentials cannot be read). Checked at each connection
+ * by the doorbell (listen.ts) and the server (server.ts).
+ */
+export function socketDirectoryRefusal(
+  path: string,
+): { code: string; message: string } | undefined {
+  const dir = dirname(path);
+  try {
+    const stat = lstatSync(dir);
+    const me = typeof process.getuid === 'function' ? process.getuid() : stat.uid;
+    if (stat.isDirectory() && stat.uid === me && (stat.mode & 0o077) === 0) return undefined;
+    return {
+      code: ErrorCode.UNSAFE_SOCKET_DIR,
+      message: `control socket directory ${dir} is no longer private to uid ${me} (owner ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}); refusing connections until it is (chmod 700)`,
+    };
+  } catch {
+    return {
+      code: ErrorCode.UNSAFE_SOCKET_DIR,
+      message: `control socket directory ${dir} is gone`,
+    };
+  }
+}
+
+/**
+ * Where the control worker binds its socket before renaming it over the
+ * doorbell's `path` (server.ts, listen.ts). The kernel keeps the name a
+ * socket was bound at, so /proc/net/unix lists a listener at this name once
+ * the worker has started (peer.ts's controlWorkerStarted()).
+ */
+export function temporaryPath(path: string): string {
+  return `${path}.new`;
 }

@@ -12,6 +12,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ControlWorkerMessage } from '../abi/ports.js';
+import type { ThreadInfo } from '../abi/threads.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import { signalFailed, signalReady } from '../threads/ready.js';
 
@@ -19,10 +20,15 @@ interface ControlWorkerData {
   readonly path: string;
   /** The application's argv: a worker's own process.argv does not show the command. */
   readonly argv: readonly string[];
+  /** The thread that started this worker (listen.ts): known even if it never answers our hello. */
+  readonly parent?: ThreadInfo;
 }
 
 const coordinator = getCoordinator({ internal: true, name: 'markers-control' });
-const { path, argv } = workerData as ControlWorkerData;
+const { path, argv, parent } = workerData as ControlWorkerData;
+// The worker may start while that thread is blocked (it started with the
+// application's first worker thread): it is reported as timed out, not left out.
+if (parent !== undefined) coordinator.assume(parent);
 
 try {
   const { buildCommands } = await import('./command-table.js');

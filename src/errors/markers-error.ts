@@ -124,6 +124,12 @@ export const ErrorCode = {
   INTERRUPTED: 'ERR_INTERRUPTED',
   /** One of markers' own workers (record()'s consumer) threw, exited or stayed silent before it was ready. */
   WORKER_START: 'ERR_WORKER_START',
+  /**
+   * The target accepted the connection but sent nothing for the client's
+   * reply deadline: stopped (SIGSTOP), or its main thread blocked before the
+   * control worker started (docs/control.md), or its control server wedged.
+   */
+  TARGET_UNRESPONSIVE: 'ERR_TARGET_UNRESPONSIVE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -138,6 +138,15 @@ export class Coordinator {
     return all.sort((a, b) => a.id - b.id);
   }
 
+  /**
+   * A thread known to exist before it answered our hello: the thread that
+   * spawned this one (it cannot have said bye before we joined). Requests go
+   * to it, and a blocked one times out instead of being left out.
+   */
+  assume(thread: ThreadInfo): void {
+    if (thread.id !== this.self.id && !this.#peers.has(thread.id)) this.#meet(thread);
+  }
+
   /** Runs `handler` when `op` is sent to this thread. One handler per op. */
   handle<Op extends ThreadOpName>(op: Op, handler: OpHandler<Op>): () => void;
   /** An op outside abi/thread-ops.ts (tests, experiments): untyped; a known op never falls here. */

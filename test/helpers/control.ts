@@ -218,3 +218,21 @@ export function hasStreamData(dir: string, prefix = ''): true | undefined {
     return undefined;
   }
 }
+
+/**
+ * One `info` through the CLI's client, so the target's control worker runs
+ * from then on, as after any first CLI command (src/control/listen.ts): for
+ * tests that write raw bytes to the socket, which the doorbell would answer
+ * with `moved` instead.
+ */
+export async function wakeControl(socketDir: string, pid: number): Promise<void> {
+  const { ControlClient } = await import('../../src/control/client.js');
+  const client = await ControlClient.connect(join(socketDir, `${pid}.sock`), pid, {
+    replyTimeoutMs: WAIT_MS,
+  });
+  try {
+    await client.request('info');
+  } finally {
+    client.close();
+  }
+}

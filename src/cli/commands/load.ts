@@ -5,6 +5,7 @@ import { type Command, ExitCode, UsageError } from '../command.js';
 import { printable } from '../format.js';
 import {
   printJson,
+  REPLY_TIMEOUT_HELP,
   rejectExtraArguments,
   TARGET_OPTIONS,
   TARGET_PID_HELP,
@@ -25,7 +26,8 @@ copy. This runs the module's code inside the target, as a debugger would. A
 worker that exits during the load is left out; the load still succeeds.
   --threads main|all  the main thread only, or every application thread
 ${TARGET_PID_HELP}
-  --timeout MS        how long each thread may take to import and init (default 10000)`,
+  --timeout MS        how long each thread may take to import and init (default 10000)
+${REPLY_TIMEOUT_HELP}`,
   examples: [
     'markers load -p 4242 ./latency.mjs           # every thread',
     'markers load ./latency.ts --threads main     # the main thread only',

@@ -2,6 +2,7 @@ import { type Command, ExitCode } from '../command.js';
 import {
   moduleNameArgument,
   printJson,
+  REPLY_TIMEOUT_HELP,
   TARGET_OPTIONS,
   TARGET_PID_HELP,
   timeoutArgs,
@@ -20,7 +21,8 @@ them, and the name is free for the next load. A cleanup() that does not settle
 within --timeout is given up the same way.
 ${TARGET_PID_HELP}
   --timeout MS        how long each thread may wait for calls in flight, then for
-                      cleanup() (default 10000)`,
+                      cleanup() (default 10000)
+${REPLY_TIMEOUT_HELP}`,
   examples: ['markers unload -p 4242 latency'],
   options: TARGET_OPTIONS,
   async run(values, positionals, context) {
