@@ -19,23 +19,36 @@
  *                     (docs/probe.md). Loaded on first use.
  *   isMarkersError, MarkerMode, FieldType, VERSION, defineProbeModule
  *                     helpers for the above (a type guard, enums, typing)
- * Nothing else: the recorder's session, the trace writer, the coordinator and
- * the control server are internal (src/abi holds what their threads share),
- * and the package's `exports` reach no other file. Types stay importable
- * from here, erased at run time.
+ * Nothing else: the recorder's session (RecordingSession and its PacketSink),
+ * the trace writer (createTraceDirectory, TraceDirectorySink), the
+ * coordinator and the control server are internal (src/abi holds what their
+ * threads share), and the package's `exports` reach no other file. The types
+ * of the values above stay importable from here, erased at run time.
+ * test/core-root-exports.test.ts holds this list; README's "The API" says
+ * the same to users.
  */
 // First: this copy's registry, if it is the thread's first, is the Node one
 // (channel markers' activity hooks, forget() for probe modules).
 import './registry/node-registry.js';
 import { resolve } from 'node:path';
+import type { AggregateOptions } from './abi/aggregate.js';
 import type { PendingAggregation } from './aggregate/aggregate.js';
 import { StartingAggregation } from './aggregate/pending.js';
-import type { AggregateOptions } from './aggregate/spec.js';
 import type { CatalogueOptions } from './channels/install.js';
 import { loadOnce, onFirstCall } from './lazy.js';
 import { type PendingRecording, type RecordOptions, StartingRecording } from './record/pending.js';
 import { joinThreads } from './threads/join.js';
 
+export type {
+  AggregateOptions,
+  AggregateSpec,
+  GroupSnapshot,
+  HistSnapshot,
+  KeyValue,
+  LatencyCounters,
+  PartSnapshot,
+} from './abi/aggregate.js';
+export type { ProbeEntryInfo, ThreadModuleInfo } from './abi/thread-ops.js';
 export type {
   AggregateSnapshot,
   Aggregation,
@@ -47,14 +60,6 @@ export type {
   AggregateResult,
   Bucket as AggregateBucket,
 } from './aggregate/snapshot/summarize.js';
-export type {
-  GroupSnapshot,
-  HistSnapshot,
-  KeyValue,
-  LatencyCounters,
-  PartSnapshot,
-} from './aggregate/snapshot/types.js';
-export type { AggregateOptions, AggregateSpec } from './aggregate/spec.js';
 // Channel markers are declarations, like marker(): they load with the root,
 // and subscribe to their channel only while enabled.
 export { channelStats } from './channels/bind.js';
@@ -64,14 +69,12 @@ export {
   type TracingChannelMarkers,
   tracingChannelMarker,
 } from './channels/channel-marker.js';
-
 export type { CatalogueOptions } from './channels/install.js';
 export type { ChannelLike, ChannelSourceInfo, TracingChannelLike } from './channels/source.js';
 export type { ControlHandle, ListenOptions } from './control/listen.js';
 // The core, as browser.ts exports it too: the one list is core.ts.
 export * from './core.js';
 export type { LoadedProbeModule } from './probe/load.js';
-export type { ProbeEntryInfo, ThreadModuleInfo } from './probe/local-module.js';
 export type {
   LoadOptions,
   ManagerOptions,
@@ -88,13 +91,7 @@ export type {
   ProbeModuleFunction,
 } from './probe/module-shape.js';
 export type { PendingRecording, Recording, RecordOptions } from './record/pending.js';
-export type {
-  PacketSink,
-  RecordingOptions,
-  RecordingStats,
-  ThreadRecordingStats,
-} from './record/session.js';
-export type { TraceDirectorySink } from './trace/writer.js';
+export type { RecordingOptions, RecordingStats, ThreadRecordingStats } from './record/session.js';
 
 /**
  * Starts the control server (same as `node --import markers/register`).

@@ -4,7 +4,7 @@
  * by the lazy root export (index.ts) and record.ts; it imports nothing at run
  * time, so the core's import stays light.
  */
-import { emitMarkersWarning } from '../errors/warn.js';
+import { warnUnlessObserved } from '../errors/warn.js';
 import type { RecordingOptions, RecordingStats } from './session.js';
 
 export interface RecordOptions extends RecordingOptions {
@@ -47,14 +47,12 @@ export class StartingRecording implements PendingRecording {
     this.ready = started;
     // A recording that fails to start must not crash the application as an
     // unhandled rejection; unless someone awaits it, it is a warning.
-    started.catch((error: unknown) => {
-      if (this.#observed) return;
-      const code = (error as { code?: unknown })?.code;
-      emitMarkersWarning(
-        `markers: the recording into ${output} did not start: ${(error as Error)?.message ?? String(error)}`,
-        typeof code === 'string' ? code : 'ERR_RECORDING_START',
-      );
-    });
+    warnUnlessObserved(
+      started,
+      () => this.#observed,
+      `markers: the recording into ${output} did not start`,
+      'ERR_RECORDING_START',
+    );
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a PromiseLike on purpose, so `await record(...)` works

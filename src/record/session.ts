@@ -37,6 +37,7 @@ import {
   type ThreadStartReply,
 } from '../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { SerialQueue } from '../serial/serial-queue.js';
 import { getCoordinator, type Reply } from '../threads/coordinator.js';
 import type { TraceDescription } from '../trace/metadata.js';
 import type { PacketSink } from '../trace/writer.js';
@@ -255,7 +256,8 @@ export class RecordingSession {
   #timer: ReturnType<typeof setInterval> | undefined;
   /** The consumer sleeps on each ring's W.WAKE (Atomics.waitAsync) rather than polling. */
   #waking = false;
-  #draining: Promise<void> = Promise.resolve();
+  /** Drains run one at a time: two would read one ring's packets twice. */
+  readonly #drains = new SerialQueue();
   #stopped: Promise<RecordingStats> | undefined;
   #sinkLost = 0;
   /** Events in the open packets of workers still running when the process exited. */
@@ -423,8 +425,7 @@ export class RecordingSession {
   }
 
   #scheduleDrain(): Promise<void> {
-    this.#draining = this.#draining.then(() => this.#drainAll());
-    return this.#draining;
+    return this.#drains.run(() => this.#drainAll());
   }
 
   async #drainAll(): Promise<void> {
@@ -555,7 +556,7 @@ export class RecordingSession {
             { threads: [0], timeoutMs: this.#timeoutMs },
           )
         : undefined;
-    await this.#draining;
+    await this.#drains.settled();
     await this.#deliverRest((ring) => ring.state !== RingState.DETACHED);
     await unwatched;
     const stats = this.stats();
@@ -576,7 +577,7 @@ export class RecordingSession {
     this.#stopSleeping();
     if (this.#stickyId !== undefined) getCoordinator().release(this.#stickyId);
     try {
-      await this.#draining;
+      await this.#drains.settled();
       for (const stream of this.#streams.values()) {
         const ring = stream.ring;
         // A worker still running may write into its open packet as we read:

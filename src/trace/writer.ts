@@ -45,6 +45,7 @@ import {
 import { join } from 'node:path';
 import { PacketContext } from '../abi/trace-layout.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { emitMarkersWarning } from '../errors/warn.js';
 import { renderMetadata, type StreamDescription, type TraceDescription } from './metadata.js';
 
 /** Extra facts about a packet, for accounting. */
@@ -376,17 +377,10 @@ class DirectorySink implements TraceDirectorySink {
   #fail(error: MarkersError): void {
     if (this.error !== undefined) return;
     this.error = error;
-    try {
-      process.emitWarning(
-        `${error.message}; events that could not be written are counted as lost`,
-        {
-          type: 'MarkersWarning',
-          code: error.code,
-        },
-      );
-    } catch {
-      // Reporting must never be what breaks the host.
-    }
+    emitMarkersWarning(
+      `${error.message}; events that could not be written are counted as lost`,
+      error.code,
+    );
   }
 }
 
