@@ -69,14 +69,14 @@ function fieldCode(field: Field, i: number): { pre: string; size: string; write:
       return { pre: '', size: '1', write: `u8[p++] = ${a} ? 1 : 0;` };
     case 'string':
       return {
-        pre: `const s${i} = typeof ${a} === 'string' ? ${a} : h.toStr(${a}, f64);`,
-        size: `(s${i}.length * 3 < maxBytes ? s${i}.length * 3 : maxBytes) + 1`,
+        pre: `const s${i} = typeof ${a} === 'string' ? ${a} : h.toStr(${a}, f64), n${i} = s${i}.length * 3;`,
+        size: `(n${i} < maxBytes ? n${i} : maxBytes) + 1`,
         write: `p = h.writeString(u8, p, s${i}, maxBytes, f64, buf);`,
       };
     case 'json':
       return {
-        pre: `const s${i} = h.toJson(${a}, f64);`,
-        size: `(s${i}.length * 3 < maxBytes ? s${i}.length * 3 : maxBytes) + 1`,
+        pre: `const s${i} = h.toJson(${a}, f64), n${i} = s${i}.length * 3;`,
+        size: `(n${i} < maxBytes ? n${i} : maxBytes) + 1`,
         write: `p = h.writeString(u8, p, s${i}, maxBytes, f64, buf);`,
       };
   }
@@ -95,8 +95,22 @@ function factoryFor(fields: readonly Field[]): Factory {
   const params = ['marker', ...fields.map((_, i) => `a${i}`)].join(', ');
   const fixed = EventHeader.SIZE;
   const sizes = [String(fixed), ...parts.map((part) => part.size)].join(' + ');
+  // Bytecode budget (docs/bench.md, "Record mode against its floor"): V8
+  // inlines a function of at most 460 bytes of bytecode, and at most 920 in
+  // all into one optimised function. Within both, the dispatcher, this
+  // encoder, its header, the clock and writeString's ASCII path are all
+  // inlined into the call site, where the arguments stay unboxed; past them
+  // the encoder was a call (504 bytes) and cost 5-10 ns more. Hence `var`,
+  // not `const` (a closure's read of an outer `const` is a TDZ check, 2 bytes
+  // each) and the header in a function of its own.
   const source = `'use strict';
-const ctl = ring.ctl, f64 = ring.f64, dv = ring.dv, u8 = ring.u8, buf = ring.buf;
+var ctl = ring.ctl, f64 = ring.f64, dv = ring.dv, u8 = ring.u8, buf = ring.buf;
+// u64 from an integer-valued double below 2^53: two u32 stores, no BigInt.
+function header(p, t) {
+  dv.setUint16(${at(EventHeader.ID)}, id, true);
+  dv.setUint32(${at(EventHeader.TIMESTAMP)}, t >>> 0, true);
+  dv.setUint32(${at(EventHeader.TIMESTAMP + 4)}, (t * 2.3283064365386963e-10) >>> 0, true);
+}
 return function record(${params}) {
   ${parts.map((part) => part.pre).join('\n  ')}
   const need = ${sizes};
@@ -109,10 +123,7 @@ return function record(${params}) {
   const last = f64[${F.LAST_TS}];
   if (t < last) t = last;
   f64[${F.LAST_TS}] = t;
-  dv.setUint16(${at(EventHeader.ID)}, id, true);
-  // u64 from an integer-valued double below 2^53: two u32 stores, no BigInt.
-  dv.setUint32(${at(EventHeader.TIMESTAMP)}, t >>> 0, true);
-  dv.setUint32(${at(EventHeader.TIMESTAMP + 4)}, (t * 2.3283064365386963e-10) >>> 0, true);
+  header(p, t);
   p += ${fixed};
   ${parts.map((part) => part.write).join('\n  ')}
   ctl[${W.POS}] = p;

@@ -30,6 +30,13 @@ const NATIVE_FROM = 24;
 /**
  * Writes `s` and its NUL at `p`; returns the position after the NUL. The
  * caller reserved max + 1 bytes, or 3 * s.length + 1 when that is smaller.
+ *
+ * Only the ASCII copy is here; everything else is in writeNonAscii. The
+ * encoders call this on every string field, and V8 inlines it into them
+ * only while the whole call chain (dispatcher, encoder, clock, this) stays
+ * within its cumulative inlining budget (920 bytes of bytecode): the cold
+ * paths inside this function used to take 269 bytes of it, so the encoder,
+ * which calls it, could not be inlined at the call site.
  */
 export function writeString(
   u8: Uint8Array,
@@ -40,17 +47,37 @@ export function writeString(
   buf: NativeUtf8Target,
 ): number {
   const n = s.length;
+  let i = 0;
   if (n <= max) {
-    let i = 0;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 0x80 || c === 0) break;
+      // c outside 1..0x7f (NUL or not ASCII), in one unsigned compare per unit.
+      if ((c - 1) >>> 0 > 0x7e) break;
       u8[p + i] = c;
     }
     if (i === n) {
       u8[p + n] = 0;
       return p + n + 1;
     }
+  }
+  return writeNonAscii(u8, p, s, i, max, f64, buf);
+}
+
+/**
+ * The rest of writeString: `s` from unit `i` on, its first `i` units ASCII
+ * and already at `p`; `i` is 0 for a string longer than `max` units.
+ */
+function writeNonAscii(
+  u8: Uint8Array,
+  p: number,
+  s: string,
+  i: number,
+  max: number,
+  f64: Float64Array,
+  buf: NativeUtf8Target,
+): number {
+  const n = s.length;
+  if (n <= max) {
     if (n - i >= NATIVE_FROM && s.indexOf('\0', i) < 0) return writeNative(buf, p, s, max, f64);
     return writeRest(u8, p + i, p, s, i, p + max, f64);
   }
