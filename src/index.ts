@@ -19,7 +19,7 @@
  *                     (docs/probe.md). Loaded on first use.
  *   isMarkersError, MarkerMode, FieldType, VERSION, defineProbeModule
  *                     helpers for the above (a type guard, enums, typing)
- * Nothing else: the recorder's session, the trace writer, the coordinator and
+ * Nothing else: the recording's consumer, the trace writer, the coordinator and
  * the control server are internal (src/abi holds what their threads share),
  * and the package's `exports` reach no other file. Types stay importable
  * from here, erased at run time.
@@ -36,6 +36,7 @@ import { loadOnce, onFirstCall } from './lazy.js';
 import { type PendingRecording, type RecordOptions, StartingRecording } from './record/pending.js';
 import { joinThreads } from './threads/join.js';
 
+export type { RecordingStats, ThreadRecordingStats } from './abi/recording-stats.js';
 export type {
   AggregateSnapshot,
   Aggregation,
@@ -64,7 +65,6 @@ export {
   type TracingChannelMarkers,
   tracingChannelMarker,
 } from './channels/channel-marker.js';
-
 export type { CatalogueOptions } from './channels/install.js';
 export type { ChannelLike, ChannelSourceInfo, TracingChannelLike } from './channels/source.js';
 export type { ControlHandle, ListenOptions } from './control/listen.js';
@@ -87,14 +87,9 @@ export type {
   ProbeModuleEntry,
   ProbeModuleFunction,
 } from './probe/module-shape.js';
+export type { RecordingOptions } from './record/options.js';
 export type { PendingRecording, Recording, RecordOptions } from './record/pending.js';
-export type {
-  PacketSink,
-  RecordingOptions,
-  RecordingStats,
-  ThreadRecordingStats,
-} from './record/session.js';
-export type { TraceDirectorySink } from './trace/writer.js';
+export type { PacketSink, TraceDirectorySink } from './trace/writer.js';
 
 /**
  * Starts the control server (same as `node --import markers/register`).

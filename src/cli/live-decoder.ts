@@ -7,11 +7,8 @@
  * out per packet, as packets arrive; `markers tail` puts them in time order
  * across threads (time-order.ts).
  */
-import {
-  renderMetadata,
-  type StreamDescription,
-  type TraceDescription,
-} from '../trace/metadata.js';
+import type { StreamDescription, TraceDescription } from '../abi/trace-description.js';
+import { renderMetadata } from '../trace/metadata.js';
 import type { TraceRecord } from '../trace/reader/reader.js';
 import { liveStreamReader, type StreamFileReader } from '../trace/reader/stream-file.js';
 import { parseTraceModel, type TraceModel } from '../trace/reader/trace-model.js';

@@ -4,8 +4,10 @@
  * by the lazy root export (index.ts) and record.ts; it imports nothing at run
  * time, so the core's import stays light.
  */
+
+import type { RecordingStats } from '../abi/recording-stats.js';
 import { emitMarkersWarning } from '../errors/warn.js';
-import type { RecordingOptions, RecordingStats } from './session.js';
+import type { RecordingOptions } from './options.js';
 
 export interface RecordOptions extends RecordingOptions {
   /** The trace directory: created, and refused if it exists and is not empty. */

@@ -3,6 +3,12 @@
  * A subpath of its own because its types use Node's stream and fs types,
  * which the core entry point does not require of its users.
  */
+
+export type {
+  EventDescription,
+  StreamDescription,
+  TraceDescription,
+} from '../abi/trace-description.js';
 export {
   type ConvertSummary,
   convertTrace,
@@ -11,12 +17,7 @@ export {
   type Sink,
   StreamSink,
 } from './convert/convert.js';
-export {
-  type EventDescription,
-  renderMetadata,
-  type StreamDescription,
-  type TraceDescription,
-} from './metadata.js';
+export { renderMetadata } from './metadata.js';
 export {
   type DiscardedNotice,
   type FieldValue,

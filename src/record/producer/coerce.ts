@@ -16,7 +16,7 @@
  *                   functions and symbols -> null; if it throws (a cycle, a
  *                   throwing toJSON) -> "[unserializable]" as a JSON string
  */
-import { F } from '../abi/ring.js';
+import { F } from '../../abi/ring.js';
 
 const TWO_32 = 4294967296;
 // The largest doubles below 2^63 and 2^64: clamping to them keeps the high word in range.

@@ -1,17 +1,21 @@
 /**
- * Turning ring buffers into a trace, shared by the session (stop, snapshot)
+ * Turning ring buffers into a trace, shared by the consumer (stop, snapshot)
  * and the crash path: copying the packets a ring holds, the trailer packet
  * that carries losses after the last real packet, and the trace description
  * the metadata is rendered from.
  */
 
 import { hostname } from 'node:os';
-import type { EventMeta } from '../abi/ring.js';
-import { F, W } from '../abi/ring.js';
-import { CTF_MAGIC, PacketContext, PacketHeader } from '../abi/trace-layout.js';
-import type { EventDescription, StreamDescription, TraceDescription } from '../trace/metadata.js';
-import { VERSION } from '../version.js';
-import { getU64, type Ring, setU64 } from './ring-buffer.js';
+import { F, W } from '../../abi/ring.js';
+import type {
+  EventDescription,
+  StreamDescription,
+  TraceDescription,
+} from '../../abi/trace-description.js';
+import { CTF_MAGIC, PacketContext, PacketHeader } from '../../abi/trace-layout.js';
+import { VERSION } from '../../version.js';
+import { getU64, type Ring, setU64 } from '../ring.js';
+import type { RingReader } from './ring-reader.js';
 
 export interface CopiedPacket {
   readonly bytes: Uint8Array;
@@ -23,7 +27,7 @@ export interface CopiedPacket {
 
 /** One thread's stream as the consumer tracks it. */
 export class StreamState {
-  readonly ring: Ring;
+  readonly ring: RingReader;
   readonly threadName: string;
   #description: StreamDescription;
   #eventCount = 0;
@@ -38,7 +42,7 @@ export class StreamState {
    */
   lostOffset = 0;
 
-  constructor(ring: Ring, threadName: string) {
+  constructor(ring: RingReader, threadName: string) {
     this.ring = ring;
     this.threadName = threadName;
     this.#description = { id: ring.streamId, threadId: ring.streamId, threadName, events: [] };
@@ -49,7 +53,9 @@ export class StreamState {
     const count = Atomics.load(this.ring.ctl, W.EVENT_IDS);
     if (count !== this.#eventCount) {
       const { entries, end } = this.ring.readMeta(this.#metaEnd);
-      const added = (entries as EventMeta[]).map(
+      // Rebuilt field by field: a line may come from a newer copy of markers,
+      // whose descriptions carry fields this one does not know.
+      const added = (entries as EventDescription[]).map(
         (e): EventDescription => ({
           id: e.id,
           name: e.name,
@@ -76,9 +82,9 @@ export class StreamState {
  * Copies of the published packets a ring still holds, oldest first: in
  * overwrite mode the newest K, in discard mode those not consumed yet.
  * A copy the producer may have overwritten meanwhile is dropped (seqlock,
- * ring-buffer.ts); the producer counts those events as overwritten.
+ * abi/ring.ts); the producer counts those events as overwritten.
  */
-export function copyPackets(ring: Ring): CopiedPacket[] {
+export function copyPackets(ring: RingReader): CopiedPacket[] {
   const ctl = ring.ctl;
   const k = ring.subBuffers;
   const produced = Atomics.load(ctl, W.PRODUCED);

@@ -1,14 +1,14 @@
 /**
  * Generates the recorder of one marker in one thread: the function a RECORD
- * link puts in the marker's dispatcher, which writes one event (layout.ts)
- * into the thread's ring buffer.
+ * link puts in the marker's dispatcher, which writes one event
+ * (abi/trace-layout.ts) into the thread's ring buffer (ring-writer.ts).
  *
  * Each encoder is generated for its marker's exact fields, like the
  * dispatchers of src/registry/dispatch.ts: a fixed parameter list (no rest
  * array), the event id, the field offsets and the fast paths as constants,
  * so an event allocates nothing and touches only the ring's typed arrays.
  * The per-event work:
- *   1. reserve the worst-case size; the slow path (Ring.reserve) closes and
+ *   1. reserve the worst-case size; the slow path (RingWriter.reserve) closes and
  *      opens packets or drops the event (counted);
  *   2. read the clock, clamped so it never decreases within the stream;
  *   3. write the header and the fields, each with an inline fast path
@@ -18,18 +18,18 @@
  * Generated source is cached per field-type signature; `new Function` runs
  * once per signature, never per event.
  */
-import { F, W } from '../abi/ring.js';
-import { EventHeader } from '../abi/trace-layout.js';
-import type { Field } from '../marker/format.js';
+import { F, W } from '../../abi/ring.js';
+import { EventHeader } from '../../abi/trace-layout.js';
+import type { Field } from '../../marker/format.js';
 import { monotonicNowMs } from './clock.js';
 import * as coerce from './coerce.js';
-import type { Ring } from './ring-buffer.js';
+import type { RingWriter } from './ring-writer.js';
 import { writeString } from './utf8.js';
 
 export type Encoder = (marker: unknown, ...args: unknown[]) => void;
 
 type Factory = (
-  ring: Ring,
+  ring: RingWriter,
   helpers: typeof HELPERS,
   id: number,
   maxBytes: number,
@@ -203,7 +203,7 @@ function closureFactory(fields: readonly Field[]): Factory {
  */
 export function buildEncoder(
   fields: readonly Field[],
-  ring: Ring,
+  ring: RingWriter,
   id: number,
   maxBytes: number,
   baseNs: number,
