@@ -111,7 +111,7 @@ const loadCatalogue = loadOnce(() => import('./channels/install.js'));
 /** Loads a probe module into this thread only (see probe/load.ts). */
 export const loadProbeModule = onFirstCall(() => import('./probe/load.js'), 'loadProbeModule');
 
-const loadRecorder = loadOnce(() => import('./record/record.js'));
+const loadRecord = loadOnce(() => import('./record/record.js'));
 
 /**
  * Starts recording the markers `options.markers` matches, in every thread
@@ -122,11 +122,11 @@ const loadRecorder = loadOnce(() => import('./record/record.js'));
  *   ERR_INVALID_PATTERN, ERR_TRACE_DIR_NOT_EMPTY, ERR_TRACE_WRITE.
  */
 export function record(options: RecordOptions): PendingRecording {
-  const started = loadRecorder().then((recorder) => recorder.startRecording(options));
+  const started = loadRecord().then((loaded) => loaded.startRecording(options));
   return new StartingRecording(outputOf(options), started);
 }
 
-// The absolute output path, known before the recorder loads (record.ts resolves it the same way).
+// The absolute output path, known before record.ts loads (it resolves it the same way).
 function outputOf(options: RecordOptions): string {
   const output = (options as Partial<RecordOptions> | undefined)?.output;
   return typeof output === 'string' && output !== '' ? resolve(output) : '';

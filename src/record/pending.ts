@@ -1,5 +1,5 @@
 /**
- * What record() returns before anything of the recorder has loaded: the
+ * What record() returns before anything of the recording code has loaded: the
  * Recording at once, thenable, whose methods wait for the real one. Shared
  * by the lazy root export (index.ts) and record.ts; it imports nothing at run
  * time, so the core's import stays light.

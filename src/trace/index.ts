@@ -18,12 +18,14 @@ export {
   StreamSink,
 } from './convert/convert.js';
 export { renderMetadata } from './metadata.js';
+/** @deprecated the former name of TraceEntry (an event or a discard notice, not a recording). */
+export type { TraceEntry as TraceRecord } from './reader/reader.js';
 export {
   type DiscardedNotice,
   type FieldValue,
   openTrace,
   type StreamStats,
   type Trace,
+  type TraceEntry,
   type TraceEvent,
-  type TraceRecord,
 } from './reader/reader.js';

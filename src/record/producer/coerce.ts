@@ -1,5 +1,5 @@
 /**
- * The recorder's slow paths: values outside the fast paths of the generated
+ * The encoders' slow paths: values outside the fast paths of the generated
  * encoders (an int64 that is not an int32, a bigint, a value of the wrong
  * run-time type). None of them throws; every value of a wrong type is
  * counted in F.COERCED. The coercions (also in docs/record.md):

@@ -1,5 +1,5 @@
 /**
- * Generates the recorder of one marker in one thread: the function a RECORD
+ * Generates the encoder of one marker in one thread: the function a RECORD
  * link puts in the marker's dispatcher, which writes one event
  * (abi/trace-layout.ts) into the thread's ring buffer (ring-writer.ts).
  *
@@ -97,7 +97,7 @@ function factoryFor(fields: readonly Field[]): Factory {
   const sizes = [String(fixed), ...parts.map((part) => part.size)].join(' + ');
   const source = `'use strict';
 const ctl = ring.ctl, f64 = ring.f64, dv = ring.dv, u8 = ring.u8, buf = ring.buf;
-return function record(${params}) {
+return function encode(${params}) {
   ${parts.map((part) => part.pre).join('\n  ')}
   const need = ${sizes};
   let p = ctl[${W.POS}];
@@ -140,7 +140,7 @@ function closureFactory(fields: readonly Field[]): Factory {
   const n = types.length;
   return (ring, h, id, maxBytes, base, now) => {
     const { ctl, f64, dv, u8, buf } = ring;
-    return function record(_marker: unknown, ...args: unknown[]): void {
+    return function encode(_marker: unknown, ...args: unknown[]): void {
       const strings: string[] = [];
       let need = EventHeader.SIZE;
       for (let i = 0; i < n; i++) {
@@ -198,7 +198,7 @@ function closureFactory(fields: readonly Field[]): Factory {
 }
 
 /**
- * The recorder for a marker with `fields`, writing event `id` into `ring`.
+ * The encoder for a marker with `fields`, writing event `id` into `ring`.
  * Strings longer than `maxBytes` of UTF-8 are truncated (utf8.ts).
  */
 export function buildEncoder(
