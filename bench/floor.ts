@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from './harness/args.js';
 import { discoverSuites } from './harness/discover.js';
 import { compileLoop } from './harness/loop.js';
 
@@ -54,18 +54,23 @@ async function child(id: string, rounds: number): Promise<void> {
   process.exit(0);
 }
 
+const FLOOR_USAGE = 'usage: npm run bench:floor -- SUITE/CASE... [--rounds N]\n';
+
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      rounds: { type: 'string', default: '400' },
-      child: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+  const { values, positionals } = parseBenchArgs(
+    {
+      allowPositionals: true,
+      options: {
+        rounds: { type: 'string', default: '400' },
+        child: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     },
-  });
+    FLOOR_USAGE,
+  );
   const rounds = Number(values.rounds);
   if (values.help || !Number.isInteger(rounds) || rounds < 1 || positionals.length === 0) {
-    process.stderr.write('usage: npm run bench:floor -- SUITE/CASE... [--rounds N]\n');
+    process.stderr.write(FLOOR_USAGE);
     return values.help ? 0 : 2;
   }
   if (values.child) {

@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from './harness/args.js';
 import { discoverSuites, selectCases } from './harness/discover.js';
 import { type CaseOutcome, formatTable, toJson, verdictOf } from './harness/report.js';
 import { runCase } from './harness/spawn.js';
@@ -26,17 +26,20 @@ example: npm run bench -- --filter disabled --filter dc-
 async function main(): Promise<number> {
   const delegated = await runUnderNodes(fileURLToPath(import.meta.url), process.argv.slice(2));
   if (delegated !== undefined) return delegated;
-  const { values } = parseArgs({
-    options: {
-      filter: { type: 'string', multiple: true },
-      quick: { type: 'boolean', default: false },
-      rounds: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      list: { type: 'boolean', default: false },
-      'no-gc': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+  const { values } = parseBenchArgs(
+    {
+      options: {
+        filter: { type: 'string', multiple: true },
+        quick: { type: 'boolean', default: false },
+        rounds: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        list: { type: 'boolean', default: false },
+        'no-gc': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     },
-  });
+    USAGE,
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

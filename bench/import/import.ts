@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from '../harness/args.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -103,17 +103,20 @@ function run(node: string, rounds: number): void {
   }
 }
 
-const { values } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '15' },
-    node: { type: 'string', multiple: true },
-    help: { type: 'boolean', short: 'h', default: false },
+const IMPORT_USAGE =
+  'usage: npm run bench:import -- [--rounds N] [--node PATH]...\nexample: npm run bench:import -- --node .runtimes/node20/bin/node --node .runtimes/node26/bin/node\n';
+const { values } = parseBenchArgs(
+  {
+    options: {
+      rounds: { type: 'string', default: '15' },
+      node: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   },
-});
+  IMPORT_USAGE,
+);
 if (values.help) {
-  process.stdout.write(
-    'usage: npm run bench:import -- [--rounds N] [--node PATH]...\nexample: npm run bench:import -- --node .runtimes/node20/bin/node --node .runtimes/node26/bin/node\n',
-  );
+  process.stdout.write(IMPORT_USAGE);
   process.exit(0);
 }
 if (!existsSync(join(ROOT, 'dist/index.js'))) {

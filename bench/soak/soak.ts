@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from '../harness/args.js';
 import type { Sample } from './scenario.js';
 
 const SCENARIO = fileURLToPath(new URL('./scenario.ts', import.meta.url));
@@ -90,15 +90,18 @@ function perCycle(bytes: number | null): string {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      cycles: { type: 'string' },
-      only: { type: 'string', multiple: true },
-      quick: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+  const { values } = parseBenchArgs(
+    {
+      options: {
+        cycles: { type: 'string' },
+        only: { type: 'string', multiple: true },
+        quick: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     },
-  });
+    USAGE,
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
