@@ -5,7 +5,8 @@
  * control server's worker). This file is its lifecycle; each of its other
  * jobs has a file: waking (wake.ts), draining (drain.ts), delivering to the
  * sink (delivery.ts), snapshots (snapshot.ts), counters (stats.ts), the
- * crash dump (crash.ts), and turning rings into a trace (assemble.ts).
+ * crash dump (crash.ts), each thread's stream (stream.ts), and turning rings
+ * into a trace (assemble.ts).
  *
  * start() sends a sticky START to every application thread through the
  * coordinator, so threads started later join too; each thread creates its
@@ -51,13 +52,14 @@ import { getCoordinator, type Reply } from '../../threads/coordinator.js';
 import type { PacketSink } from '../../trace/writer.js';
 import { RECORDING_DEFAULTS, type RecordingOptions, resolveOptions } from '../options.js';
 import { clockOriginMs } from '../producer/clock.js';
-import { StreamState, traceDescription } from './assemble.js';
+import { traceDescription } from './assemble.js';
 import { requestCrashWatch } from './crash.js';
 import { Delivery, type RecordingError } from './delivery.js';
 import { DrainQueue, drainRest, exited, notDetached } from './drain.js';
 import { RingReader } from './ring-reader.js';
 import { writeSnapshot } from './snapshot.js';
 import { recordingStats } from './stats.js';
+import { StreamState } from './stream.js';
 import { Waker } from './wake.js';
 
 export type { PacketSink } from '../../trace/writer.js';

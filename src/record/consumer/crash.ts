@@ -24,8 +24,9 @@ import { type CrashWatch, RecordOp } from '../../abi/thread-ops.js';
 import { uuidBytes } from '../../abi/trace-layout.js';
 import { getCoordinator } from '../../threads/coordinator.js';
 import { createTraceDirectory } from '../../trace/writer.js';
-import { copyStream, StreamState, traceDescription, trailerPacket } from './assemble.js';
+import { copyStream, traceDescription, trailerPacket } from './assemble.js';
 import { RingReader } from './ring-reader.js';
+import { StreamState } from './stream.js';
 
 /**
  * The consumer's half: replaces the main thread's list of rings to write out

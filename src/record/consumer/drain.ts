@@ -6,9 +6,10 @@
  */
 
 import { RingState, W } from '../../abi/ring.js';
-import { copyStream, packetDiscarded, type StreamState, trailerPacket } from './assemble.js';
+import { copyStream, packetDiscarded, trailerPacket } from './assemble.js';
 import type { Delivery } from './delivery.js';
 import type { RingReader } from './ring-reader.js';
+import type { StreamState } from './stream.js';
 
 /**
  * Drains until the ring is empty, re-reading PRODUCED after each batch: a

@@ -11,8 +11,9 @@ import { RecordOp } from '../../abi/thread-ops.js';
 import type { TraceDescription } from '../../abi/trace-description.js';
 import { getCoordinator } from '../../threads/coordinator.js';
 import type { PacketSink } from '../../trace/writer.js';
-import { copyStream, type StreamState } from './assemble.js';
+import { copyStream } from './assemble.js';
 import type { Delivery } from './delivery.js';
+import type { StreamState } from './stream.js';
 
 export async function writeSnapshot(
   recording: { readonly id: string; readonly uuid: Uint8Array; readonly timeoutMs: number },

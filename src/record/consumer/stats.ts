@@ -6,8 +6,8 @@
 
 import type { RecordingStats, ThreadRecordingStats } from '../../abi/recording-stats.js';
 import { F, RingState, W } from '../../abi/ring.js';
-import type { StreamState } from './assemble.js';
 import type { RecordingError } from './delivery.js';
+import type { StreamState } from './stream.js';
 
 export function threadStats(stream: StreamState): ThreadRecordingStats {
   const ring = stream.ring;
