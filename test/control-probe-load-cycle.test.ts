@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, lastJson, makeSocketDir, ROOT, startApp } from './helpers/control.js';
+import { cli, lastJson, makeSocketDir, ROOT, startApp, waitUntil } from './helpers/control.js';
 
 const COUNTER = join(ROOT, 'test/fixtures/control-probe.mjs');
 const BROKEN = join(ROOT, 'test/fixtures/control-probe-broken.mjs');
@@ -28,7 +28,15 @@ test('load, probes, report and unload drive a probe module in every thread, late
 
     app.send('worker\n');
     await app.waitFor('worker-started');
-    const probes = lastJson<ProbesResult>(await cli(sockets.dir, ['probes', '--json']));
+    // The new worker loads the module on its own once it has met the other
+    // threads (an import, so asynchronous): it may still be loading when its
+    // start is reported. Ask until it is in, then check the whole answer.
+    const probes = await waitUntil(async () => {
+      const answer = lastJson<ProbesResult>(await cli(sockets.dir, ['probes', '--json']));
+      return answer.modules.some((m) => m.threads.length === 3) ? answer : undefined;
+    }, 'the later worker to load the probe module').catch(async () =>
+      lastJson<ProbesResult>(await cli(sockets.dir, ['probes', '--json'])),
+    );
     assert.deepEqual(
       probes.modules.map((m) => [m.name, m.threads.length]),
       [['counter', 3]],
