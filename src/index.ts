@@ -19,24 +19,37 @@
  *                     (docs/probe.md). Loaded on first use.
  *   isMarkersError, MarkerMode, FieldType, VERSION, defineProbeModule
  *                     helpers for the above (a type guard, enums, typing)
- * Nothing else: the recording's consumer, the trace writer, the coordinator and
- * the control server are internal (src/abi holds what their threads share),
- * and the package's `exports` reach no other file. Types stay importable
- * from here, erased at run time.
+ * Nothing else: the recording's consumer (RecordingConsumer and its PacketSink),
+ * the trace writer (createTraceDirectory, TraceDirectorySink), the
+ * coordinator and the control server are internal (src/abi holds what their
+ * threads share), and the package's `exports` reach no other file. The types
+ * of the values above stay importable from here, erased at run time.
+ * test/core-root-exports.test.ts holds this list; README's "The API" says
+ * the same to users.
  */
 // First: this copy's registry, if it is the thread's first, is the Node one
 // (channel markers' activity hooks, forget() for probe modules).
 import './registry/node-registry.js';
 import { resolve } from 'node:path';
+import type { AggregateOptions } from './abi/aggregate.js';
 import type { PendingAggregation } from './aggregate/aggregate.js';
 import { StartingAggregation } from './aggregate/pending.js';
-import type { AggregateOptions } from './aggregate/spec.js';
 import type { CatalogueOptions } from './channels/install.js';
 import { loadOnce, onFirstCall } from './lazy.js';
 import { type PendingRecording, type RecordOptions, StartingRecording } from './record/pending.js';
 import { joinThreads } from './threads/join.js';
 
+export type {
+  AggregateOptions,
+  AggregateSpec,
+  GroupSnapshot,
+  HistSnapshot,
+  KeyValue,
+  LatencyCounters,
+  PartSnapshot,
+} from './abi/aggregate.js';
 export type { RecordingStats, ThreadRecordingStats } from './abi/recording-stats.js';
+export type { ProbeEntryInfo, ThreadModuleInfo } from './abi/thread-ops.js';
 export type {
   AggregateSnapshot,
   Aggregation,
@@ -48,14 +61,6 @@ export type {
   AggregateResult,
   Bucket as AggregateBucket,
 } from './aggregate/snapshot/summarize.js';
-export type {
-  GroupSnapshot,
-  HistSnapshot,
-  KeyValue,
-  LatencyCounters,
-  PartSnapshot,
-} from './aggregate/snapshot/types.js';
-export type { AggregateOptions, AggregateSpec } from './aggregate/spec.js';
 // Channel markers are declarations, like marker(): they load with the root,
 // and subscribe to their channel only while enabled.
 export { channelStats } from './channels/bind.js';
@@ -71,7 +76,6 @@ export type { ControlHandle, ListenOptions } from './control/listen.js';
 // The core, as browser.ts exports it too: the one list is core.ts.
 export * from './core.js';
 export type { LoadedProbeModule } from './probe/load.js';
-export type { ProbeEntryInfo, ThreadModuleInfo } from './probe/local-module.js';
 export type {
   LoadOptions,
   ManagerOptions,
@@ -89,7 +93,6 @@ export type {
 } from './probe/module-shape.js';
 export type { RecordingOptions } from './record/options.js';
 export type { PendingRecording, Recording, RecordOptions } from './record/pending.js';
-export type { PacketSink, TraceDirectorySink } from './trace/writer.js';
 
 /**
  * Starts the control server (same as `node --import markers/register`).

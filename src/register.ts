@@ -12,6 +12,7 @@
  * the CLI has started its recording, at most that many milliseconds.
  */
 import { isMainThread } from 'node:worker_threads';
+import { warnError } from './errors/warn.js';
 // The package root, not just listen(): importing it joins this thread to the
 // process's threads, so it answers recording and probe commands (their handlers
 // load when the first one arrives) before the application's first import of
@@ -30,10 +31,7 @@ if (!isMainThread) {
   try {
     await listen(Number.isFinite(hold) && hold > 0 ? { holdMs: hold } : {});
   } catch (error) {
-    const code = (error as { code?: string }).code ?? 'ERR_CONTROL_SERVER';
-    process.emitWarning(`markers control server not started: ${(error as Error).message}`, {
-      code,
-    });
+    warnError(error, 'markers control server not started', 'ERR_CONTROL_SERVER');
     // emitWarning prints on the next tick; Node 22+ may start the application
     // before that tick, so one that exits at once would never show the warning.
     // Wait for it: the warning comes before the application's first line.

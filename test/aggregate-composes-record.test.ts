@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { aggregate, listMarkers, marker, type PacketSink } from '../src/index.js';
+import { aggregate, listMarkers, marker } from '../src/index.js';
 import { RecordingConsumer } from '../src/record/consumer/consumer.js';
+import type { PacketSink } from '../src/trace/writer.js';
 
 const nullSink: PacketSink = { packet() {}, finish() {} };
 

@@ -3,8 +3,9 @@
 // single event reaches the sink without waiting for a full packet or stop().
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { marker, type PacketSink } from '../src/index.js';
+import { marker } from '../src/index.js';
 import { RecordingConsumer } from '../src/record/consumer/consumer.js';
+import type { PacketSink } from '../src/trace/writer.js';
 import { waitFor } from './helpers/record.js';
 
 const rare = marker('live:rare', 'n %d');

@@ -15,8 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { marker, type PacketSink, record } from '../../src/index.js';
+import { marker, record } from '../../src/index.js';
 import { RecordingConsumer } from '../../src/record/consumer/consumer.js';
+import type { PacketSink } from '../../src/trace/writer.js';
 import { defineSuite, type Metric } from '../harness/case.js';
 
 const FORMAT = 'a %d b %f s %s';

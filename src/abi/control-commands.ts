@@ -16,9 +16,10 @@
  * Arguments cross from an untrusted peer: the server checks every field it
  * reads, and answers ERR_INVALID_ARGUMENT for a bad one.
  */
-import type { AggregateOptions } from '../aggregate/spec.js';
+
 import type { MarkerInfo } from '../registry/registry.js';
-import type { REPLY_SHAPES } from './control-shapes.js';
+import type { AggregateOptions } from './aggregate.js';
+import type { NOTICE_SHAPES, REPLY_SHAPES } from './control-shapes.js';
 import type { ThreadInfo } from './threads.js';
 import type { WireError } from './wire-error.js';
 
@@ -67,6 +68,16 @@ export interface ControlArgs {
 
 export type ControlCommand = keyof typeof REPLY_SHAPES;
 export type ControlResult<C extends ControlCommand> = ReturnType<(typeof REPLY_SHAPES)[C]>;
+
+/**
+ * The stream notices a command sends before or after its result (`record`:
+ * `progress` every second, `end` with the final counters), typed by their
+ * checks as results are.
+ */
+export type ControlNotice = keyof typeof NOTICE_SHAPES;
+export type NoticeData<E extends ControlNotice> = ReturnType<(typeof NOTICE_SHAPES)[E]>;
+/** A notice as a handler receives it: `(event, data)`, `data` typed by `event`. */
+export type NoticeArgs = { [E in ControlNotice]: [event: E, data: NoticeData<E>] }[ControlNotice];
 
 /** Every control command: `{ cmd: { args, result } }`. */
 export type ControlCommands = {

@@ -289,7 +289,7 @@ export const errorReply = object({ error: wireError });
 /** A stream notice: `progress` carries recording stats, `end` the final ones. */
 export const eventLine = object({ v: int(0, U32), id: int(0, U32), event: str(64) });
 
-export const NOTICE_SHAPES: Readonly<Record<string, Check<unknown>>> = {
+export const NOTICE_SHAPES = {
   progress: recordingStats,
   end: recordingStats,
-};
+} as const satisfies Readonly<Record<string, Check<unknown>>>;

@@ -9,7 +9,6 @@
 import type { RecordingOptions } from '../record/options.js';
 import type { Outcome } from './envelope.js';
 import type { RecordingStats } from './recording-stats.js';
-import type { WireError } from './wire-error.js';
 
 /** What the consumer worker (record/consumer/consumer-worker.ts) answers: `{ op: { args, result } }`. */
 export interface ConsumerOps {
@@ -43,9 +42,14 @@ export interface PortRequest<Op extends string = string, Args = unknown> {
 /** Its answer: `{ id, ...Outcome }`. */
 export type PortReply<Result = unknown> = Outcome<Result> & { readonly id: number };
 
-/** What the control server's worker (control/worker.ts) tells the thread that started it. */
+/**
+ * A worker's first word (threads/ready.ts): it can take requests now, with
+ * what it has to say, or the error that kept it from starting. Every
+ * worker markers starts and waits for says it, the envelope's Outcome.
+ */
+export type ReadyMessage<Result = unknown> = Outcome<Result> & { readonly type: 'ready' };
+
+/** What the control server's worker (control/worker.ts) tells the thread that started it, once ready. */
 export type ControlWorkerMessage =
-  | { readonly type: 'listening'; readonly path: string }
-  | { readonly type: 'failed'; readonly error: WireError }
   /** `markers run --record`: the recording is on, the application may go on. */
-  | { readonly type: 'resume' };
+  { readonly type: 'resume' };

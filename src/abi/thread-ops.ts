@@ -13,11 +13,11 @@
  * handler still checks what it reads; the types say what a caller sends.
  */
 
-import type { PartSnapshot, SkippedMarker } from '../aggregate/snapshot/types.js';
-import type { AggregateSpec } from '../aggregate/spec.js';
-import type { ThreadModuleInfo } from '../probe/local-module.js';
+import type { SkippedMarker as SkippedByProbe } from '../registry/probe.js';
 import type { MarkerInfo } from '../registry/registry.js';
+import type { AggregateSpec, PartSnapshot, SkippedMarker } from './aggregate.js';
 import type { BufferMode } from './ring.js';
+import type { ThreadInfo } from './threads.js';
 
 /** control:list and control:stats, for the control server's commands (control/commands.ts). */
 export const ControlOp = {
@@ -123,6 +123,28 @@ export interface LoadArgs {
 
 export interface IdArgs {
   readonly loadId: string;
+}
+
+/** One probe entry of a module, as loaded in one thread. */
+export interface ProbeEntryInfo {
+  readonly pattern: string;
+  readonly format: string | null;
+  /** Markers it is connected to now. */
+  readonly markers: readonly string[];
+  /** Matching markers it was not connected to, and why. */
+  readonly skipped: readonly SkippedByProbe[];
+  /** Exceptions and rejections of this probe so far. */
+  readonly errors: number;
+  /** Calls that returned a promise not settled yet. */
+  readonly inflight: number;
+}
+
+/** A probe module in one thread. */
+export interface ThreadModuleInfo {
+  readonly thread: ThreadInfo;
+  readonly probes: readonly ProbeEntryInfo[];
+  /** The sum of the probes' errors. */
+  readonly errors: number;
 }
 
 export type PrepareReply = { readonly name: string; readonly patterns: readonly string[] };

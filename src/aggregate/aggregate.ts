@@ -12,15 +12,20 @@
  * Importing this module does nothing; the work starts with aggregate().
  */
 import { randomUUID } from 'node:crypto';
+import type {
+  AggregateOptions,
+  AggregateSpec,
+  PartSnapshot,
+  SkippedMarker,
+} from '../abi/aggregate.js';
 import { AggregateOp, type AggregateStartReply as StartReply } from '../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { getCoordinator, type Reply, type ThreadInfo } from '../threads/coordinator.js';
 import { mergeParts } from './snapshot/merge.js';
 import { type AggregateResult, summarize } from './snapshot/summarize.js';
-import type { PartSnapshot, SkippedMarker } from './snapshot/types.js';
-import { type AggregateOptions, type AggregateSpec, resolveSpec } from './spec.js';
+import { resolveSpec } from './spec.js';
 
-/** What read() and stop() resolve to, in mergeable form (see snapshot/types.ts). */
+/** What read() and stop() resolve to, in mergeable form (see abi/aggregate.ts). */
 export interface AggregateSnapshot {
   readonly time: number;
   readonly spec: AggregateSpec;

@@ -7,9 +7,10 @@
  * Option errors (a bad pattern, a `where` that does not parse) arrive
  * through the promise, since checking them needs the aggregation code.
  */
-import { emitMarkersWarning } from '../errors/warn.js';
+
+import type { AggregateSpec } from '../abi/aggregate.js';
+import { warnUnlessObserved } from '../errors/warn.js';
 import type { Aggregation, PendingAggregation } from './aggregate.js';
-import type { AggregateSpec } from './spec.js';
 
 export class StartingAggregation implements PendingAggregation {
   readonly id: string;
@@ -28,14 +29,12 @@ export class StartingAggregation implements PendingAggregation {
     this.ready = this.#loaded.then((box) => box.real.ready);
     // An aggregation that fails to start must not crash the application as an
     // unhandled rejection; unless someone awaits it, it is a warning.
-    this.ready.catch((error: unknown) => {
-      if (this.#observed) return;
-      const code = (error as { code?: unknown })?.code;
-      emitMarkersWarning(
-        `markers: the aggregation did not start: ${(error as Error)?.message ?? String(error)}`,
-        typeof code === 'string' ? code : 'ERR_AGGREGATE_START',
-      );
-    });
+    warnUnlessObserved(
+      this.ready,
+      () => this.#observed,
+      'markers: the aggregation did not start',
+      'ERR_AGGREGATE_START',
+    );
   }
 
   /** The checked options; undefined until the aggregation code has loaded (await the aggregation). */

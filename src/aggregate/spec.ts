@@ -1,70 +1,18 @@
 /**
- * The options of aggregate(), checked once where they are given, and the
- * plain spec that crosses threads and the control socket (structured-cloned
- * or JSON). Append-only: a field added here must have a default an older
- * thread can do without.
+ * The options of aggregate(), checked once where they are given and turned
+ * into the plain spec every thread receives. Both shapes cross boundaries
+ * and are defined in abi/aggregate.ts.
  */
+import {
+  AggregateKind,
+  type AggregateOptions,
+  type AggregateSpec,
+  type LinearLayout,
+} from '../abi/aggregate.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { compilePattern } from '../registry/pattern.js';
-import { type LinearLayout, linearBucketCount, MAX_LINEAR_BUCKETS } from './histogram/linear.js';
+import { linearBucketCount, MAX_LINEAR_BUCKETS } from './histogram/linear.js';
 import { parseWhere } from './where/parse.js';
-
-export interface AggregateOptions {
-  /** A marker name or glob, or a list of them. For latency: the start markers. */
-  readonly markers: string | readonly string[];
-  /** Group by these fields (`marker` means the marker's name unless it has a field of that name). */
-  readonly by?: readonly string[];
-  /** A numeric field to build a histogram of. */
-  readonly hist?: string;
-  /** Linear buckets instead of log-linear ones. */
-  readonly linear?: LinearLayout;
-  /**
-   * Upper bounds (inclusive, ascending) to count values at, besides the
-   * histogram: each group then reports `le`, the exact number of values <= each
-   * bound, as Prometheus' `le` buckets need. Needs hist or latency.
-   */
-  readonly bounds?: readonly number[];
-  /** A filter over the fields, e.g. `status >= 500 && path ~ "/api/*"`. */
-  readonly where?: string;
-  /** Distinct groups kept per thread (and after merging); the rest fold into `other`. Default 1,000. */
-  readonly maxGroups?: number;
-  /** Results per thread instead of merged. */
-  readonly perThread?: boolean;
-  /**
-   * Latency between a start and an end marker instead of a field: a histogram
-   * of milliseconds. `end` defaults to each start marker's name with `_start`
-   * replaced by `_end`.
-   */
-  readonly latency?: {
-    readonly end?: string;
-    /** A field in both markers that pairs them; without it, thread and nesting order do. */
-    readonly key?: string;
-    /** Unmatched starts kept per thread and pair; the oldest is evicted (counted) past it. Default 10,000. */
-    readonly maxPending?: number;
-  };
-}
-
-export const AggregateKind = { COUNT: 'count', HIST: 'hist', LATENCY: 'latency' } as const;
-export type AggregateKind = (typeof AggregateKind)[keyof typeof AggregateKind];
-
-/** What every thread receives. */
-export interface AggregateSpec {
-  readonly id: string;
-  readonly kind: AggregateKind;
-  readonly markers: readonly string[];
-  readonly by: readonly string[];
-  readonly hist: string | null;
-  readonly linear: LinearLayout | null;
-  /** Explicit `le` bounds, ascending; null without. */
-  readonly bounds: readonly number[] | null;
-  readonly where: string | null;
-  readonly maxGroups: number;
-  readonly perThread: boolean;
-  /** Latency only: the end pattern, or null for x_start -> x_end. */
-  readonly end: string | null;
-  readonly key: string | null;
-  readonly maxPending: number;
-}
 
 export const DEFAULT_MAX_GROUPS = 1000;
 export const DEFAULT_MAX_PENDING = 10_000;

@@ -8,6 +8,8 @@
  * library importing markers must not pay for. Installing is idempotent per
  * thread, whichever copy of markers does it.
  */
+
+import { warnError } from '../errors/warn.js';
 import type { Marker } from '../marker/marker.js';
 import { getRegistry } from '../registry/global.js';
 import { applicationBases, installedVersion, nodeHas, versionAtLeast } from './applies.js';
@@ -56,9 +58,10 @@ export function installCatalogue(options: CatalogueOptions = {}): readonly strin
           registry.declare(spec.name, spec.format, `diagnostics_channel:${spec.channel}`) as Marker,
       );
     } catch (error) {
-      process.emitWarning(
-        `markers: catalogue markers ${entry.markers.map((m) => m.name).join(', ')} not installed: ${(error as Error).message}`,
-        { code: (error as { code?: string }).code ?? 'ERR_FORMAT_MISMATCH' },
+      warnError(
+        error,
+        `markers: catalogue markers ${entry.markers.map((m) => m.name).join(', ')} not installed`,
+        'ERR_FORMAT_MISMATCH',
       );
       continue;
     }

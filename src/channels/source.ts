@@ -19,6 +19,7 @@
  */
 import * as dc from 'node:diagnostics_channel';
 import { ErrorCode } from '../errors/markers-error.js';
+import { emitMarkersWarning } from '../errors/warn.js';
 
 export type ChannelHandler = (message: unknown) => void;
 
@@ -123,14 +124,10 @@ export class ChannelSource {
     this.#errors++;
     if (this.#warned) return;
     this.#warned = true;
-    try {
-      process.emitWarning(
-        `markers: an event of channel ${this.#feeds.map((f) => f.channel.name.toString()).join(', ')} for ${this.markers.join(', ')} was dropped: ${describe(error)} (further failures are counted, not reported)`,
-        { code: ErrorCode.CHANNEL_PICK },
-      );
-    } catch {
-      // A warning that cannot be emitted is still counted.
-    }
+    emitMarkersWarning(
+      `markers: an event of channel ${this.#feeds.map((f) => f.channel.name.toString()).join(', ')} for ${this.markers.join(', ')} was dropped: ${describe(error)} (further failures are counted, not reported)`,
+      ErrorCode.CHANNEL_PICK,
+    );
   }
 
   info(): ChannelSourceInfo {

@@ -10,9 +10,10 @@
  * loads when this command arrives.
  */
 
-import { claimOnce, Globals } from '../abi/globals.js';
+import { Globals } from '../abi/globals.js';
 import { ChannelsOp } from '../abi/thread-ops.js';
 import { getCoordinator } from '../threads/coordinator.js';
+import { installOnce } from '../threads/install-once.js';
 
 async function install(): Promise<number> {
   const { installCatalogue } = await import('./install.js');
@@ -21,10 +22,9 @@ async function install(): Promise<number> {
 
 /** Makes this thread answer channels:install, now. Idempotent per thread. */
 export function installChannelHandlers(): void {
-  if (!claimOnce(Globals.CHANNELS_HANDLERS)) return;
-  const coordinator = getCoordinator();
-  if (coordinator.self.internal) return;
-  coordinator.handle(ChannelsOp.INSTALL, install);
+  installOnce(Globals.CHANNELS_HANDLERS, (coordinator) => {
+    coordinator.handle(ChannelsOp.INSTALL, install);
+  });
 }
 
 /**

@@ -78,9 +78,9 @@ export async function streamRecording(
       onFrame: (frame) => receiver.frame(frame),
       onEvent: (event, data) => {
         // 'end' without a stop: the target exited and sent its final counters (exit drain).
-        if (event === 'end') finalStats = data as RecordingStats;
+        if (event === 'end') finalStats = data;
         if (event !== 'progress') return;
-        lastProgress = data as RecordingStats;
+        lastProgress = data;
         lastProgressAt = performance.now();
         options.onProgress?.(lastProgress, receiver);
       },

@@ -19,10 +19,11 @@
  * true: the metrics agent attaches to every process, before its markers are
  * declared or whether they ever are.
  */
+
+import type { AggregateOptions } from '../abi/aggregate.js';
 import type { ControlResult } from '../abi/control-commands.js';
 import type { AggregateSnapshot, Aggregation } from '../aggregate/aggregate.js';
 import { countsOf } from '../aggregate/snapshot/summarize.js';
-import type { AggregateOptions } from '../aggregate/spec.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { timeoutOf } from './commands.js';
 import { type Connection, defineCommand, type ServerCommand } from './server.js';

@@ -11,7 +11,13 @@
  */
 
 import { connect as netConnect, type Socket } from 'node:net';
-import type { ControlArgs, ControlCommand, ControlResult } from '../abi/control-commands.js';
+import type {
+  ControlArgs,
+  ControlCommand,
+  ControlNotice,
+  ControlResult,
+  NoticeArgs,
+} from '../abi/control-commands.js';
 import {
   encodeLine,
   type Frame,
@@ -28,13 +34,14 @@ import {
 } from '../abi/control-shapes.js';
 import { type Check, WireShapeError } from '../abi/wire-check.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
+import { SerialQueue } from '../serial/serial-queue.js';
 
 /** A command name that abi/control-commands.ts does not list. */
 type Unlisted<C extends string> = C extends ControlCommand ? never : C;
 
 export interface StreamHandlers {
   /** A notice for this request (progress, end), before or after its reply. */
-  readonly onEvent?: (event: string, data: unknown) => void;
+  readonly onEvent?: (...notice: NoticeArgs) => void;
   /** A binary frame for this request. May return a promise: reading pauses until it settles. */
   readonly onFrame?: (frame: Frame) => void | Promise<void>;
 }
@@ -87,7 +94,8 @@ export class ControlClient {
   readonly closed: Promise<void>;
   #nextId = 1;
   #isClosed = false;
-  #frameQueue: Promise<void> = Promise.resolve();
+  /** Frames are handed over one at a time, in arrival order. */
+  readonly #frames = new SerialQueue();
   #frameError: unknown;
   /** Why this side gave up on the connection (a malformed message), if it did. */
   #failure: MarkersError | undefined;
@@ -213,10 +221,11 @@ export class ControlClient {
     try {
       if ('event' in raw) {
         const line = eventLine(raw, 'notice');
-        const check = NOTICE_SHAPES[line.event];
+        const event = line.event as ControlNotice;
+        const check = Object.hasOwn(NOTICE_SHAPES, event) ? NOTICE_SHAPES[event] : undefined;
         const handlers = this.#streams.get(line.id);
         if (check === undefined || handlers?.onEvent === undefined) return;
-        handlers.onEvent(line.event, check((raw as { data?: unknown }).data, `${line.event}.data`));
+        handlers.onEvent(event, check((raw as { data?: unknown }).data, `${event}.data`));
         return;
       }
       const line = replyLine(raw, 'reply');
@@ -271,9 +280,9 @@ export class ControlClient {
     const handler = this.#streams.get(frame.id)?.onFrame;
     if (handler === undefined) return;
     // Frames are handed over in order; a slow consumer pauses the socket (backpressure to the target).
-    this.#frameQueue = this.#frameQueue
-      .then(async () => {
-        if (this.#failure !== undefined) return;
+    void this.#frames.run(async () => {
+      if (this.#failure !== undefined) return;
+      try {
         const result = handler(frame);
         if (result !== undefined) {
           this.#socket.pause();
@@ -283,20 +292,20 @@ export class ControlClient {
             this.#socket.resume();
           }
         }
-      })
-      .catch((error: unknown) => {
+      } catch (error) {
         // A frame that does not hold what it claims ends the connection: nothing
         // after it can be trusted. Other failures (a full disk) are kept for
         // drained(), and later frames still run so the stream is not wedged.
         if (error instanceof WireShapeError) this.#fail(error.message);
         else if (isMarkersError(error, ErrorCode.PROTOCOL)) this.#fail(error.message);
         this.#frameError ??= error;
-      });
+      }
+    });
   }
 
   /** Resolves once every frame received so far has been handled. */
   async drained(): Promise<void> {
-    await this.#frameQueue;
+    await this.#frames.settled();
     if (this.#frameError !== undefined) throw this.#frameError;
   }
 }

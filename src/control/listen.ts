@@ -8,13 +8,13 @@
  * process alive, and it holds no timer, so an idle server wakes nothing.
  */
 
-import { once } from 'node:events';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
-import type { ControlWorkerMessage } from '../abi/ports.js';
-import { fromWireError } from '../abi/wire-error.js';
+import type { ControlWorkerMessage, ReadyMessage } from '../abi/ports.js';
+import { ErrorCode } from '../errors/markers-error.js';
+import { whenReady } from '../threads/ready.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
 import { listenDirectory } from './socket-dir.js';
 import './thread-handlers.js';
@@ -57,22 +57,18 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
   const resumedPromise = new Promise<void>((resolve) => {
     resumed = resolve;
   });
-  worker.on('message', (message: ControlWorkerMessage) => {
+  worker.on('message', (message: ControlWorkerMessage | ReadyMessage) => {
     if (message.type === 'resume') resumed();
   });
-  const [first] = (await Promise.race([
-    once(worker, 'message'),
-    once(worker, 'error').then(([error]) => [
-      { type: 'failed', error: { code: 'ERR_CONTROL_SERVER', message: String(error) } },
-    ]),
-  ])) as [ControlWorkerMessage];
-  if (first.type !== 'listening') {
+  try {
+    await whenReady(worker, {
+      what: 'control server',
+      code: ErrorCode.CONTROL_SERVER,
+      details: { path, pid: process.pid },
+    });
+  } catch (error) {
     await worker.terminate();
-    const error =
-      first.type === 'failed'
-        ? first.error
-        : { code: 'ERR_CONTROL_SERVER', message: 'unexpected message' };
-    throw fromWireError(error, { path, pid: process.pid }, 'control server did not start: ');
+    throw error;
   }
   const removeSocket = (): void => {
     try {

@@ -28,6 +28,7 @@ import type { TraceDescription } from '../abi/trace-description.js';
 import { toWireTrace } from '../abi/trace-wire.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { RecordingConsumer } from '../record/consumer/consumer.js';
+import { SerialQueue } from '../serial/serial-queue.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import type { PacketSink } from '../trace/writer.js';
 import { ConnectionSink } from './connection-sink.js';
@@ -139,16 +140,11 @@ export interface RecordingCommands {
 
 export function recordingCommands(): RecordingCommands {
   let flight: { consumer: RecordingConsumer; patterns: string[] } | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
+  // Flight-recorder changes, one at a time.
+  const serial = new SerialQueue();
   const streaming = new Set<StreamingRecording>();
   let starting = 0;
   const commands = new Map<string, ServerCommand>();
-
-  const serial = <T>(operation: () => Promise<T>): Promise<T> => {
-    const next = queue.then(operation, operation);
-    queue = next.catch(() => {});
-    return next;
-  };
 
   const restartFlight = async (
     patterns: string[],
@@ -172,7 +168,7 @@ export function recordingCommands(): RecordingCommands {
   };
 
   defineCommand(commands, 'enable', (args) =>
-    serial(async () => {
+    serial.run(async () => {
       // The flight recorder only overwrites; asking for another mode is an error, not ignored.
       modeArg(args, 'enable', ['overwrite'], 'overwrite');
       const wanted = patternsArg(args, 'enable', true);
@@ -186,7 +182,7 @@ export function recordingCommands(): RecordingCommands {
   );
 
   defineCommand(commands, 'disable', (args) =>
-    serial(async () => {
+    serial.run(async () => {
       const removed = patternsArg(args, 'disable', false);
       const current = flight?.patterns ?? [];
       const unknown = removed.filter((p) => !current.includes(p));
@@ -204,7 +200,7 @@ export function recordingCommands(): RecordingCommands {
   );
 
   defineCommand(commands, 'snapshot', (_args, { connection, requestId }) =>
-    serial(async () => {
+    serial.run(async () => {
       if (flight === undefined) {
         throw new MarkersError(
           ErrorCode.INVALID_ARGUMENT,
@@ -284,9 +280,9 @@ export function recordingCommands(): RecordingCommands {
     if (mine.length === 0) {
       throw new MarkersError(ErrorCode.INVALID_ARGUMENT, 'stop: this connection records nothing');
     }
-    const stats = await Promise.all(mine.map((s) => s.end()));
-    for (const [i, s] of mine.entries()) connection.event(s.requestId, 'end', stats[i]);
-    return { stats };
+    const ended = await Promise.all(mine.map(async (s) => ({ s, stats: await s.end() })));
+    for (const { s, stats } of ended) connection.event(s.requestId, 'end', stats);
+    return { stats: ended.map((e) => e.stats) };
   });
 
   return {

@@ -27,7 +27,12 @@
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import type { ControlCommand, ControlResult } from '../abi/control-commands.js';
+import type {
+  ControlCommand,
+  ControlNotice,
+  ControlResult,
+  NoticeData,
+} from '../abi/control-commands.js';
 import {
   encodeFrame,
   encodeLine,
@@ -73,7 +78,7 @@ function usableId(id: unknown): number | null {
 export interface Connection {
   readonly closed: boolean;
   /** Sends a stream notice for command `id` (progress, end). */
-  event(id: number, event: string, data: unknown): void;
+  event<E extends ControlNotice>(id: number, event: E, data: NoticeData<E>): void;
   /** Sends a binary frame; resolves once the socket has taken it (backpressure). */
   frame(id: number, header: unknown, payload: Uint8Array): Promise<void>;
   /** Runs `fn` when the client goes away (or at once if it has). */
@@ -82,12 +87,13 @@ export interface Connection {
   flush(): Promise<void>;
 }
 
-export interface CommandContext {
+/** The request a server command answers: whose connection, which request id (for its events and frames). */
+export interface RequestContext {
   readonly connection: Connection;
   readonly requestId: number;
 }
 
-export type ServerCommand = (args: Record<string, unknown>, context: CommandContext) => unknown;
+export type ServerCommand = (args: Record<string, unknown>, context: RequestContext) => unknown;
 
 /**
  * Adds command `name` to a command table, its result typed by
@@ -100,7 +106,7 @@ export function defineCommand<C extends ControlCommand>(
   name: C,
   command: (
     args: Record<string, unknown>,
-    context: CommandContext,
+    context: RequestContext,
   ) => ControlResult<C> | Promise<ControlResult<C>>,
 ): void {
   commands.set(name, command);
@@ -188,7 +194,7 @@ class ClientConnection implements Connection {
     if (this.#congested()) this.#socket.pause();
   }
 
-  event(id: number, event: string, data: unknown): void {
+  event<E extends ControlNotice>(id: number, event: E, data: NoticeData<E>): void {
     // A notice is superseded by the next one: for a client that does not read, drop it.
     if (event === 'progress' && this.#congested()) {
       this.droppedNotices++;

@@ -7,32 +7,29 @@
  * what an existing one returns in a way an older control server would misread.
  */
 
-import { claimOnce, Globals, readGlobal } from '../abi/globals.js';
+import { Globals } from '../abi/globals.js';
 import { ControlOp, type ThreadStats } from '../abi/thread-ops.js';
 import { getRegistry } from '../registry/global.js';
-import { getCoordinator } from '../threads/coordinator.js';
+import { installOnce } from '../threads/install-once.js';
 
 /** Registers the handlers once per thread, whichever copy of markers loads first. */
 export function installThreadHandlers(): void {
-  if (readGlobal(Globals.CONTROL_HANDLERS) !== undefined) return;
-  const coordinator = getCoordinator();
-  // An internal thread (the control worker itself) receives no commands.
-  if (coordinator.self.internal) return;
-  claimOnce(Globals.CONTROL_HANDLERS);
-  coordinator.handle(ControlOp.LIST, (args) => {
-    const pattern = (args as { pattern?: unknown } | null)?.pattern;
-    return getRegistry().list(typeof pattern === 'string' ? pattern : undefined);
-  });
-  coordinator.handle(ControlOp.STATS, (): ThreadStats => {
-    let markers = 0;
-    let enabled = 0;
-    let hits = 0;
-    for (const info of getRegistry().list()) {
-      markers++;
-      if (info.enabled) enabled++;
-      hits += info.hits;
-    }
-    return { markers, enabled, hits, heapUsed: process.memoryUsage().heapUsed };
+  installOnce(Globals.CONTROL_HANDLERS, (coordinator) => {
+    coordinator.handle(ControlOp.LIST, (args) => {
+      const pattern = (args as { pattern?: unknown } | null)?.pattern;
+      return getRegistry().list(typeof pattern === 'string' ? pattern : undefined);
+    });
+    coordinator.handle(ControlOp.STATS, (): ThreadStats => {
+      let markers = 0;
+      let enabled = 0;
+      let hits = 0;
+      for (const info of getRegistry().list()) {
+        markers++;
+        if (info.enabled) enabled++;
+        hits += info.hits;
+      }
+      return { markers, enabled, hits, heapUsed: process.memoryUsage().heapUsed };
+    });
   });
 }
 

@@ -7,12 +7,13 @@
  * it (an application-thread coordinator would receive commands), so the
  * server modules are imported only after that.
  *
- * Messages to the parent: abi/ports.ts's ControlWorkerMessage.
+ * It says it is ready (threads/ready.ts) once it listens, or why it cannot;
+ * then abi/ports.ts's ControlWorkerMessage.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ControlWorkerMessage } from '../abi/ports.js';
-import { toWireError } from '../abi/wire-error.js';
 import { getCoordinator } from '../threads/coordinator.js';
+import { signalFailed, signalReady } from '../threads/ready.js';
 
 interface ControlWorkerData {
   readonly path: string;
@@ -39,10 +40,7 @@ try {
   );
   server = new ControlServer(commands);
   await server.listen(path);
-  parentPort?.postMessage({ type: 'listening', path } satisfies ControlWorkerMessage);
+  signalReady();
 } catch (error) {
-  parentPort?.postMessage({
-    type: 'failed',
-    error: toWireError(error),
-  } satisfies ControlWorkerMessage);
+  signalFailed(error);
 }

@@ -122,6 +122,8 @@ export const ErrorCode = {
   INVALID_KEY: 'ERR_INVALID_KEY',
   /** SIGINT/SIGTERM ended a CLI command that does not run until interrupted (exit 130). */
   INTERRUPTED: 'ERR_INTERRUPTED',
+  /** One of markers' own workers (record()'s consumer) threw, exited or stayed silent before it was ready. */
+  WORKER_START: 'ERR_WORKER_START',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

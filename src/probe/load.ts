@@ -3,8 +3,9 @@
  * process. For every thread of the process, and for the CLI, see manager.ts.
  */
 import { randomUUID } from 'node:crypto';
+import type { ProbeEntryInfo } from '../abi/thread-ops.js';
 import { resolveProbeFile } from './import-file.js';
-import { type ProbeEntryInfo, prepareModule } from './local-module.js';
+import { prepareModule } from './local-module.js';
 
 /** A probe module loaded into this thread. */
 export interface LoadedProbeModule {

@@ -16,37 +16,16 @@
  * unique per thread whoever loaded it (loadProbeModule or the manager).
  */
 import { Globals, sharedGlobal } from '../abi/globals.js';
+import type { ProbeEntryInfo, ThreadModuleInfo } from '../abi/thread-ops.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../errors/markers-error.js';
 import { getRegistry } from '../registry/global.js';
 import { getNodeRegistry } from '../registry/node-registry.js';
 import { compilePattern } from '../registry/pattern.js';
-import { connectProbe, type Probe, type SkippedMarker } from '../registry/probe.js';
+import { connectProbe, type Probe } from '../registry/probe.js';
 import { getCoordinator, type ThreadInfo } from '../threads/coordinator.js';
 import { importProbeFile, isInProbeFile } from './import-file.js';
 import { type ProbeContext, type ValidatedModule, validateProbeModule } from './module-shape.js';
 import { toPlainData } from './plain-data.js';
-
-/** One probe entry of a module, as loaded in one thread. */
-export interface ProbeEntryInfo {
-  readonly pattern: string;
-  readonly format: string | null;
-  /** Markers it is connected to now. */
-  readonly markers: readonly string[];
-  /** Matching markers it was not connected to, and why. */
-  readonly skipped: readonly SkippedMarker[];
-  /** Exceptions and rejections of this probe so far. */
-  readonly errors: number;
-  /** Calls that returned a promise not settled yet. */
-  readonly inflight: number;
-}
-
-/** A probe module in one thread. */
-export interface ThreadModuleInfo {
-  readonly thread: ThreadInfo;
-  readonly probes: readonly ProbeEntryInfo[];
-  /** The sum of the probes' errors. */
-  readonly errors: number;
-}
 
 const State = {
   PREPARED: 'prepared',

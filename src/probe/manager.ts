@@ -27,9 +27,11 @@ import {
   ProbeOp,
   type ReportReply,
   type StateReply,
+  type ThreadModuleInfo,
 } from '../abi/thread-ops.js';
 import type { WireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { SerialQueue } from '../serial/serial-queue.js';
 import {
   type Coordinator,
   getCoordinator,
@@ -37,7 +39,6 @@ import {
   type ThreadInfo,
 } from '../threads/coordinator.js';
 import { resolveProbeFile } from './import-file.js';
-import type { ThreadModuleInfo } from './local-module.js';
 import { installProbeHandlers } from './thread-handlers.js';
 import { isTypeScriptPath, transpileProbeModule } from './transpile.js';
 
@@ -147,7 +148,8 @@ export class ProbeModuleManager {
   readonly #timeoutMs: number;
   readonly #cwd: string;
   readonly #modules = new Map<string, Managed>();
-  #queue: Promise<unknown> = Promise.resolve();
+  /** One load, unload or inspect at a time. */
+  readonly #serial = new SerialQueue();
 
   constructor(options: ManagerOptions = {}) {
     this.#coordinator = getCoordinator();
@@ -155,12 +157,6 @@ export class ProbeModuleManager {
     installProbeHandlers();
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#cwd = options.cwd ?? process.cwd();
-  }
-
-  #serial<T>(operation: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(operation, operation);
-    this.#queue = next.catch(() => {});
-    return next;
   }
 
   /**
@@ -175,7 +171,7 @@ export class ProbeModuleManager {
    *   (every target thread exited)
    */
   load(path: string, options: LoadOptions = {}): Promise<ProbeModuleInfo> {
-    return this.#serial(() =>
+    return this.#serial.run(() =>
       this.#load(path, options.threads ?? 'all', validTimeout(options.timeoutMs, this.#timeoutMs)),
     );
   }
@@ -381,7 +377,9 @@ export class ProbeModuleManager {
    *   and cleanup stay queued there)
    */
   unload(name: string, options: UnloadOptions = {}): Promise<void> {
-    return this.#serial(() => this.#unload(name, validTimeout(options.timeoutMs, this.#timeoutMs)));
+    return this.#serial.run(() =>
+      this.#unload(name, validTimeout(options.timeoutMs, this.#timeoutMs)),
+    );
   }
 
   async #unload(name: string, timeoutMs: number): Promise<void> {
@@ -431,7 +429,7 @@ export class ProbeModuleManager {
 
   /** Like list(), with every thread asked now for its markers, skipped ones and error counts. */
   inspect(): Promise<ProbeModuleInfo[]> {
-    return this.#serial(async () => {
+    return this.#serial.run(async () => {
       for (const managed of this.#modules.values()) {
         const { replies } = await this.#coordinator.request(
           ProbeOp.STATUS,

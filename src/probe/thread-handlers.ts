@@ -22,7 +22,7 @@
  * Replies are `{ loaded: false }` where the load id is not loaded.
  */
 
-import { claimOnce, Globals } from '../abi/globals.js';
+import { Globals } from '../abi/globals.js';
 import {
   type IdArgs,
   type LoadArgs,
@@ -32,7 +32,7 @@ import {
   type StateReply,
 } from '../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
-import { getCoordinator } from '../threads/coordinator.js';
+import { installOnce } from '../threads/install-once.js';
 import {
   currentThread,
   forgetMarkersOf,
@@ -178,15 +178,14 @@ function status(args: unknown): StateReply {
 
 /** Makes this thread answer the manager's probe commands, now. Idempotent per thread. */
 export function installProbeHandlers(): void {
-  if (!claimOnce(Globals.PROBE_HANDLERS)) return;
-  const coordinator = getCoordinator();
-  if (coordinator.self.internal) return;
-  coordinator.handle(ProbeOp.PREPARE, prepare);
-  coordinator.handle(ProbeOp.COMMIT, commit);
-  coordinator.handle(ProbeOp.LOAD, load);
-  coordinator.handle(ProbeOp.ABORT, abort);
-  coordinator.handle(ProbeOp.DISCONNECT, disconnect);
-  coordinator.handle(ProbeOp.CLEANUP, cleanup);
-  coordinator.handle(ProbeOp.REPORT, report);
-  coordinator.handle(ProbeOp.STATUS, status);
+  installOnce(Globals.PROBE_HANDLERS, (coordinator) => {
+    coordinator.handle(ProbeOp.PREPARE, prepare);
+    coordinator.handle(ProbeOp.COMMIT, commit);
+    coordinator.handle(ProbeOp.LOAD, load);
+    coordinator.handle(ProbeOp.ABORT, abort);
+    coordinator.handle(ProbeOp.DISCONNECT, disconnect);
+    coordinator.handle(ProbeOp.CLEANUP, cleanup);
+    coordinator.handle(ProbeOp.REPORT, report);
+    coordinator.handle(ProbeOp.STATUS, status);
+  });
 }

@@ -6,7 +6,7 @@
  */
 
 import type { RecordingStats } from '../abi/recording-stats.js';
-import { emitMarkersWarning } from '../errors/warn.js';
+import { warnUnlessObserved } from '../errors/warn.js';
 import type { RecordingOptions } from './options.js';
 
 export interface RecordOptions extends RecordingOptions {
@@ -49,14 +49,12 @@ export class StartingRecording implements PendingRecording {
     this.ready = started;
     // A recording that fails to start must not crash the application as an
     // unhandled rejection; unless someone awaits it, it is a warning.
-    started.catch((error: unknown) => {
-      if (this.#observed) return;
-      const code = (error as { code?: unknown })?.code;
-      emitMarkersWarning(
-        `markers: the recording into ${output} did not start: ${(error as Error)?.message ?? String(error)}`,
-        typeof code === 'string' ? code : 'ERR_RECORDING_START',
-      );
-    });
+    warnUnlessObserved(
+      started,
+      () => this.#observed,
+      `markers: the recording into ${output} did not start`,
+      'ERR_RECORDING_START',
+    );
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a PromiseLike on purpose, so `await record(...)` works

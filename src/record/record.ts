@@ -3,13 +3,13 @@
  * file writing run in a consumer worker (consumer/consumer-worker.ts), off the
  * application's thread; this module only forwards the calls to it.
  */
-import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { threadId, type Worker } from 'node:worker_threads';
 import type { ConsumerOp, ConsumerOps, PortReply, PortRequest } from '../abi/ports.js';
 import type { RecordingStats } from '../abi/recording-stats.js';
 import { fromWireError } from '../abi/wire-error.js';
-import { MarkersError } from '../errors/markers-error.js';
+import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { whenReady } from '../threads/ready.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
 import { prepareTraceDirectory } from '../trace/writer.js';
 import { resolveOptions } from './options.js';
@@ -127,13 +127,12 @@ export async function startRecording(options: RecordOptions): Promise<Recording>
   const worker = spawnInternalWorker(WORKER_URL, 'markers-consumer');
   // The consumer never keeps the application alive: stop() is what finishes the trace.
   worker.unref();
-  const [first] = (await Promise.race([
-    once(worker, 'message'),
-    once(worker, 'error').then(([error]) => {
-      throw error;
-    }),
-  ])) as [unknown];
-  if (first !== 'ready') throw new Error(`markers consumer worker sent ${String(first)}`);
+  try {
+    await whenReady(worker, { what: 'recording consumer', code: ErrorCode.WORKER_START });
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
   const recording = new WorkerRecording(worker, output);
   const { output: _, ...recordingOptions } = options;
   try {

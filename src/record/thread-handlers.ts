@@ -23,7 +23,7 @@
  */
 
 import { isMainThread } from 'node:worker_threads';
-import { claimOnce, Globals } from '../abi/globals.js';
+import { Globals } from '../abi/globals.js';
 import { F, RingState, W } from '../abi/ring.js';
 import {
   type CrashWatch,
@@ -32,7 +32,7 @@ import {
   type ThreadStartReply,
 } from '../abi/thread-ops.js';
 import { getRegistry } from '../registry/global.js';
-import { getCoordinator } from '../threads/coordinator.js';
+import { installOnce } from '../threads/install-once.js';
 import { watchCrash } from './consumer/crash.js';
 import { retireRing } from './producer/ring-pool.js';
 import { ThreadRecorder } from './producer/thread-recorder.js';
@@ -148,14 +148,14 @@ function onExit(): void {
 
 /** Registers the handlers once per thread, whichever copy of markers loads first. */
 export function installRecordHandlers(): void {
-  if (!claimOnce(Globals.RECORD_HANDLERS)) return;
-  const coordinator = getCoordinator();
-  const name = coordinator.self.name;
-  coordinator.handle(RecordOp.START, (args) => start(args as ThreadStartArgs, name));
-  coordinator.handle(RecordOp.FLUSH, (args) => flush((args as { sessionId: string }).sessionId));
-  coordinator.handle(RecordOp.STOP, (args) => stop((args as { sessionId: string }).sessionId));
-  coordinator.handle(RecordOp.CRASH_WATCH, (args) => watchCrash(args as CrashWatch));
-  process.once('exit', onExit);
+  installOnce(Globals.RECORD_HANDLERS, (coordinator) => {
+    const name = coordinator.self.name;
+    coordinator.handle(RecordOp.START, (args) => start(args as ThreadStartArgs, name));
+    coordinator.handle(RecordOp.FLUSH, (args) => flush((args as { sessionId: string }).sessionId));
+    coordinator.handle(RecordOp.STOP, (args) => stop((args as { sessionId: string }).sessionId));
+    coordinator.handle(RecordOp.CRASH_WATCH, (args) => watchCrash(args as CrashWatch));
+    process.once('exit', onExit);
+  });
 }
 
 /** Closes the open packets of this thread's recorders (crash path: synchronous). */

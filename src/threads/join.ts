@@ -26,6 +26,7 @@ import {
   type ThreadsChannel,
   type ThreadsHolder,
 } from '../abi/threads.js';
+import { warnError } from '../errors/warn.js';
 
 /** This thread's ThreadsHolder, shared by every copy of the package (ERR_REGISTRY_VERSION when another copy's protocol differs). */
 export function threadsHolder(): ThreadsHolder | undefined {
@@ -98,9 +99,10 @@ export function joinThreads(): void {
         void import('./coordinator.js').then(
           (module) => module.getCoordinator(),
           (error: unknown) =>
-            process.emitWarning(
-              `markers: thread ${self.name} cannot answer commands: ${String(error)}`,
-              { type: 'MarkersWarning', code: 'ERR_HANDLER_FAILED' },
+            warnError(
+              error,
+              `markers: thread ${self.name} cannot answer commands`,
+              'ERR_HANDLER_FAILED',
             ),
         );
         return;

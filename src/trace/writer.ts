@@ -46,6 +46,7 @@ import { join } from 'node:path';
 import type { StreamDescription, TraceDescription } from '../abi/trace-description.js';
 import { PacketContext } from '../abi/trace-layout.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { emitMarkersWarning } from '../errors/warn.js';
 import { renderMetadata } from './metadata.js';
 
 /** Extra facts about a packet, for accounting. */
@@ -377,17 +378,10 @@ class DirectorySink implements TraceDirectorySink {
   #fail(error: MarkersError): void {
     if (this.error !== undefined) return;
     this.error = error;
-    try {
-      process.emitWarning(
-        `${error.message}; events that could not be written are counted as lost`,
-        {
-          type: 'MarkersWarning',
-          code: error.code,
-        },
-      );
-    } catch {
-      // Reporting must never be what breaks the host.
-    }
+    emitMarkersWarning(
+      `${error.message}; events that could not be written are counted as lost`,
+      error.code,
+    );
   }
 }
 

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { getCoordinator } from '../../src/threads/coordinator.js';
+import { whenReady } from '../../src/threads/ready.js';
 import { spawnModuleWorker } from '../../src/threads/spawn.js';
 
 /**
  * Starts a worker from a TypeScript file (tsx is inherited through execArgv),
- * waits for its 'ready', then until this thread's coordinator has met it: its
+ * waits for its signalReady() (src/threads/ready.ts), then until this thread's coordinator has met it: its
  * hello travels on the BroadcastChannel and may arrive after 'ready', and a
  * request naming a thread not yet met has nobody to ask. An internal thread
  * (`internal: true`) is never listed, so it is not waited for.
@@ -16,13 +17,7 @@ export async function startWorker(
   options: { internal?: boolean } = {},
 ): Promise<Worker> {
   const worker = spawnModuleWorker(url, { workerData });
-  const [message] = (await Promise.race([
-    once(worker, 'message'),
-    once(worker, 'error').then(([error]) => {
-      throw error;
-    }),
-  ])) as [unknown];
-  if (message !== 'ready') throw new Error(`worker sent ${String(message)} instead of ready`);
+  await whenReady(worker, { what: `test worker ${url.pathname}`, code: 'ERR_WORKER_START' });
   if (options.internal === true) return worker;
   const coordinator = getCoordinator();
   for (let i = 0; !coordinator.threads().some((t) => t.id === worker.threadId); i++) {

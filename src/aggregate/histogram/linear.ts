@@ -3,12 +3,7 @@
  * up to max, plus one bucket below min and one at or above max. Dense (the
  * bucket count is bounded when the options are checked).
  */
-
-export interface LinearLayout {
-  readonly min: number;
-  readonly max: number;
-  readonly step: number;
-}
+import type { LinearLayout } from '../../abi/aggregate.js';
 
 /** At most this many buckets between min and max. */
 export const MAX_LINEAR_BUCKETS = 10_000;

@@ -11,7 +11,7 @@ import type {
   LatencyCounters,
   PartSnapshot,
   SkippedMarker,
-} from './types.js';
+} from '../../abi/aggregate.js';
 
 function addPairs(into: Map<number, number>, flat: readonly number[]): void {
   for (let i = 0; i + 1 < flat.length; i += 2) {

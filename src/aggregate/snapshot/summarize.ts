@@ -7,19 +7,20 @@
  * and clamped to [min, max]. With log-linear buckets that is within 0.4 % of
  * the true value of that rank; with linear buckets, within half a step.
  */
-import { type LinearLayout, linearBounds } from '../histogram/linear.js';
-import { bucketBounds, bucketMiddle } from '../histogram/log-linear.js';
-import type { AggregateSpec } from '../spec.js';
-import { addLatency } from './merge.js';
 import type {
+  AggregateSpec,
   GroupSnapshot,
   HistSnapshot,
   KeyValue,
   LatencyCounters,
+  LinearLayout,
   PartSnapshot,
   SkippedMarker,
   ThreadRef,
-} from './types.js';
+} from '../../abi/aggregate.js';
+import { linearBounds } from '../histogram/linear.js';
+import { bucketBounds, bucketMiddle } from '../histogram/log-linear.js';
+import { addLatency } from './merge.js';
 
 export interface Bucket {
   /** Inclusive lower bound; -Infinity for linear's underflow bucket (null in JSON). */

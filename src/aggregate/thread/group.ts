@@ -6,9 +6,9 @@
  * key allocates nothing. The first `maxGroups` keys get a group each; later
  * keys share the `other` group, so memory is bounded by the cap.
  */
-import { LinearCounts, type LinearLayout } from '../histogram/linear.js';
+import type { GroupSnapshot, HistSnapshot, KeyValue, LinearLayout } from '../../abi/aggregate.js';
+import { LinearCounts } from '../histogram/linear.js';
 import { LogLinearCounts } from '../histogram/log-linear.js';
-import type { GroupSnapshot, HistSnapshot, KeyValue } from '../snapshot/types.js';
 
 const TMP = new Float64Array(1);
 

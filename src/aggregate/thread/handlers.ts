@@ -14,13 +14,13 @@
  * thread after the stop attaches nothing.
  */
 
-import { claimOnce, Globals, hasGlobal, sharedGlobal } from '../../abi/globals.js';
+import type { AggregateSpec, PartSnapshot } from '../../abi/aggregate.js';
+import { Globals, hasGlobal, sharedGlobal } from '../../abi/globals.js';
 import { AggregateOp, type AggregateStartReply as StartReply } from '../../abi/thread-ops.js';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { getRegistry } from '../../registry/global.js';
 import { getCoordinator } from '../../threads/coordinator.js';
-import type { PartSnapshot } from '../snapshot/types.js';
-import type { AggregateSpec } from '../spec.js';
+import { installOnce } from '../../threads/install-once.js';
 import type { ThreadAggregation } from './thread-aggregation.js';
 
 /** Stopped ids remembered per thread; older ones are forgotten first. */
@@ -112,12 +112,11 @@ function stop(args: unknown): PartSnapshot | null {
 
 /** Makes this thread answer aggregation commands, now. Idempotent per thread. */
 export function installAggregateHandlers(): void {
-  if (!claimOnce(Globals.AGGREGATE_HANDLERS)) return;
-  const coordinator = getCoordinator();
-  if (coordinator.self.internal) return;
-  coordinator.handle(AggregateOp.START, start);
-  coordinator.handle(AggregateOp.READ, read);
-  coordinator.handle(AggregateOp.STOP, stop);
+  installOnce(Globals.AGGREGATE_HANDLERS, (coordinator) => {
+    coordinator.handle(AggregateOp.START, start);
+    coordinator.handle(AggregateOp.READ, read);
+    coordinator.handle(AggregateOp.STOP, stop);
+  });
 }
 
 /**

@@ -10,6 +10,14 @@
  * field fails the whole start; a marker declared later that does not fit is
  * skipped, and listed.
  */
+
+import {
+  AggregateKind,
+  type AggregateSpec,
+  type PartSnapshot,
+  type SkippedMarker,
+  type ThreadRef,
+} from '../../abi/aggregate.js';
 import { ErrorCode, MarkersError } from '../../errors/markers-error.js';
 import { type Field, FieldType } from '../../marker/format.js';
 import { keyIndex, timedIndex } from '../../pairing/rule.js';
@@ -21,8 +29,6 @@ import {
   type Subscription,
 } from '../../registry/link.js';
 import { compilePattern, type Pattern } from '../../registry/pattern.js';
-import type { PartSnapshot, SkippedMarker, ThreadRef } from '../snapshot/types.js';
-import { AggregateKind, type AggregateSpec } from '../spec.js';
 import { compileWhere, findField, type Predicate } from '../where/compile.js';
 import { parseWhere, type WhereNode } from '../where/parse.js';
 import { type FusedPlan, fusedLink, type KeyPlan } from './fused.js';

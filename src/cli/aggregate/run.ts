@@ -5,11 +5,12 @@
  * away). The aggregation is owned by the connection, so however this
  * process ends, killed included, the target stops it when the socket closes.
  */
+
+import type { AggregateOptions } from '../../abi/aggregate.js';
 import type {
   AggregateReading as AggregateView,
   ControlResult,
 } from '../../abi/control-commands.js';
-import type { AggregateOptions } from '../../aggregate/spec.js';
 import { parseWhere } from '../../aggregate/where/parse.js';
 import type { ControlClient } from '../../control/client.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../../errors/markers-error.js';

@@ -4,7 +4,8 @@
  * application's threads. It is internal to the coordinator: it receives no
  * commands and records nothing itself.
  *
- * Messages from the parent: abi/ports.ts's ConsumerOps, { id, op, args };
+ * It says it is ready (threads/ready.ts) once it listens. Messages from the
+ * parent: abi/ports.ts's ConsumerOps, { id, op, args };
  * each gets { id, ok, result } or { id, ok: false, error } (a WireError).
  * `close` says goodbye to the other threads before the parent terminates
  * this worker: terminate() runs no exit handler, and every thread would
@@ -14,6 +15,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ConsumerOp, ConsumerOps, ConsumerRequest, PortReply } from '../../abi/ports.js';
 import { toWireError } from '../../abi/wire-error.js';
 import { getCoordinator } from '../../threads/coordinator.js';
+import { signalReady } from '../../threads/ready.js';
 import { createTraceDirectory } from '../../trace/writer.js';
 import { RecordingConsumer } from './consumer.js';
 
@@ -64,4 +66,4 @@ parentPort?.on('message', (request: ConsumerRequest) => {
       } satisfies PortReply),
   );
 });
-parentPort?.postMessage('ready');
+signalReady();

@@ -6,6 +6,7 @@
  */
 
 import { RingState, W } from '../../abi/ring.js';
+import { SerialQueue } from '../../serial/serial-queue.js';
 import { copyStream, packetDiscarded, trailerPacket } from './assemble.js';
 import type { Delivery } from './delivery.js';
 import type { RingReader } from './ring-reader.js';
@@ -35,11 +36,14 @@ export async function drainStream(stream: StreamState, delivery: Delivery): Prom
   }
 }
 
-/** One drain of every stream at a time, in order: wake-ups that come while one runs queue behind it. */
+/**
+ * One drain of every stream at a time, in order: two would read one ring's
+ * packets twice. Wake-ups that come while one runs queue behind it.
+ */
 export class DrainQueue {
   readonly #streams: ReadonlyMap<number, StreamState>;
   readonly #delivery: Delivery;
-  #last: Promise<void> = Promise.resolve();
+  readonly #queue = new SerialQueue();
 
   constructor(streams: ReadonlyMap<number, StreamState>, delivery: Delivery) {
     this.#streams = streams;
@@ -48,15 +52,14 @@ export class DrainQueue {
 
   /** Queues a drain of every stream known when it runs. */
   schedule(): Promise<void> {
-    this.#last = this.#last.then(async () => {
+    return this.#queue.run(async () => {
       for (const stream of this.#streams.values()) await drainStream(stream, this.#delivery);
     });
-    return this.#last;
   }
 
-  /** Resolves once every drain queued so far has run. */
+  /** Resolves once every drain queued so far has settled. */
   settled(): Promise<void> {
-    return this.#last;
+    return this.#queue.settled();
   }
 }
 

@@ -14,6 +14,7 @@ import { F, W } from '../../abi/ring.js';
 import type { ThreadStartArgs } from '../../abi/thread-ops.js';
 import type { EventDescription } from '../../abi/trace-description.js';
 import { MAX_EVENT_ID, uuidBytes } from '../../abi/trace-layout.js';
+import { emitMarkersWarning } from '../../errors/warn.js';
 import {
   type Link,
   LinkKind,
@@ -72,8 +73,9 @@ export class ThreadRecorder implements Subscription, LinkOwner {
       this.ring.f64[F.SKIPPED_MARKERS] = this.skipped;
       // Once per recording and thread: thousands of markers must not mean thousands of warnings.
       if (this.skipped === 1) {
-        this.#warn(
+        emitMarkersWarning(
           `marker "${entry.name}" and any further ones are not recorded in thread ${threadId}: the recording has ${id} event classes, the most an event id (u16) or the description area allows; their events are counted as discarded`,
+          'ERR_RECORD_SKIPPED',
         );
       }
       return { kind: LinkKind.RECORD, fn: this.#countSkipped, owner: this, subscription: this };
@@ -104,13 +106,5 @@ export class ThreadRecorder implements Subscription, LinkOwner {
 
   fail(): void {
     this.errors++;
-  }
-
-  #warn(message: string): void {
-    try {
-      process.emitWarning(message, { type: 'MarkersWarning', code: 'ERR_RECORD_SKIPPED' });
-    } catch {
-      // Reporting must never be what breaks the host.
-    }
   }
 }
