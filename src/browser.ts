@@ -3,7 +3,7 @@
  * conditions of package.json): the core, and the Node-only API names, which
  * fail with ERR_UNSUPPORTED_RUNTIME instead of being missing, so that code
  * shared between Node and a browser bundles and runs on both. Nothing here
- * imports a Node built-in, and nothing of the recorder, the probe module
+ * imports a Node built-in, and nothing of the recording code, the probe module
  * loader or the control server is in this module graph.
  */
 

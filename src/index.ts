@@ -19,7 +19,7 @@
  *                     (docs/probe.md). Loaded on first use.
  *   isMarkersError, MarkerMode, FieldType, VERSION, defineProbeModule
  *                     helpers for the above (a type guard, enums, typing)
- * Nothing else: the recorder's session (RecordingSession and its PacketSink),
+ * Nothing else: the recording's consumer (RecordingConsumer and its PacketSink),
  * the trace writer (createTraceDirectory, TraceDirectorySink), the
  * coordinator and the control server are internal (src/abi holds what their
  * threads share), and the package's `exports` reach no other file. The types
@@ -48,6 +48,7 @@ export type {
   LatencyCounters,
   PartSnapshot,
 } from './abi/aggregate.js';
+export type { RecordingStats, ThreadRecordingStats } from './abi/recording-stats.js';
 export type { ProbeEntryInfo, ThreadModuleInfo } from './abi/thread-ops.js';
 export type {
   AggregateSnapshot,
@@ -90,8 +91,8 @@ export type {
   ProbeModuleEntry,
   ProbeModuleFunction,
 } from './probe/module-shape.js';
+export type { RecordingOptions } from './record/options.js';
 export type { PendingRecording, Recording, RecordOptions } from './record/pending.js';
-export type { RecordingOptions, RecordingStats, ThreadRecordingStats } from './record/session.js';
 
 /**
  * Starts the control server (same as `node --import markers/register`).
@@ -113,7 +114,7 @@ const loadCatalogue = loadOnce(() => import('./channels/install.js'));
 /** Loads a probe module into this thread only (see probe/load.ts). */
 export const loadProbeModule = onFirstCall(() => import('./probe/load.js'), 'loadProbeModule');
 
-const loadRecorder = loadOnce(() => import('./record/record.js'));
+const loadRecord = loadOnce(() => import('./record/record.js'));
 
 /**
  * Starts recording the markers `options.markers` matches, in every thread
@@ -124,11 +125,11 @@ const loadRecorder = loadOnce(() => import('./record/record.js'));
  *   ERR_INVALID_PATTERN, ERR_TRACE_DIR_NOT_EMPTY, ERR_TRACE_WRITE.
  */
 export function record(options: RecordOptions): PendingRecording {
-  const started = loadRecorder().then((recorder) => recorder.startRecording(options));
+  const started = loadRecord().then((loaded) => loaded.startRecording(options));
   return new StartingRecording(outputOf(options), started);
 }
 
-// The absolute output path, known before the recorder loads (record.ts resolves it the same way).
+// The absolute output path, known before record.ts loads (it resolves it the same way).
 function outputOf(options: RecordOptions): string {
   const output = (options as Partial<RecordOptions> | undefined)?.output;
   return typeof output === 'string' && output !== '' ? resolve(output) : '';

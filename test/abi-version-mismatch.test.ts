@@ -9,7 +9,8 @@ import { Worker } from 'node:worker_threads';
 import { claimOnce, Globals, keyOf, readGlobal, sharedGlobal } from '../src/abi/globals.js';
 import { RING_LAYOUT_VERSION, W } from '../src/abi/ring.js';
 import { ErrorCode, isMarkersError } from '../src/errors/markers-error.js';
-import { Ring } from '../src/record/ring-buffer.js';
+import { RingReader } from '../src/record/consumer/ring-reader.js';
+import { RingWriter } from '../src/record/producer/ring-writer.js';
 
 function ringOptions() {
   return {
@@ -116,12 +117,12 @@ test('a thread whose threads holder speaks another protocol imports markers, and
 });
 
 test('a ring buffer of another layout version is refused by the consumer with ERR_REGISTRY_VERSION', () => {
-  const ring = Ring.create(ringOptions());
+  const ring = RingWriter.create(ringOptions());
   assert.equal(ring.ctl[W.VERSION], RING_LAYOUT_VERSION);
-  assert.equal(Ring.attach(ring.sab, ring.metaSab).subBuffers, 2);
+  assert.equal(RingReader.attach(ring.sab, ring.metaSab).subBuffers, 2);
   ring.ctl[W.VERSION] = RING_LAYOUT_VERSION + 1;
   assert.throws(
-    () => Ring.attach(ring.sab, ring.metaSab),
+    () => RingReader.attach(ring.sab, ring.metaSab),
     (error: unknown) =>
       isMarkersError(error) &&
       error.code === ErrorCode.REGISTRY_VERSION &&

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { aggregate, listMarkers, marker } from '../src/index.js';
-import { RecordingSession } from '../src/record/session.js';
+import { RecordingConsumer } from '../src/record/consumer/consumer.js';
 import type { PacketSink } from '../src/trace/writer.js';
 
 const nullSink: PacketSink = { packet() {}, finish() {} };
 
 test('an aggregation composes with a recording on the same marker (call+record), and each leaves the other in place', async () => {
   const m = marker('compose:req', 'status %d ms %f');
-  const session = await RecordingSession.start(
+  const consumer = await RecordingConsumer.start(
     { markers: 'compose:req', mode: 'overwrite' },
     nullSink,
   );
@@ -22,7 +22,7 @@ test('an aggregation composes with a recording on the same marker (call+record),
   ]);
   assert.equal(listMarkers('compose:req')[0]?.mode, 'record');
   for (let i = 0; i < 10; i++) m.fire?.(200, 1);
-  const stats = await session.stop();
+  const stats = await consumer.stop();
   assert.equal(stats.recorded, 1010);
   assert.equal(m.fire, undefined);
 });

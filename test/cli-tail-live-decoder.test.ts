@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LiveDecoder } from '../src/cli/live-decoder.js';
-import type { TraceRecord } from '../src/trace/reader/reader.js';
+import type { TraceEntry } from '../src/trace/reader/reader.js';
 import { describeTrace, encodePacket, type TestTrace } from './helpers/trace-writer.js';
 
 const TRACE: TestTrace = {
@@ -25,7 +25,7 @@ test('live packets decode one by one with their stream state: a loss is reported
   const description = describeTrace(TRACE);
   const stream = description.streams[0];
   assert.ok(stream);
-  const records: TraceRecord[] = [];
+  const records: TraceEntry[] = [];
   const decoder = new LiveDecoder((record) => records.push(record));
   decoder.start(description);
   const packets = TRACE.streams[0]?.packets ?? [];

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HOLD_MS, TimeOrderedQueue } from '../src/cli/time-order.js';
-import type { TraceRecord } from '../src/trace/reader/reader.js';
+import type { TraceEntry } from '../src/trace/reader/reader.js';
 
-function event(timestamp: number, thread: string): TraceRecord {
+function event(timestamp: number, thread: string): TraceEntry {
   return {
     type: 'discarded',
     timestamp: BigInt(timestamp),

@@ -52,7 +52,7 @@ const ALLOWED = new Set([
   'channels/pair.ts',
   'channels/source.ts',
   'channels/tracing.ts',
-  'record/clock.ts',
+  'record/producer/clock.ts',
   'probe/manager-on-demand.ts',
   'threads/join.ts',
 ]);

@@ -1,6 +1,6 @@
 /**
  * The root export is an explicit list (src/index.ts says why each value is
- * there): nothing internal (the recorder's session, the trace writer, the
+ * there): nothing internal (the recording's consumer, the trace writer, the
  * coordinator, the control server) reaches a user's code through it.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // A marker fired with the wrong run-time types never throws: each value is
-// recorded with the documented coercion (docs/record.md, src/record/coerce.ts)
+// recorded with the documented coercion (docs/record.md, src/record/producer/coerce.ts)
 // and counted in the stats.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { marker } from '../src/index.js';
-import { RecordingSession } from '../src/record/session.js';
+import { RecordingConsumer } from '../src/record/consumer/consumer.js';
 import type { PacketSink } from '../src/trace/writer.js';
 import { waitFor } from './helpers/record.js';
 
@@ -25,12 +25,12 @@ test('a single event reaches the sink while recording, before stop', async () =>
       finished = true;
     },
   };
-  const session = await RecordingSession.start({ markers: 'live:*' }, sink);
+  const consumer = await RecordingConsumer.start({ markers: 'live:*' }, sink);
   rare.fire?.(1);
   await waitFor(() => packets.length > 0, 'the first packet');
   assert.equal(finished, false);
   assert.deepEqual(packets[0], { stream: 0, events: 1, names: ['live:rare'] });
-  const stats = await session.stop();
+  const stats = await consumer.stop();
   assert.equal(stats.recorded, 1);
   assert.equal(finished, true);
   assert.equal(packets.length, 1);

@@ -7,7 +7,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { marker, record } from '../src/index.js';
-import { RecordingSession } from '../src/record/session.js';
+import { RecordingConsumer } from '../src/record/consumer/consumer.js';
 import { createTraceDirectory } from '../src/trace/writer.js';
 import { freshDir } from './helpers/record.js';
 import { captureWarnings } from './helpers/warnings.js';
@@ -37,11 +37,11 @@ test('a full disk during recording is reported, counted as lost, and the applica
   const sink = createTraceDirectory(out);
   // The main thread's stream file is /dev/full: every write fails with ENOSPC.
   symlinkSync('/dev/full', join(out, 'main-0'));
-  let stats: Awaited<ReturnType<RecordingSession['stop']>> | undefined;
+  let stats: Awaited<ReturnType<RecordingConsumer['stop']>> | undefined;
   const warnings = await captureWarnings(async () => {
-    const session = await RecordingSession.start({ markers: 'outdir:*' }, sink);
+    const consumer = await RecordingConsumer.start({ markers: 'outdir:*' }, sink);
     for (let i = 0; i < 1000; i++) m.fire?.(i);
-    stats = await session.stop();
+    stats = await consumer.stop();
   });
   assert.equal(stats?.recorded, 1000);
   assert.equal(stats?.lost, 1000);

@@ -3,11 +3,14 @@
 // overwrite mode so every event takes the full write path), against the same
 // loop without the call. Prints one JSON line: { requestNs, responseNs }.
 import { marker } from '../../dist/index.js';
-import { RecordingSession } from '../../dist/record/session.js';
+import { RecordingConsumer } from '../../dist/record/consumer/consumer.js';
 
 const request = marker('app:request', 'method %s url %s');
 const response = marker('app:response', 'status %d bytes %d');
-await RecordingSession.start({ markers: 'app:*', mode: 'overwrite' }, { packet() {}, finish() {} });
+await RecordingConsumer.start(
+  { markers: 'app:*', mode: 'overwrite' },
+  { packet() {}, finish() {} },
+);
 const N = 2_000_000;
 const urls = ['/items?x=1', '/items?x=2', '/a', '/items/42'];
 let sink = 0;

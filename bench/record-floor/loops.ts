@@ -5,14 +5,14 @@
  * as bench/harness/loop.ts. Usage (bundled by instructions.ts): LOOP N.
  */
 import { marker } from '../../src/index.js';
-import { RecordingSession } from '../../src/record/session.js';
+import { RecordingConsumer } from '../../src/record/consumer/consumer.js';
 import { compileLoop } from '../harness/loop.js';
 
 const which = process.argv[2];
 const n = Number(process.argv[3]);
 const m = marker('bench:rec_short', 'a %d b %f s %s');
 if (which === 'record') {
-  await RecordingSession.start(
+  await RecordingConsumer.start(
     { markers: 'bench:rec_short', mode: 'overwrite' },
     { packet() {}, finish() {} },
   );

@@ -3,7 +3,7 @@
  * --expose-gc). Runs CYCLES cycles of one operation and prints one JSON line:
  * samples of { cycle, rss, heap } taken after a gc(), every `every` cycles.
  *
- *   record         RecordingSession start/stop in this process, with a worker
+ *   record         RecordingConsumer start/stop in this process, with a worker
  *                  firing into it (1 MiB rings per thread)
  *   record-api     record()/stop(): a consumer worker per recording
  *   cli-enable     a target with a worker and the control server, driven over
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { connectTarget } from '../../src/control/discovery.js';
 import { connect, loadProbeModule, marker, record } from '../../src/index.js';
-import { RecordingSession } from '../../src/record/session.js';
+import { RecordingConsumer } from '../../src/record/consumer/consumer.js';
 import { makeSocketDir, startApp } from '../../test/helpers/control.js';
 import { startWorker } from '../../test/helpers/workers.js';
 
@@ -75,7 +75,7 @@ async function recordScenario(): Promise<void> {
   const m = marker('churn:main', 'i %d');
   const sink = { packet() {}, finish() {} };
   await loop(async (i) => {
-    const session = await RecordingSession.start(
+    const consumer = await RecordingConsumer.start(
       { markers: 'churn:*', bufferSize: 1 << 20, subBufferSize: 64 * 1024 },
       sink,
     );
@@ -83,7 +83,7 @@ async function recordScenario(): Promise<void> {
     const fired = once(worker, 'message');
     worker.postMessage({ fire: 10 });
     await fired;
-    await session.stop();
+    await consumer.stop();
   }, worker);
   await worker.terminate();
 }

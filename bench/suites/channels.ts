@@ -32,8 +32,8 @@ async function markers() {
 }
 
 async function overwriteRecording(pattern: string): Promise<void> {
-  const { RecordingSession } = await import('../../src/record/session.js');
-  await RecordingSession.start(
+  const { RecordingConsumer } = await import('../../src/record/consumer/consumer.js');
+  await RecordingConsumer.start(
     { markers: pattern, mode: 'overwrite' },
     { packet() {}, finish() {} },
   );

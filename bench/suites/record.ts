@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { marker, record } from '../../src/index.js';
-import { RecordingSession } from '../../src/record/session.js';
+import { RecordingConsumer } from '../../src/record/consumer/consumer.js';
 import type { PacketSink } from '../../src/trace/writer.js';
 import { defineSuite, type Metric } from '../harness/case.js';
 
@@ -29,7 +29,7 @@ const NON_ASCII =
 const nullSink: PacketSink = { packet() {}, finish() {} };
 
 async function recording(pattern: string): Promise<void> {
-  await RecordingSession.start({ markers: pattern, mode: 'overwrite' }, nullSink);
+  await RecordingConsumer.start({ markers: pattern, mode: 'overwrite' }, nullSink);
 }
 
 function tmp(): string {

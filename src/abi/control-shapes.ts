@@ -16,8 +16,7 @@
  */
 import { parseFormat } from '../marker/format.js';
 import { validateName } from '../marker/name.js';
-import type { StreamDescription } from '../trace/metadata.js';
-import type { EventDescription } from './ring.js';
+import type { EventDescription, StreamDescription } from './trace-description.js';
 import { EventHeader } from './trace-layout.js';
 import type { TraceFrameHeader, WireTrace } from './trace-wire.js';
 import {

@@ -6,12 +6,13 @@
  * and carry no version; they use abi/envelope.ts's envelope all the same,
  * and abi/wire-error.ts's errors, so `code` and `details` survive.
  */
-import type { RecordingOptions, RecordingStats } from '../record/session.js';
+import type { RecordingOptions } from '../record/options.js';
 import type { Outcome } from './envelope.js';
+import type { RecordingStats } from './recording-stats.js';
 
-/** What the consumer worker (record/consumer-worker.ts) answers: `{ op: { args, result } }`. */
+/** What the consumer worker (record/consumer/consumer-worker.ts) answers: `{ op: { args, result } }`. */
 export interface ConsumerOps {
-  /** Starts the session; `caller` is the thread that called record(), to be recorded. */
+  /** Starts the recording; `caller` is the thread that called record(), to be recorded. */
   start: {
     args: { readonly options: RecordingOptions; readonly dir: string; readonly caller: number };
     result: { readonly id: string; readonly uuid: string };

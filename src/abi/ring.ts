@@ -1,7 +1,8 @@
 /**
  * The shared memory of one thread's ring buffer for one recording: the
- * producer (the recording thread, src/record/encoder.ts and ring-buffer.ts)
- * and the consumer (the consumer worker, src/record/session.ts) see the
+ * producer (the recording thread: src/record/producer/, encoder.ts and
+ * ring-writer.ts) and the consumer (src/record/consumer/: the consumer worker,
+ * the control server's worker, the crash dump) see the
  * same SharedArrayBuffers, possibly from two copies of markers. Each
  * sub-buffer is laid out as a CTF packet (abi/trace-layout.ts).
  *
@@ -9,7 +10,7 @@
  * the next free index (W.RELEASED is the last one, counted from the end),
  * new counters the next Float64 slot. A change an older consumer would
  * misread bumps RING_LAYOUT_VERSION, which every ring carries in W.VERSION
- * and Ring.attach() checks (ERR_REGISTRY_VERSION naming both versions).
+ * and RingReader.attach() checks (ERR_REGISTRY_VERSION naming both versions).
  *
  * Memory (byte offsets in the SharedArrayBuffer):
  *   [0, 128)            Int32 control words (W below)
@@ -18,7 +19,8 @@
  *   [.., + 8K)          Float64 per slot: events recorded before that packet opened
  *   [UUID, UUID + 16)   the trace uuid, copied into every packet header
  *   [DATA, DATA + K*S)  the sub-buffers; packet n lives in slot n % K
- * Event descriptions (JSON lines, append-only) live in a second, growable
+ * Event descriptions (JSON lines, each an EventDescription of
+ * abi/trace-description.ts, append-only) live in a second, growable
  * SharedArrayBuffer (metaSab), so the number of markers a recording can
  * describe is bounded only by the u16 event id, never by a fixed area: the
  * producer grows it when a description does not fit. The hot-path views
@@ -50,13 +52,12 @@
  *     (growing it first if needed) before the first event with that id is
  *     written, then Atomics.stores META_LEN, so a consumer that saw a packet
  *     also sees every id in it.
- *   - Exit (thread-handlers.ts): a consumer that must deliver the last
+ *   - Exit (record/thread-handlers.ts): a consumer that must deliver the last
  *     packets when the process exits stores EXIT_DRAIN = 1 when it attaches.
  *     The main thread's exit handler closes its packets, stores STATE =
  *     EXITED and waits (bounded) until every such ring's consumer stored
  *     EXIT_DONE = 1, i.e. everything was drained, written and flushed.
  */
-import type { Field } from '../marker/format.js';
 import { versionMismatch } from './globals.js';
 
 export const RING_MAGIC = 0x6d6b7262; // "mkrb"
@@ -162,26 +163,10 @@ export function checkRingHeader(ctl: Int32Array): void {
 }
 
 /**
- * What the native UTF-8 path needs of a Buffer over the ring (src/record/utf8.ts).
+ * What the native UTF-8 path needs of a Buffer over the ring (src/record/producer/utf8.ts).
  * Declared structurally so that the package's public types do not require
  * Node's type definitions.
  */
 export interface NativeUtf8Target extends Uint8Array {
   write(string: string, offset: number, length: number, encoding: 'utf8'): number;
-}
-
-/**
- * An event class: one line of the meta area (JSON, then a newline),
- * published by the recording thread before its first event, and as it is
- * then described in the trace's metadata (trace/metadata.ts, which exports
- * it as part of `markers/trace`).
- */
-export interface EventDescription {
-  /** The event id of the thread's stream, in every event header. */
-  readonly id: number;
-  readonly name: string;
-  readonly format: string;
-  readonly fields: readonly Field[];
-  /** The pairing key field the marker declared (`marker(name, format, { key })`); absent when none. */
-  readonly key?: string;
 }

@@ -59,6 +59,11 @@ export const ChannelsOp = { INSTALL: 'channels:install' } as const;
 
 /** What a recording sends to every thread (structured-cloned). */
 export interface ThreadStartArgs {
+  /**
+   * The recording's id. Named `sessionId` on the wire since the first
+   * protocol, and kept (append-only); the code calls the recording's
+   * consumer a RecordingConsumer and this its `id`.
+   */
   readonly sessionId: string;
   readonly patterns: readonly string[];
   readonly mode: BufferMode;
@@ -163,7 +168,7 @@ export interface ThreadOps {
   'control:list': { args: { readonly pattern?: string | undefined }; result: MarkerInfo[] };
   'control:stats': { args: null; result: ThreadStats };
   'record:start': { args: ThreadStartArgs; result: ThreadStartReply };
-  /** true when this thread records that session. */
+  /** true when this thread records that recording. */
   'record:flush': { args: { readonly sessionId: string }; result: boolean };
   'record:stop': { args: { readonly sessionId: string }; result: boolean };
   /** The number of rings now watched. */

@@ -52,6 +52,14 @@ export const PacketContext = {
   END: 76,
 } as const;
 
+/** A trace uuid (36-char text) as the 16 bytes of PacketHeader.UUID. */
+export function uuidBytes(uuid: string): Uint8Array {
+  const hex = uuid.replaceAll('-', '');
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
 export const EventHeader = {
   ID: 0,
   TIMESTAMP: 2,

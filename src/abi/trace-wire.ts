@@ -17,7 +17,7 @@
  *
  * JSON has no bigint: the clock offset travels as a decimal string.
  */
-import type { StreamDescription, TraceDescription } from '../trace/metadata.js';
+import type { StreamDescription, TraceDescription } from './trace-description.js';
 
 export type WireTrace = Omit<TraceDescription, 'clockOffsetNs'> & {
   readonly clockOffsetNs: string;

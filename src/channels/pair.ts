@@ -13,7 +13,7 @@
  * its key: nothing is kept per operation that the application does not hold.
  */
 import type { Marker } from '../marker/marker.js';
-import { monotonicNowMs as now } from '../record/clock.js';
+import { monotonicNowMs as now } from '../record/producer/clock.js';
 
 export interface OpenOperation {
   readonly t0: number;

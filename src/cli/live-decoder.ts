@@ -7,12 +7,9 @@
  * out per packet, as packets arrive; `markers tail` puts them in time order
  * across threads (time-order.ts).
  */
-import {
-  renderMetadata,
-  type StreamDescription,
-  type TraceDescription,
-} from '../trace/metadata.js';
-import type { TraceRecord } from '../trace/reader/reader.js';
+import type { StreamDescription, TraceDescription } from '../abi/trace-description.js';
+import { renderMetadata } from '../trace/metadata.js';
+import type { TraceEntry } from '../trace/reader/reader.js';
 import { liveStreamReader, type StreamFileReader } from '../trace/reader/stream-file.js';
 import { parseTraceModel, type TraceModel } from '../trace/reader/trace-model.js';
 import type { PacketInfo, PacketSink } from '../trace/writer.js';
@@ -22,12 +19,12 @@ const SOURCE = 'live metadata';
 export class LiveDecoder implements PacketSink {
   readonly #streams = new Map<number, StreamDescription>();
   readonly #readers = new Map<number, StreamFileReader>();
-  readonly #onRecord: (record: TraceRecord) => void;
+  readonly #onRecord: (record: TraceEntry) => void;
   #base: TraceDescription | undefined;
   #model: TraceModel | undefined;
   #modelKey = '';
 
-  constructor(onRecord: (record: TraceRecord) => void) {
+  constructor(onRecord: (record: TraceEntry) => void) {
     this.#onRecord = onRecord;
   }
 

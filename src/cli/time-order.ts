@@ -11,13 +11,13 @@
  * HOLD_MS + TICK_MS of its arrival; one later than that is printed at once,
  * out of order, rather than held back or dropped.
  */
-import type { TraceRecord } from '../trace/reader/reader.js';
+import type { TraceEntry } from '../trace/reader/reader.js';
 
 export const HOLD_MS = 150;
 const TICK_MS = 25;
 
 interface Held {
-  readonly record: TraceRecord;
+  readonly record: TraceEntry;
   readonly arrived: number;
 }
 
@@ -26,16 +26,16 @@ export class TimeOrderedQueue {
   // at most, and they arrive mostly in order, so an insertion from the end is
   // cheaper than a heap.
   readonly #held: Held[] = [];
-  readonly #emit: (record: TraceRecord) => void;
+  readonly #emit: (record: TraceEntry) => void;
   readonly #now: () => number;
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(emit: (record: TraceRecord) => void, now: () => number = Date.now) {
+  constructor(emit: (record: TraceEntry) => void, now: () => number = Date.now) {
     this.#emit = emit;
     this.#now = now;
   }
 
-  push(record: TraceRecord): void {
+  push(record: TraceEntry): void {
     const held = this.#held;
     let at = held.length;
     while (at > 0 && (held[at - 1] as Held).record.timestamp > record.timestamp) at--;

@@ -15,10 +15,10 @@
 import type { RecordingStatsReply as RecordingStats } from '../abi/control-commands.js';
 import type { Frame } from '../abi/control-protocol.js';
 import { traceFrameHeader } from '../abi/control-shapes.js';
+import type { StreamDescription } from '../abi/trace-description.js';
 import { PacketContext } from '../abi/trace-layout.js';
 import { fromWireTrace, type TraceFrameHeader, type WireTrace } from '../abi/trace-wire.js';
 import { WireShapeError } from '../abi/wire-check.js';
-import type { StreamDescription } from '../trace/metadata.js';
 import type { PacketSink } from '../trace/writer.js';
 
 /** What arrived of one stream, for telling readers about a cut. */

@@ -2,8 +2,9 @@
  * The sink that streams a recording's trace to a CLI connection, as the
  * frames of src/abi/trace-wire.ts.
  */
+
+import type { StreamDescription, TraceDescription } from '../abi/trace-description.js';
 import { type TraceFrameHeader, toWireTrace } from '../abi/trace-wire.js';
-import type { StreamDescription, TraceDescription } from '../trace/metadata.js';
 import type { PacketInfo, PacketSink } from '../trace/writer.js';
 import type { Connection } from './server.js';
 

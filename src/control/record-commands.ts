@@ -1,20 +1,21 @@
 /**
- * Control commands for recording, over RecordingSession (src/record):
+ * Control commands for recording, each recording run by a RecordingConsumer
+ * (src/record/consumer) in this worker:
  *
- *   enable/disable/snapshot   the flight recorder: one overwrite-mode session
+ *   enable/disable/snapshot   the flight recorder: one overwrite-mode recording
  *                             kept in the target's own buffers; snapshot
  *                             streams what they hold to the client.
- *   record/stop               a streaming session per request: packets go to
+ *   record/stop               a streaming recording per request: packets go to
  *                             the client as frames while it records; the
  *                             client writes the trace.
  *
  * Ownership and cut-short rules:
- *   - A streaming session belongs to its connection. When the connection
- *     closes (the CLI was killed, the network dropped), the session is
+ *   - A streaming recording belongs to its connection. When the connection
+ *     closes (the CLI was killed, the network dropped), the recording is
  *     stopped here: the target never records for a client that is gone.
- *   - Several streaming sessions may run at once (two CLIs recording): each
+ *   - Several streaming recordings may run at once (two CLIs recording): each
  *     has its own rings and its own trace. Nothing here returns ERR_BUSY.
- *   - The flight recorder is one session for the process. enable with new
+ *   - The flight recorder is one recording for the process. enable with new
  *     patterns restarts it over the union of patterns; disable removes
  *     patterns. A restart drops what the buffers held: snapshot first.
  *   - Flight-recorder changes are serialised, so two CLIs cannot interleave
@@ -22,12 +23,13 @@
  */
 
 import type { ControlResult } from '../abi/control-commands.js';
+import type { RecordingStats } from '../abi/recording-stats.js';
+import type { TraceDescription } from '../abi/trace-description.js';
 import { toWireTrace } from '../abi/trace-wire.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
-import { RecordingSession, type RecordingStats } from '../record/session.js';
+import { RecordingConsumer } from '../record/consumer/consumer.js';
 import { SerialQueue } from '../serial/serial-queue.js';
 import { getCoordinator } from '../threads/coordinator.js';
-import type { TraceDescription } from '../trace/metadata.js';
 import type { PacketSink } from '../trace/writer.js';
 import { ConnectionSink } from './connection-sink.js';
 import { type Connection, defineCommand, type ServerCommand } from './server.js';
@@ -64,12 +66,13 @@ const NULL_SINK: PacketSink = {
   finish() {},
 };
 
-interface Streaming {
-  readonly session: RecordingSession;
+/** A streaming recording: its consumer, and the connection it streams to. */
+interface StreamingRecording {
+  readonly consumer: RecordingConsumer;
   readonly connection: Connection;
   readonly requestId: number;
   readonly patterns: readonly string[];
-  /** Stops the session once (idempotent through RecordingSession.stop). */
+  /** Stops the recording once (idempotent through RecordingConsumer.stop). */
   readonly end: () => Promise<RecordingStats>;
 }
 
@@ -119,11 +122,11 @@ function modeArg<M extends string>(
 }
 
 /** What enable and record report: which threads record, and which could not join (yet). */
-function summary(session: RecordingSession, patterns: readonly string[]) {
-  const stats = session.stats();
+function summary(consumer: RecordingConsumer, patterns: readonly string[]) {
+  const stats = consumer.stats();
   return {
     patterns,
-    mode: session.mode,
+    mode: consumer.mode,
     threads: stats.threads.map((t) => ({ id: t.threadId, name: t.threadName })),
     errors: stats.errors,
   };
@@ -131,15 +134,15 @@ function summary(session: RecordingSession, patterns: readonly string[]) {
 
 export interface RecordingCommands {
   readonly commands: Map<string, ServerCommand>;
-  /** For `stats`: the flight recorder and the streaming sessions, with their counters. */
+  /** For `stats`: the flight recorder and the streaming recordings, with their counters. */
   stats(): ControlResult<'stats'>['recordings'];
 }
 
 export function recordingCommands(): RecordingCommands {
-  let flight: { session: RecordingSession; patterns: string[] } | undefined;
+  let flight: { consumer: RecordingConsumer; patterns: string[] } | undefined;
   // Flight-recorder changes, one at a time.
   const serial = new SerialQueue();
-  const streaming = new Set<Streaming>();
+  const streaming = new Set<StreamingRecording>();
   let starting = 0;
   const commands = new Map<string, ServerCommand>();
 
@@ -150,7 +153,7 @@ export function recordingCommands(): RecordingCommands {
     const old = flight;
     flight = undefined;
     if (patterns.length > 0) {
-      const session = await RecordingSession.start(
+      const consumer = await RecordingConsumer.start(
         {
           markers: patterns,
           mode: 'overwrite',
@@ -159,9 +162,9 @@ export function recordingCommands(): RecordingCommands {
         },
         NULL_SINK,
       );
-      flight = { session, patterns };
+      flight = { consumer, patterns };
     }
-    await old?.session.stop();
+    await old?.consumer.stop();
   };
 
   defineCommand(commands, 'enable', (args) =>
@@ -174,7 +177,7 @@ export function recordingCommands(): RecordingCommands {
       if (flight === undefined || union.length !== current.length) {
         await restartFlight(union, args);
       }
-      return summary((flight as NonNullable<typeof flight>).session, union);
+      return summary((flight as NonNullable<typeof flight>).consumer, union);
     }),
   );
 
@@ -204,7 +207,7 @@ export function recordingCommands(): RecordingCommands {
           'snapshot: the flight recorder is off; turn it on with markers enable PATTERN',
         );
       }
-      const stats = await flight.session.snapshot(new ConnectionSink(connection, requestId));
+      const stats = await flight.consumer.snapshot(new ConnectionSink(connection, requestId));
       return { patterns: flight.patterns, stats };
     }),
   );
@@ -223,7 +226,7 @@ export function recordingCommands(): RecordingCommands {
     // Counted while starting too, so that requests arriving together cannot all pass the check.
     starting++;
     await knowMainThread();
-    const session = await RecordingSession.start(
+    const consumer = await RecordingConsumer.start(
       {
         markers: patterns,
         mode,
@@ -234,7 +237,7 @@ export function recordingCommands(): RecordingCommands {
       },
       new ConnectionSink(connection, requestId, args.incremental === true),
       {
-        // The process is exiting: the session sent every packet and the
+        // The process is exiting: the consumer sent every packet and the
         // trace; the final counters follow, and the main thread's exit waits
         // until they have left the process, so the client's summary is exact.
         exitDrain: true,
@@ -248,16 +251,16 @@ export function recordingCommands(): RecordingCommands {
     });
     // Progress only while recording: an idle server holds no timer.
     const timer = setInterval(
-      () => connection.event(requestId, 'progress', session.stats()),
+      () => connection.event(requestId, 'progress', consumer.stats()),
       PROGRESS_MS,
     );
     timer.unref();
     const end = (): Promise<RecordingStats> => {
       clearInterval(timer);
       streaming.delete(entry);
-      return session.stop();
+      return consumer.stop();
     };
-    const entry: Streaming = { session, connection, requestId, patterns, end };
+    const entry: StreamingRecording = { consumer, connection, requestId, patterns, end };
     streaming.add(entry);
     atExit = (stats) => {
       clearInterval(timer);
@@ -268,8 +271,8 @@ export function recordingCommands(): RecordingCommands {
     connection.onClose(() => {
       if (streaming.has(entry)) void end();
     });
-    const described: TraceDescription = session.describe();
-    return { ...summary(session, patterns), uuid: session.uuid, trace: toWireTrace(described) };
+    const described: TraceDescription = consumer.describe();
+    return { ...summary(consumer, patterns), uuid: consumer.uuid, trace: toWireTrace(described) };
   });
 
   defineCommand(commands, 'stop', async (_args, { connection }) => {
@@ -286,8 +289,8 @@ export function recordingCommands(): RecordingCommands {
     commands,
     stats: () => ({
       flight:
-        flight === undefined ? null : { patterns: flight.patterns, stats: flight.session.stats() },
-      streaming: [...streaming].map((s) => ({ patterns: s.patterns, stats: s.session.stats() })),
+        flight === undefined ? null : { patterns: flight.patterns, stats: flight.consumer.stats() },
+      streaming: [...streaming].map((s) => ({ patterns: s.patterns, stats: s.consumer.stats() })),
     }),
   };
 }

@@ -229,14 +229,14 @@ export class ProbeModuleManager {
       errors: new Map(),
       stickyId: undefined,
     };
-    this.#record(managed, committed.replies);
+    this.#applyReplies(managed, committed.replies);
     if (scope === 'all') {
       // Threads that joined since the prepare get the whole load now; the ones
       // that have it answer with their state.
       const adopted = await this.#coordinator.request(ProbeOp.LOAD, args, {
         sticky: true,
         timeoutMs,
-        onLateReply: (reply) => this.#record(managed, [reply]),
+        onLateReply: (reply) => this.#applyReplies(managed, [reply]),
       });
       managed.stickyId = adopted.stickyId;
       const failed = loadFailures(adopted.replies);
@@ -246,7 +246,7 @@ export class ProbeModuleManager {
         await this.#abort([...new Set([...targets, ...all])], loadId, timeoutMs);
         throw this.#loadError(failed, file);
       }
-      this.#record(managed, adopted.replies);
+      this.#applyReplies(managed, adopted.replies);
     }
     this.#modules.set(managed.name, managed);
     return this.#info(managed);
@@ -315,7 +315,8 @@ export class ProbeModuleManager {
     );
   }
 
-  #record(managed: Managed, replies: readonly Reply[]): void {
+  /** Applies threads' answers to the module's per-thread state: loaded, gone, or failed. */
+  #applyReplies(managed: Managed, replies: readonly Reply[]): void {
     for (const reply of replies) {
       if (!reply.ok) {
         managed.threads.delete(reply.thread.id);
@@ -435,7 +436,7 @@ export class ProbeModuleManager {
           { loadId: managed.loadId },
           { timeoutMs: this.#timeoutMs },
         );
-        this.#record(
+        this.#applyReplies(
           managed,
           replies.filter((r) => r.ok || managed.threads.has(r.thread.id)),
         );

@@ -1,11 +1,13 @@
 /**
- * What record() returns before anything of the recorder has loaded: the
+ * What record() returns before anything of the recording code has loaded: the
  * Recording at once, thenable, whose methods wait for the real one. Shared
  * by the lazy root export (index.ts) and record.ts; it imports nothing at run
  * time, so the core's import stays light.
  */
+
+import type { RecordingStats } from '../abi/recording-stats.js';
 import { warnUnlessObserved } from '../errors/warn.js';
-import type { RecordingOptions, RecordingStats } from './session.js';
+import type { RecordingOptions } from './options.js';
 
 export interface RecordOptions extends RecordingOptions {
   /** The trace directory: created, and refused if it exists and is not empty. */

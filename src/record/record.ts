@@ -1,23 +1,24 @@
 /**
- * record(): the in-process recording API of the DESIGN. The session and the
- * file writing run in a consumer worker (consumer-worker.ts), off the
+ * record(): the in-process recording API of the DESIGN. The consumer and the
+ * file writing run in a consumer worker (consumer/consumer-worker.ts), off the
  * application's thread; this module only forwards the calls to it.
  */
 import { resolve } from 'node:path';
 import { threadId, type Worker } from 'node:worker_threads';
 import type { ConsumerOp, ConsumerOps, PortReply, PortRequest } from '../abi/ports.js';
+import type { RecordingStats } from '../abi/recording-stats.js';
 import { fromWireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { whenReady } from '../threads/ready.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
 import { prepareTraceDirectory } from '../trace/writer.js';
+import { resolveOptions } from './options.js';
 import {
   type PendingRecording,
   type Recording,
   type RecordOptions,
   StartingRecording,
 } from './pending.js';
-import { type RecordingStats, resolveOptions } from './session.js';
 
 export type { PendingRecording, Recording, RecordOptions };
 
@@ -25,7 +26,9 @@ export type { PendingRecording, Recording, RecordOptions };
 const CLOSE_WAIT_MS = 1000;
 
 const WORKER_URL = new URL(
-  import.meta.url.endsWith('.ts') ? './consumer-worker.ts' : './consumer-worker.js',
+  import.meta.url.endsWith('.ts')
+    ? './consumer/consumer-worker.ts'
+    : './consumer/consumer-worker.js',
   import.meta.url,
 );
 
@@ -131,9 +134,9 @@ export async function startRecording(options: RecordOptions): Promise<Recording>
     throw error;
   }
   const recording = new WorkerRecording(worker, output);
-  const { output: _, ...sessionOptions } = options;
+  const { output: _, ...recordingOptions } = options;
   try {
-    await recording.call('start', { options: sessionOptions, dir: output, caller: threadId });
+    await recording.call('start', { options: recordingOptions, dir: output, caller: threadId });
   } catch (error) {
     await recording.close();
     throw error;

@@ -13,8 +13,13 @@
  * (their types: abi/thread-ops.ts)
  *
  * Ownership: this module owns the ThreadRecorders of its thread. The ring
- * memory is shared with the session (the consumer), which holds it until the
+ * memory is shared with the recording's consumer, which holds it until the
  * recording's trace is finished, even after this thread exits.
+ *
+ * It sits above both roles: it runs the producer (producer/) of each
+ * recording this thread takes part in, and, in the main thread, keeps the
+ * crash dump's list of rings (consumer/crash.ts) for the consumers of
+ * overwrite-mode recordings.
  */
 
 import { isMainThread } from 'node:worker_threads';
@@ -28,9 +33,9 @@ import {
 } from '../abi/thread-ops.js';
 import { getRegistry } from '../registry/global.js';
 import { installOnce } from '../threads/install-once.js';
-import { watchCrash } from './crash.js';
-import { retireRing } from './ring-pool.js';
-import { ThreadRecorder } from './thread-recorder.js';
+import { watchCrash } from './consumer/crash.js';
+import { retireRing } from './producer/ring-pool.js';
+import { ThreadRecorder } from './producer/thread-recorder.js';
 
 const recorders = new Map<string, ThreadRecorder>();
 
@@ -113,7 +118,7 @@ const EXIT_DRAIN_MS = 5000;
  * waits, bounded, until the consumer of every ring that asked for it
  * (EXIT_DRAIN) has drained it, sent or written everything including the
  * final counters and the trace description, flushed, and stored EXIT_DONE
- * (session.ts). The consumers run in their own threads, which keep running
+ * (consumer/consumer.ts). The consumers run in their own threads, which keep running
  * during exit handlers. Rings of the flight recorder do not ask: nobody
  * reads them at exit (the crash path writes them on an uncaught exception).
  */

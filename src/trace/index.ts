@@ -3,6 +3,12 @@
  * A subpath of its own because its types use Node's stream and fs types,
  * which the core entry point does not require of its users.
  */
+
+export type {
+  EventDescription,
+  StreamDescription,
+  TraceDescription,
+} from '../abi/trace-description.js';
 export {
   type ConvertSummary,
   convertTrace,
@@ -11,18 +17,15 @@ export {
   type Sink,
   StreamSink,
 } from './convert/convert.js';
-export {
-  type EventDescription,
-  renderMetadata,
-  type StreamDescription,
-  type TraceDescription,
-} from './metadata.js';
+export { renderMetadata } from './metadata.js';
+/** @deprecated the former name of TraceEntry (an event or a discard notice, not a recording). */
+export type { TraceEntry as TraceRecord } from './reader/reader.js';
 export {
   type DiscardedNotice,
   type FieldValue,
   openTrace,
   type StreamStats,
   type Trace,
+  type TraceEntry,
   type TraceEvent,
-  type TraceRecord,
 } from './reader/reader.js';

@@ -1,6 +1,6 @@
 /**
  * The metadata generator: renders a trace description as CTF 1.8 TSDL text,
- * describing exactly the byte layout of layout.ts. The writer side (src/record)
+ * describing exactly the byte layout of abi/trace-layout.ts. The writer side (src/record)
  * calls it when it finishes a trace directory; our reader (reader/) parses the
  * same subset back.
  *
@@ -19,28 +19,13 @@
  *   attribute for it, and babeltrace2 warns about unknown ones.
  */
 
-import type { EventDescription } from '../abi/ring.js';
+import type {
+  EventDescription,
+  StreamDescription,
+  TraceDescription,
+} from '../abi/trace-description.js';
 import { TRACE_LAYOUT_VERSION, TSDL_KEYWORDS } from '../abi/trace-layout.js';
 import type { Field } from '../marker/format.js';
-
-export type { EventDescription };
-export interface StreamDescription {
-  readonly id: number;
-  readonly threadId: number;
-  readonly threadName: string;
-  readonly events: readonly EventDescription[];
-}
-export interface TraceDescription {
-  /** 36-char uuid, also in every packet header. */
-  readonly uuid: string;
-  /** Unix-epoch ns at clock value 0 (the clock counts ns, monotonic). */
-  readonly clockOffsetNs: bigint;
-  /** Documented precision of the clock, in ns. */
-  readonly clockPrecisionNs?: number;
-  /** hostname, pid, argv0, node version, tracer name/version...; keys are sanitised here. */
-  readonly env: Readonly<Record<string, string | number>>;
-  readonly streams: readonly StreamDescription[];
-}
 
 /** Type names the metadata declares; the reader maps them back to field types. */
 export const TypeAlias = {

@@ -43,10 +43,11 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type { StreamDescription, TraceDescription } from '../abi/trace-description.js';
 import { PacketContext } from '../abi/trace-layout.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
 import { emitMarkersWarning } from '../errors/warn.js';
-import { renderMetadata, type StreamDescription, type TraceDescription } from './metadata.js';
+import { renderMetadata } from './metadata.js';
 
 /** Extra facts about a packet, for accounting. */
 export interface PacketInfo {
@@ -54,7 +55,7 @@ export interface PacketInfo {
   readonly events: number;
 }
 
-/** Where drained packets go (the contract of src/record/session.ts). */
+/** Where a recording's consumer delivers packets (src/record/consumer/delivery.ts). */
 export interface PacketSink {
   /**
    * The trace as known when the recording starts (uuid, clock, env), before

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { TraceEvent, TraceRecord } from '../../src/trace/reader/reader.js';
+import type { TraceEntry, TraceEvent } from '../../src/trace/reader/reader.js';
 import { openTrace } from '../../src/trace/reader/reader.js';
 
 const BT2_DUMP = fileURLToPath(new URL('./bt2-dump.py', import.meta.url));
@@ -97,8 +97,8 @@ export function canonicalOurs(event: TraceEvent): Canonical {
 }
 
 /** Reads a whole trace with our reader: the records before any error, and the error. */
-export async function readAll(dir: string): Promise<{ records: TraceRecord[]; error: unknown }> {
-  const records: TraceRecord[] = [];
+export async function readAll(dir: string): Promise<{ records: TraceEntry[]; error: unknown }> {
+  const records: TraceEntry[] = [];
   try {
     const trace = await openTrace(dir);
     for await (const r of trace.records()) records.push(r);
@@ -108,7 +108,7 @@ export async function readAll(dir: string): Promise<{ records: TraceRecord[]; er
   }
 }
 
-export function eventsOf(records: readonly TraceRecord[]): TraceEvent[] {
+export function eventsOf(records: readonly TraceEntry[]): TraceEvent[] {
   return records.filter((r): r is TraceEvent => r.type === 'event');
 }
 

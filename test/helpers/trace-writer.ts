@@ -6,14 +6,14 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type {
+  EventDescription,
+  StreamDescription,
+  TraceDescription,
+} from '../../src/abi/trace-description.js';
 import { CTF_MAGIC, EventHeader, PacketContext, PacketHeader } from '../../src/abi/trace-layout.js';
 import { parseFormat } from '../../src/marker/format.js';
-import {
-  type EventDescription,
-  renderMetadata,
-  type StreamDescription,
-  type TraceDescription,
-} from '../../src/trace/metadata.js';
+import { renderMetadata } from '../../src/trace/metadata.js';
 
 export interface TestMarker {
   readonly name: string;

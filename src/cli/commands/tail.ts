@@ -37,7 +37,7 @@ ${TARGET_HELP}`,
     }
     const formatter = context.json ? new JsonLinesFormatter() : new TextFormatter();
     const ordered = new TimeOrderedQueue((record) => {
-      const out = formatter.record(record);
+      const out = formatter.entry(record);
       if (out !== undefined) context.stdout.write(out);
     });
     const decoder = new LiveDecoder((record) => ordered.push(record));

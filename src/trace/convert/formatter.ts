@@ -1,16 +1,16 @@
 /**
- * The converter contract: a formatter turns records, in trace order, into
+ * The converter contract: a formatter turns trace entries, in trace order, into
  * output chunks, holding only the state its format needs (the previous
  * timestamp, open slices). convert() drives one over a trace into a sink.
  */
-import type { Trace, TraceRecord } from '../reader/reader.js';
+import type { Trace, TraceEntry } from '../reader/reader.js';
 import type { Sink } from './sink.js';
 
 export interface Formatter {
-  /** Called once before the first record. */
+  /** Called once before the first entry. */
   start?(): string | Uint8Array | undefined;
-  record(record: TraceRecord): string | Uint8Array | undefined;
-  /** Called once after the last record, also when reading failed. */
+  entry(entry: TraceEntry): string | Uint8Array | undefined;
+  /** Called once after the last entry, also when reading failed. */
   end?(): string | Uint8Array | undefined;
 }
 
@@ -41,7 +41,7 @@ export async function runFormatter(
           summary.discardedEvents += record.events;
           summary.discardedPackets += record.packets;
         }
-        const chunk = formatter.record(record);
+        const chunk = formatter.entry(record);
         if (chunk !== undefined) sink.write(chunk);
         if (sink.full) await sink.flush();
       }

@@ -11,12 +11,12 @@
  * - Lost events are a line too, with `discarded` instead of `marker`:
  *   {"ts":"...","thread":"w","tid":1,"discarded":{"events":5,"packets":0,"since":"..."}}
  */
-import type { TraceRecord } from '../reader/reader.js';
+import type { TraceEntry } from '../reader/reader.js';
 import type { Formatter } from './formatter.js';
 import { jsonValue } from './values.js';
 
 export class JsonLinesFormatter implements Formatter {
-  record(record: TraceRecord): string {
+  entry(record: TraceEntry): string {
     const base = {
       ts: record.timestamp.toString(),
       thread: record.threadName,

@@ -29,7 +29,7 @@
  * track_event/track_descriptor.proto, track_event/debug_annotation.proto,
  * track_event/{process,thread}_descriptor.proto).
  */
-import type { FieldModel, FieldValue, Trace, TraceRecord } from '../reader/reader.js';
+import type { FieldModel, FieldValue, Trace, TraceEntry } from '../reader/reader.js';
 import type { Formatter } from './formatter.js';
 import { type Fields, SlicePairer, sliceClosing, sliceOpening } from './pairing.js';
 import { ProtoWriter } from './protobuf.js';
@@ -174,7 +174,7 @@ export class PerfettoFormatter implements Formatter {
     return lane;
   }
 
-  record(record: TraceRecord): Uint8Array {
+  entry(record: TraceEntry): Uint8Array {
     const w = this.w;
     let track = this.tracks.get(record.streamId);
     if (track === undefined) {

@@ -10,7 +10,7 @@
  *
  *   [HH:MM:SS.nnnnnnnnn] (+S.nnnnnnnnn) THREAD/TID WARNING: N events discarded since HH:MM:SS.nnnnnnnnn
  */
-import type { TraceRecord } from '../reader/reader.js';
+import type { TraceEntry } from '../reader/reader.js';
 import type { Formatter } from './formatter.js';
 import { textValue } from './values.js';
 
@@ -34,7 +34,7 @@ function delta(ns: bigint): string {
 export class TextFormatter implements Formatter {
   private previous: bigint | undefined;
 
-  record(record: TraceRecord): string {
+  entry(record: TraceEntry): string {
     const d =
       this.previous === undefined ? '+?.?????????' : delta(record.timestamp - this.previous);
     this.previous = record.timestamp;

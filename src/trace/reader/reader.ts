@@ -15,11 +15,11 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readStreamFile, type StreamStats, type TraceRecord } from './stream-file.js';
+import { readStreamFile, type StreamStats, type TraceEntry } from './stream-file.js';
 import { loadTraceModel, type TraceModel } from './trace-model.js';
 
 export type { FieldValue } from './decode.js';
-export type { DiscardedNotice, StreamStats, TraceEvent, TraceRecord } from './stream-file.js';
+export type { DiscardedNotice, StreamStats, TraceEntry, TraceEvent } from './stream-file.js';
 export type { EventModel, FieldModel, TraceModel } from './trace-model.js';
 
 export interface Trace {
@@ -27,14 +27,14 @@ export interface Trace {
   /** One entry per stream file; counts grow as records() is iterated. */
   readonly streams: readonly StreamStats[];
   /** Every record of the trace, merged in timestamp order. Iterate once (this or batches()). */
-  records(): AsyncGenerator<TraceRecord>;
+  records(): AsyncGenerator<TraceEntry>;
   /** The same records in merged runs: one await per run instead of one per record. */
-  batches(): AsyncGenerator<TraceRecord[]>;
+  batches(): AsyncGenerator<TraceEntry[]>;
 }
 
 interface Cursor {
-  readonly batches: AsyncGenerator<TraceRecord[]>;
-  batch: TraceRecord[];
+  readonly batches: AsyncGenerator<TraceEntry[]>;
+  batch: TraceEntry[];
   index: number;
 }
 
@@ -52,7 +52,7 @@ export async function openTrace(dir: string): Promise<Trace> {
   const model = await loadTraceModel(dir);
   const files = await streamFiles(dir);
   const readers = files.map((name) => readStreamFile(model, join(dir, name)));
-  const batches = (): AsyncGenerator<TraceRecord[]> =>
+  const batches = (): AsyncGenerator<TraceEntry[]> =>
     merge(readers.map((r) => ({ batches: r.batches, batch: [], index: 0 })));
   return {
     model,
@@ -67,7 +67,7 @@ export async function openTrace(dir: string): Promise<Trace> {
 /** Records per merged run at most, so that a consumer sees progress on huge packets too. */
 const RUN = 4096;
 
-async function* merge(all: Cursor[]): AsyncGenerator<TraceRecord[]> {
+async function* merge(all: Cursor[]): AsyncGenerator<TraceEntry[]> {
   const errors: unknown[] = [];
   /** Loads the cursor's next non-empty batch; false once it is exhausted or failed. */
   const refill = async (cursor: Cursor): Promise<boolean> => {
@@ -89,19 +89,19 @@ async function* merge(all: Cursor[]): AsyncGenerator<TraceRecord[]> {
   let live: Cursor[] = [];
   for (const cursor of all) if (await refill(cursor)) live.push(cursor);
   try {
-    let run: TraceRecord[] = [];
+    let run: TraceEntry[] = [];
     while (live.length > 0) {
       let best = live[0] as Cursor;
       for (let i = 1; i < live.length; i++) {
         const cursor = live[i] as Cursor;
         if (
-          (cursor.batch[cursor.index] as TraceRecord).timestamp <
-          (best.batch[best.index] as TraceRecord).timestamp
+          (cursor.batch[cursor.index] as TraceEntry).timestamp <
+          (best.batch[best.index] as TraceEntry).timestamp
         ) {
           best = cursor;
         }
       }
-      run.push(best.batch[best.index] as TraceRecord);
+      run.push(best.batch[best.index] as TraceEntry);
       best.index++;
       if (best.index === best.batch.length || run.length === RUN) {
         // Hand the run over before awaiting a stream file: no record waits on I/O.

@@ -39,7 +39,7 @@ export interface TraceEvent {
   readonly event: EventModel;
 }
 
-/** Events (or whole packets) the recorder dropped, noticed at the start of a packet. */
+/** Events (or whole packets) the recording dropped, noticed at the start of a packet. */
 export interface DiscardedNotice {
   readonly type: 'discarded';
   /** The timestamp_begin of the packet that noticed the loss. */
@@ -55,7 +55,8 @@ export interface DiscardedNotice {
   readonly packets: number;
 }
 
-export type TraceRecord = TraceEvent | DiscardedNotice;
+/** What a trace yields, in time order: an event, or a notice that events were lost before it. */
+export type TraceEntry = TraceEvent | DiscardedNotice;
 
 export interface StreamStats {
   readonly file: string;
@@ -99,7 +100,7 @@ function parseJson(text: string): FieldValue {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    // The recorder writes what JSON.stringify gave; text that does not parse back stays as text.
+    // The encoder writes what JSON.stringify gave; text that does not parse back stays as text.
     return text;
   }
 }
@@ -169,22 +170,22 @@ export class StreamFileReader {
     return offsetNs + (freq === 1_000_000_000n ? clockValue : (clockValue * 1_000_000_000n) / freq);
   }
 
-  async *packets(): AsyncGenerator<TraceRecord[]> {
+  async *packets(): AsyncGenerator<TraceEntry[]> {
     yield* this.packetsOf(await fileSource(this.path));
   }
 
   /** The packets in `bytes` (one or more, whole), decoded with this stream's state. */
-  packetsIn(bytes: Uint8Array): AsyncGenerator<TraceRecord[]> {
+  packetsIn(bytes: Uint8Array): AsyncGenerator<TraceEntry[]> {
     return this.packetsOf(memorySource(bytes));
   }
 
-  private async *packetsOf(handle: ByteSource): AsyncGenerator<TraceRecord[]> {
+  private async *packetsOf(handle: ByteSource): AsyncGenerator<TraceEntry[]> {
     try {
       const size = await handle.size();
       let offset = 0;
       while (offset < size) {
         const packet = await this.readPacket(handle, offset, size);
-        const records: TraceRecord[] = [];
+        const records: TraceEntry[] = [];
         try {
           this.decodePacket(packet, records);
         } catch (error) {
@@ -312,7 +313,7 @@ export class StreamFileReader {
     };
   }
 
-  private decodePacket(packet: Packet, out: TraceRecord[]): void {
+  private decodePacket(packet: Packet, out: TraceEntry[]): void {
     const { stream, context, offset } = packet;
     const { path, stats } = this;
     const threadId = Number(context.thread_id ?? stream.threadId ?? stream.id);
@@ -427,7 +428,7 @@ export class StreamFileReader {
 export function readStreamFile(
   model: TraceModel,
   path: string,
-): { stats: StreamStats; batches: AsyncGenerator<TraceRecord[]> } {
+): { stats: StreamStats; batches: AsyncGenerator<TraceEntry[]> } {
   const stats = emptyStats(basename(path));
   return { stats, batches: new StreamFileReader(model, path, stats).packets() };
 }

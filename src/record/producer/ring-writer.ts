@@ -1,10 +1,6 @@
 /**
- * One thread's ring buffer for one recording: a SharedArrayBuffer split into
- * K sub-buffers of S bytes, each laid out as a CTF packet (src/abi/trace-layout.ts),
- * so that writing a packet to disk is one copy of its bytes.
- *
- * Memory: the control words, counters and areas of src/abi/ring.ts (the
- * layout and the reader protocol are the ABI between producer and consumer).
+ * The producer's side of a ring (record/ring.ts): creating it, opening
+ * packets and reserving room for events, on the recording thread only.
  *
  * Algorithm. Packets are numbered from 0; W.PRODUCED counts the packets the
  * producer has closed, so the open packet (if any) is packet PRODUCED. The
@@ -21,16 +17,15 @@
  *              a snapshot copies the newest packets.
  * Each packet's events_discarded is the running count of DISCARDED when it
  * opened, so readers (babeltrace2) report a loss between the packets where it
- * happened; losses after the last packet go in a trailer packet (assemble.ts).
+ * happened; losses after the last packet go in a trailer packet
+ * (consumer/assemble.ts).
  *
  * Reader protocol: see src/abi/ring.ts.
  */
 
 import {
   type BufferMode,
-  CONTROL_BYTES,
   CONTROL_WORDS,
-  checkRingHeader,
   F,
   META_MAX_BYTES,
   type NativeUtf8Target,
@@ -39,11 +34,10 @@ import {
   RingMode,
   ringOffsets,
   W,
-} from '../abi/ring.js';
-import { CTF_MAGIC, PacketContext, PacketHeader } from '../abi/trace-layout.js';
+} from '../../abi/ring.js';
+import { CTF_MAGIC, PacketContext, PacketHeader } from '../../abi/trace-layout.js';
+import { Ring, setU64 } from '../ring.js';
 import { monotonicNowMs } from './clock.js';
-
-const TWO_32 = 4294967296;
 
 /** ES2024's growable SharedArrayBuffer (Node >= 20), typed here since the project's lib is ES2023. */
 interface GrowableSharedArrayBuffer extends SharedArrayBuffer {
@@ -67,39 +61,9 @@ export interface RingOptions {
   readonly flushNs: number;
 }
 
-/** Writes v (a non-negative integer below 2^53) as a little-endian u64. */
-export function setU64(dv: DataView, offset: number, v: number): void {
-  dv.setUint32(offset, v >>> 0, true);
-  dv.setUint32(offset + 4, (v / TWO_32) >>> 0, true);
-}
-
-export function getU64(dv: DataView, offset: number): number {
-  return dv.getUint32(offset, true) + dv.getUint32(offset + 4, true) * TWO_32;
-}
-
-/**
- * The ring over one SharedArrayBuffer. The same class serves the producer
- * (reserve/close on the recording thread) and the consumer (reads, and
- * close on behalf of an exited thread); see the reader protocol above.
- * Its fields are fixed at construction so the generated encoders see one shape.
- */
-export class Ring {
-  readonly sab: SharedArrayBuffer;
-  /** The growable event-description area (see the memory layout). */
-  readonly metaSab: SharedArrayBuffer;
-  readonly u8: Uint8Array;
+export class RingWriter extends Ring {
   /** The same bytes as a Buffer, for Node's native UTF-8 encoder (utf8.ts). */
   readonly buf: NativeUtf8Target;
-  readonly dv: DataView;
-  readonly ctl: Int32Array;
-  readonly f64: Float64Array;
-  readonly slots: Int32Array;
-  /** Per slot: events recorded (in closed packets) before that slot's packet opened. */
-  readonly recordedBefore: Float64Array;
-  readonly subBuffers: number;
-  readonly subBufferSize: number;
-  readonly dataOffset: number;
-  readonly overwrite: boolean;
   readonly #uuid: Uint8Array;
   readonly #flushNs: number;
   /**
@@ -110,23 +74,8 @@ export class Ring {
   onOpen: (() => void) | undefined = undefined;
 
   private constructor(sab: SharedArrayBuffer, metaSab: SharedArrayBuffer, flushNs: number) {
-    this.sab = sab;
-    this.metaSab = metaSab;
-    this.u8 = new Uint8Array(sab);
+    super(sab, metaSab);
     this.buf = Buffer.from(sab);
-    this.dv = new DataView(sab);
-    this.ctl = new Int32Array(sab, 0, CONTROL_WORDS);
-    this.f64 = new Float64Array(sab, 0, CONTROL_BYTES / 8);
-    this.subBuffers = this.ctl[W.SUB_COUNT] as number;
-    this.subBufferSize = this.ctl[W.SUB_SIZE] as number;
-    this.slots = new Int32Array(sab, CONTROL_BYTES, this.subBuffers);
-    this.recordedBefore = new Float64Array(
-      sab,
-      ringOffsets(this.subBuffers).recordedBefore,
-      this.subBuffers,
-    );
-    this.dataOffset = this.ctl[W.DATA_OFFSET] as number;
-    this.overwrite = this.ctl[W.MODE] === RingMode.overwrite;
     // The uuid is written once per packet; read it back from its copy before the data.
     const uuidOffset = this.ctl[W.META_OFFSET] as number;
     this.#uuid = this.u8.slice(uuidOffset, uuidOffset + 16);
@@ -135,7 +84,7 @@ export class Ring {
 
   /** Bytes of the (data) SharedArrayBuffer a ring with these options needs. */
   static byteLength(options: RingOptions): number {
-    return Ring.#dataOffset(options) + options.subBuffers * options.subBufferSize;
+    return RingWriter.#dataOffset(options) + options.subBuffers * options.subBufferSize;
   }
 
   static #dataOffset(options: RingOptions): number {
@@ -149,11 +98,11 @@ export class Ring {
    * zeroed; the sub-buffers are not, because a packet's bytes are all written
    * before PRODUCED publishes it. The description area is always new (small).
    */
-  static create(options: RingOptions, reuse?: SharedArrayBuffer): Ring {
+  static create(options: RingOptions, reuse?: SharedArrayBuffer): RingWriter {
     // META_OFFSET now locates the uuid copy; the descriptions are in metaSab.
-    const dataOffset = Ring.#dataOffset(options);
+    const dataOffset = RingWriter.#dataOffset(options);
     const uuidOffset = dataOffset - 16;
-    const bytes = Ring.byteLength(options);
+    const bytes = RingWriter.byteLength(options);
     let sab: SharedArrayBuffer;
     if (reuse !== undefined && reuse.byteLength === bytes) {
       sab = reuse;
@@ -175,26 +124,11 @@ export class Ring {
     ctl[W.META_OFFSET] = uuidOffset;
     ctl[W.DATA_OFFSET] = dataOffset;
     new Uint8Array(sab, uuidOffset, 16).set(options.uuid);
-    const ring = new Ring(sab, metaSab, options.flushNs);
+    const ring = new RingWriter(sab, metaSab, options.flushNs);
     ring.f64[F.BASE_NS] = options.baseNs;
     ring.f64[F.LAST_TS] = ring.now();
     ring.f64[F.FLUSH_AT] = Number.POSITIVE_INFINITY;
     return ring;
-  }
-
-  /** A view of a ring created by another thread (the consumer's side). */
-  static attach(sab: SharedArrayBuffer, metaSab: SharedArrayBuffer): Ring {
-    const ring = new Ring(sab, metaSab, 0);
-    checkRingHeader(ring.ctl);
-    return ring;
-  }
-
-  get streamId(): number {
-    return this.ctl[W.STREAM_ID] as number;
-  }
-
-  slotStart(packet: number): number {
-    return this.dataOffset + (packet % this.subBuffers) * this.subBufferSize;
   }
 
   /**
@@ -252,40 +186,6 @@ export class Ring {
     return true;
   }
 
-  /**
-   * Closes the open packet and publishes it (see the reader protocol). A
-   * no-op when none is open. Called by the producer, or by the consumer for
-   * a thread that exited.
-   */
-  close(): void {
-    const ctl = this.ctl;
-    if (ctl[W.END] === 0) return;
-    const f64 = this.f64;
-    const produced = ctl[W.PRODUCED] as number;
-    const start = this.slotStart(produced);
-    const bits = ((ctl[W.POS] as number) - start) * 8;
-    const dv = this.dv;
-    setU64(dv, start + PacketContext.TIMESTAMP_END, f64[F.LAST_TS] as number);
-    setU64(dv, start + PacketContext.CONTENT_SIZE, bits);
-    setU64(dv, start + PacketContext.PACKET_SIZE, bits);
-    const events = ctl[W.PKT_EVENTS] as number;
-    this.slots[produced % this.subBuffers] = events;
-    f64[F.RECORDED] = (f64[F.RECORDED] as number) + events;
-    f64[F.BYTES] = (f64[F.BYTES] as number) + bits / 8;
-    f64[F.FLUSH_AT] = Number.POSITIVE_INFINITY;
-    ctl[W.END] = 0;
-    ctl[W.POS] = 0;
-    ctl[W.PKT_EVENTS] = 0;
-    Atomics.store(ctl, W.PRODUCED, produced + 1);
-    this.wake();
-  }
-
-  /** Wakes a consumer sleeping on W.WAKE (see the reader protocol). Once per packet, never per event. */
-  wake(): void {
-    Atomics.add(this.ctl, W.WAKE, 1);
-    Atomics.notify(this.ctl, W.WAKE);
-  }
-
   /** Closes the open packet if its flush deadline passed (the idle timer). */
   closeIfDue(now: number): void {
     if (this.ctl[W.END] !== 0 && (this.ctl[W.PKT_EVENTS] as number) > 0) {
@@ -298,18 +198,9 @@ export class Ring {
     return (this.f64[F.BASE_NS] as number) + monotonicNowMs() * 1e6;
   }
 
-  get state(): number {
-    return Atomics.load(this.ctl, W.STATE);
-  }
-
-  set state(value: number) {
-    Atomics.store(this.ctl, W.STATE, value);
-    this.wake();
-  }
-
   /**
-   * Appends one event description (producer, at bind time), growing the meta
-   * area when it is full. False only when META_MAX_BYTES is reached.
+   * Appends one event description (at bind time), growing the meta area when
+   * it is full. False only when META_MAX_BYTES is reached.
    */
   appendMeta(line: string): boolean {
     const bytes = new TextEncoder().encode(`${line}\n`);
@@ -329,33 +220,5 @@ export class Ring {
     Atomics.store(this.ctl, W.META_LEN, need);
     Atomics.add(this.ctl, W.EVENT_IDS, 1);
     return true;
-  }
-
-  /**
-   * Event descriptions published from byte `from` on (consumer), and where
-   * the next read starts. Incremental, so that thousands of markers declared
-   * one by one cost linear time.
-   */
-  readMeta(from = 0): { readonly entries: unknown[]; readonly end: number } {
-    const len = Atomics.load(this.ctl, W.META_LEN);
-    // A copy: TextDecoder refuses views of shared memory.
-    const text = new TextDecoder().decode(new Uint8Array(this.metaSab).slice(from, len));
-    const entries = text
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as unknown);
-    return { entries, end: len };
-  }
-
-  /** Bytes of published packet n (valid until its slot is reused). */
-  packetBytes(packet: number): Uint8Array {
-    const start = this.slotStart(packet);
-    const bytes = getU64(this.dv, start + PacketContext.CONTENT_SIZE) / 8;
-    return this.u8.subarray(start, start + bytes);
-  }
-
-  /** Events in published packet n, as counted at its close. */
-  packetEvents(packet: number): number {
-    return this.slots[packet % this.subBuffers] as number;
   }
 }

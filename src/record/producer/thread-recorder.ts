@@ -6,46 +6,33 @@
  * Event ids are allocated here, per thread (each thread is its own CTF
  * stream class), in the order markers are bound. An id's description is
  * published in the ring's meta area before the encoder that writes it
- * exists (ring-buffer.ts, reader protocol).
+ * exists (abi/ring.ts, reader protocol).
  */
 
 import { threadId } from 'node:worker_threads';
-import type { EventDescription } from '../abi/ring.js';
-import { F, W } from '../abi/ring.js';
-import type { ThreadStartArgs } from '../abi/thread-ops.js';
-import { MAX_EVENT_ID } from '../abi/trace-layout.js';
-import { emitMarkersWarning } from '../errors/warn.js';
-import { type Link, LinkKind, type MarkerEntryView, type Subscription } from '../registry/link.js';
-import { compilePattern, type Pattern } from '../registry/pattern.js';
+import { F, W } from '../../abi/ring.js';
+import type { ThreadStartArgs } from '../../abi/thread-ops.js';
+import type { EventDescription } from '../../abi/trace-description.js';
+import { MAX_EVENT_ID, uuidBytes } from '../../abi/trace-layout.js';
+import { emitMarkersWarning } from '../../errors/warn.js';
+import {
+  type Link,
+  LinkKind,
+  type MarkerEntryView,
+  type Subscription,
+} from '../../registry/link.js';
+import type { Pattern } from '../../registry/pattern.js';
+import { unionPattern } from '../options.js';
 import { threadBaseNs } from './clock.js';
 import { buildEncoder } from './encoder.js';
-import type { Ring } from './ring-buffer.js';
 import { createRing } from './ring-pool.js';
-
-/** Several patterns as one matcher. */
-export function unionPattern(patterns: readonly string[]): Pattern {
-  const compiled = patterns.map((p) => compilePattern(p));
-  const [first] = compiled;
-  if (compiled.length === 1 && first !== undefined) return first;
-  return {
-    source: patterns.join(','),
-    exact: false,
-    matches: (name) => compiled.some((p) => p.matches(name)),
-  };
-}
-
-export function uuidBytes(uuid: string): Uint8Array {
-  const hex = uuid.replaceAll('-', '');
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
+import type { RingWriter } from './ring-writer.js';
 
 export class ThreadRecorder implements Subscription {
   readonly kind = LinkKind.RING_WRITER;
   seq = 0;
   readonly matcher: Pattern;
-  readonly ring: Ring;
+  readonly ring: RingWriter;
   readonly args: ThreadStartArgs;
   readonly #baseNs: number;
   #nextId = 0;

@@ -10,13 +10,13 @@
  * (~43 ns) allocates an array; process.hrtime.bigint() (~52 ns) allocates a
  * BigInt. performance.now() itself allocates a short-lived array inside Node 20
  * (it calls process.hrtime()): that is the only per-event allocation of the
- * recorder, and no faster clock exists without native code.
+ * recording, and no faster clock exists without native code.
  *
  * Precision: performance.now() has nanosecond resolution on Linux (it is
  * hrtime-based). Every thread adds its own performance.timeOrigin, a double
  * around 1.7e12 ms whose unit in the last place is ~0.24 µs, so streams of
  * different threads agree to within a microsecond. Within one stream the
- * recorder clamps timestamps so they never decrease.
+ * encoder clamps timestamps so they never decrease.
  *
  * Values stay below 2^53 ns (104 days from the origin), so they are exact
  * doubles and are written as u64 with two u32 stores, allocating nothing.

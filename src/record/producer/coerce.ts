@@ -1,5 +1,5 @@
 /**
- * The recorder's slow paths: values outside the fast paths of the generated
+ * The encoders' slow paths: values outside the fast paths of the generated
  * encoders (an int64 that is not an int32, a bigint, a value of the wrong
  * run-time type). None of them throws; every value of a wrong type is
  * counted in F.COERCED. The coercions (also in docs/record.md):
@@ -16,7 +16,7 @@
  *                   functions and symbols -> null; if it throws (a cycle, a
  *                   throwing toJSON) -> "[unserializable]" as a JSON string
  */
-import { F } from '../abi/ring.js';
+import { F } from '../../abi/ring.js';
 
 const TWO_32 = 4294967296;
 // The largest doubles below 2^63 and 2^64: clamping to them keeps the high word in range.

@@ -1,14 +1,14 @@
 /**
- * Generates the recorder of one marker in one thread: the function a RECORD
- * link puts in the marker's dispatcher, which writes one event (layout.ts)
- * into the thread's ring buffer.
+ * Generates the encoder of one marker in one thread: the function a RECORD
+ * link puts in the marker's dispatcher, which writes one event
+ * (abi/trace-layout.ts) into the thread's ring buffer (ring-writer.ts).
  *
  * Each encoder is generated for its marker's exact fields, like the
  * dispatchers of src/registry/dispatch.ts: a fixed parameter list (no rest
  * array), the event id, the field offsets and the fast paths as constants,
  * so an event allocates nothing and touches only the ring's typed arrays.
  * The per-event work:
- *   1. reserve the worst-case size; the slow path (Ring.reserve) closes and
+ *   1. reserve the worst-case size; the slow path (RingWriter.reserve) closes and
  *      opens packets or drops the event (counted);
  *   2. read the clock, clamped so it never decreases within the stream;
  *   3. write the header and the fields, each with an inline fast path
@@ -18,18 +18,18 @@
  * Generated source is cached per field-type signature; `new Function` runs
  * once per signature, never per event.
  */
-import { F, W } from '../abi/ring.js';
-import { EventHeader } from '../abi/trace-layout.js';
-import type { Field } from '../marker/format.js';
+import { F, W } from '../../abi/ring.js';
+import { EventHeader } from '../../abi/trace-layout.js';
+import type { Field } from '../../marker/format.js';
 import { monotonicNowMs } from './clock.js';
 import * as coerce from './coerce.js';
-import type { Ring } from './ring-buffer.js';
+import type { RingWriter } from './ring-writer.js';
 import { writeString } from './utf8.js';
 
 export type Encoder = (marker: unknown, ...args: unknown[]) => void;
 
 type Factory = (
-  ring: Ring,
+  ring: RingWriter,
   helpers: typeof HELPERS,
   id: number,
   maxBytes: number,
@@ -111,7 +111,7 @@ function header(p, t) {
   dv.setUint32(${at(EventHeader.TIMESTAMP)}, t >>> 0, true);
   dv.setUint32(${at(EventHeader.TIMESTAMP + 4)}, (t * 2.3283064365386963e-10) >>> 0, true);
 }
-return function record(${params}) {
+return function encode(${params}) {
   ${parts.map((part) => part.pre).join('\n  ')}
   const need = ${sizes};
   let p = ctl[${W.POS}];
@@ -151,7 +151,7 @@ function closureFactory(fields: readonly Field[]): Factory {
   const n = types.length;
   return (ring, h, id, maxBytes, base, now) => {
     const { ctl, f64, dv, u8, buf } = ring;
-    return function record(_marker: unknown, ...args: unknown[]): void {
+    return function encode(_marker: unknown, ...args: unknown[]): void {
       const strings: string[] = [];
       let need = EventHeader.SIZE;
       for (let i = 0; i < n; i++) {
@@ -209,12 +209,12 @@ function closureFactory(fields: readonly Field[]): Factory {
 }
 
 /**
- * The recorder for a marker with `fields`, writing event `id` into `ring`.
+ * The encoder for a marker with `fields`, writing event `id` into `ring`.
  * Strings longer than `maxBytes` of UTF-8 are truncated (utf8.ts).
  */
 export function buildEncoder(
   fields: readonly Field[],
-  ring: Ring,
+  ring: RingWriter,
   id: number,
   maxBytes: number,
   baseNs: number,

@@ -19,7 +19,7 @@
  * A NUL terminates every string; a NUL inside the string would end it early
  * for readers, so U+0000 is written as U+FFFD.
  */
-import { F, type NativeUtf8Target } from '../abi/ring.js';
+import { F, type NativeUtf8Target } from '../../abi/ring.js';
 
 /** Smallest string limit: room for the ellipsis and a character. */
 export const MIN_STRING_BYTES = 16;

@@ -12,14 +12,30 @@
  * thread. Workers may still be writing while their rings are copied; their
  * open packet is closed on their behalf, so an event being written at that
  * very moment may be cut (the copy's seqlock drops a packet reused meanwhile).
+ *
+ * Two halves: the consumer of an overwrite-mode recording tells the main
+ * thread which rings to write (requestCrashWatch, record:crash-watch, sent
+ * again whenever a thread joins), and the main thread's handler keeps that
+ * list (watchCrash, registered by record/thread-handlers.ts) and dumps it.
  */
 
 import { join } from 'node:path';
-import type { CrashWatch } from '../abi/thread-ops.js';
-import { createTraceDirectory } from '../trace/writer.js';
-import { copyStream, StreamState, traceDescription, trailerPacket } from './assemble.js';
-import { Ring } from './ring-buffer.js';
-import { uuidBytes } from './thread-recorder.js';
+import { type CrashWatch, RecordOp } from '../../abi/thread-ops.js';
+import { uuidBytes } from '../../abi/trace-layout.js';
+import { getCoordinator } from '../../threads/coordinator.js';
+import { createTraceDirectory } from '../../trace/writer.js';
+import { copyStream, traceDescription, trailerPacket } from './assemble.js';
+import { RingReader } from './ring-reader.js';
+import { StreamState } from './stream.js';
+
+/**
+ * The consumer's half: replaces the main thread's list of rings to write out
+ * for this recording (an empty list stops watching). Resolves once the main
+ * thread has it.
+ */
+export async function requestCrashWatch(watch: CrashWatch, timeoutMs: number): Promise<void> {
+  await getCoordinator().request(RecordOp.CRASH_WATCH, watch, { threads: [0], timeoutMs });
+}
 
 const watched = new Map<string, CrashWatch>();
 let installed = false;
@@ -70,7 +86,7 @@ function dump(watch: CrashWatch, dir: string): void {
   const sink = createTraceDirectory(dir);
   const uuid = uuidBytes(watch.uuid ?? '');
   const streams = watch.rings.map(
-    (r) => new StreamState(Ring.attach(r.sab, r.metaSab), r.threadName),
+    (r) => new StreamState(RingReader.attach(r.sab, r.metaSab), r.threadName),
   );
   for (const stream of streams) {
     stream.ring.close();

@@ -1,5 +1,5 @@
 /**
- * The consumer worker of record(): runs a RecordingSession and writes the
+ * The consumer worker of record(): runs a RecordingConsumer and writes the
  * trace directory, so that draining and file writing never run on the
  * application's threads. It is internal to the coordinator: it receives no
  * commands and records nothing itself.
@@ -12,12 +12,12 @@
  * otherwise keep this worker in its list of peers, one per recording.
  */
 import { parentPort } from 'node:worker_threads';
-import type { ConsumerOp, ConsumerOps, ConsumerRequest, PortReply } from '../abi/ports.js';
-import { toWireError } from '../abi/wire-error.js';
-import { getCoordinator } from '../threads/coordinator.js';
-import { signalReady } from '../threads/ready.js';
-import { createTraceDirectory } from '../trace/writer.js';
-import { RecordingSession } from './session.js';
+import type { ConsumerOp, ConsumerOps, ConsumerRequest, PortReply } from '../../abi/ports.js';
+import { toWireError } from '../../abi/wire-error.js';
+import { getCoordinator } from '../../threads/coordinator.js';
+import { signalReady } from '../../threads/ready.js';
+import { createTraceDirectory } from '../../trace/writer.js';
+import { RecordingConsumer } from './consumer.js';
 
 const coordinator = getCoordinator({ internal: true, name: 'markers-consumer' });
 
@@ -31,7 +31,7 @@ async function knowThread(id: number): Promise<void> {
   }
 }
 
-let session: RecordingSession | undefined;
+let consumer: RecordingConsumer | undefined;
 
 async function run(request: ConsumerRequest): Promise<ConsumerOps[ConsumerOp]['result']> {
   switch (request.op) {
@@ -40,15 +40,15 @@ async function run(request: ConsumerRequest): Promise<ConsumerOps[ConsumerOp]['r
       await knowThread(caller);
       const sink = createTraceDirectory(dir);
       // At process exit the last packets are written and the metadata finished.
-      session = await RecordingSession.start(options, sink, { exitDrain: true });
-      return { id: session.id, uuid: session.uuid };
+      consumer = await RecordingConsumer.start(options, sink, { exitDrain: true });
+      return { id: consumer.id, uuid: consumer.uuid };
     }
     case 'stats':
-      return session?.stats();
+      return consumer?.stats();
     case 'snapshot':
-      return session?.snapshot(createTraceDirectory(request.args.dir));
+      return consumer?.snapshot(createTraceDirectory(request.args.dir));
     case 'stop':
-      return session?.stop();
+      return consumer?.stop();
     case 'close':
       coordinator.close();
       return true;

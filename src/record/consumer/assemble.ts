@@ -1,17 +1,19 @@
 /**
- * Turning ring buffers into a trace, shared by the session (stop, snapshot)
+ * Turning ring buffers into a trace, shared by the consumer (stop, snapshot)
  * and the crash path: copying the packets a ring holds, the trailer packet
  * that carries losses after the last real packet, and the trace description
- * the metadata is rendered from.
+ * the metadata is rendered from. Each thread's stream is a StreamState
+ * (stream.ts).
  */
 
 import { hostname } from 'node:os';
-import type { EventDescription } from '../abi/ring.js';
-import { F, W } from '../abi/ring.js';
-import { CTF_MAGIC, PacketContext, PacketHeader } from '../abi/trace-layout.js';
-import type { StreamDescription, TraceDescription } from '../trace/metadata.js';
-import { VERSION } from '../version.js';
-import { getU64, type Ring, setU64 } from './ring-buffer.js';
+import { F, W } from '../../abi/ring.js';
+import type { TraceDescription } from '../../abi/trace-description.js';
+import { CTF_MAGIC, PacketContext, PacketHeader } from '../../abi/trace-layout.js';
+import { VERSION } from '../../version.js';
+import { getU64, type Ring, setU64 } from '../ring.js';
+import type { RingReader } from './ring-reader.js';
+import type { StreamState } from './stream.js';
 
 export interface CopiedPacket {
   readonly bytes: Uint8Array;
@@ -21,57 +23,13 @@ export interface CopiedPacket {
   readonly recordedBefore: number;
 }
 
-/** One thread's stream as the consumer tracks it. */
-export class StreamState {
-  readonly ring: Ring;
-  readonly threadName: string;
-  #description: StreamDescription;
-  #eventCount = 0;
-  /** Where the next read of the ring's meta area starts. */
-  #metaEnd = 0;
-  /** events_discarded of the last packet delivered: losses after it need a trailer. */
-  deliveredDiscarded = 0;
-  /**
-   * Overwrite mode: events recorded before the oldest packet delivered, which
-   * were overwritten. Added to every delivered events_discarded, so readers
-   * report them (see copyStream).
-   */
-  lostOffset = 0;
-
-  constructor(ring: Ring, threadName: string) {
-    this.ring = ring;
-    this.threadName = threadName;
-    this.#description = { id: ring.streamId, threadId: ring.streamId, threadName, events: [] };
-  }
-
-  /** The description, with every event class the thread has published so far. */
-  get description(): StreamDescription {
-    const count = Atomics.load(this.ring.ctl, W.EVENT_IDS);
-    if (count !== this.#eventCount) {
-      const { entries, end } = this.ring.readMeta(this.#metaEnd);
-      // The lines are the EventDescriptions the recording thread wrote (thread-recorder.ts).
-      const added = entries as EventDescription[];
-      this.#metaEnd = end;
-      const events = [...this.#description.events, ...added];
-      this.#eventCount = events.length;
-      this.#description = { ...this.#description, events };
-    }
-    return this.#description;
-  }
-
-  /** Events dropped so far (the packets' events_discarded; overwritten ones are not in it). */
-  get lost(): number {
-    return this.ring.f64[F.DISCARDED] as number;
-  }
-}
-
 /**
  * Copies of the published packets a ring still holds, oldest first: in
  * overwrite mode the newest K, in discard mode those not consumed yet.
  * A copy the producer may have overwritten meanwhile is dropped (seqlock,
- * ring-buffer.ts); the producer counts those events as overwritten.
+ * abi/ring.ts); the producer counts those events as overwritten.
  */
-export function copyPackets(ring: Ring): CopiedPacket[] {
+export function copyPackets(ring: RingReader): CopiedPacket[] {
   const ctl = ring.ctl;
   const k = ring.subBuffers;
   const produced = Atomics.load(ctl, W.PRODUCED);

@@ -15,14 +15,14 @@
  *   - The producer: this thread stopped recording into it (retireRing, from
  *     the STOP handler). A thread that exits, or never got STOP, keeps none.
  *   - The consumer: it stored W.RELEASED = 1 after it finished the trace
- *     (RecordingSession.stop). A consumer that died without releasing
+ *     (RingReader.release, from RecordingConsumer.stop). A consumer that died without releasing
  *     (a killed worker) leaves the ring to the garbage collector.
  * At most KEEP rings are kept, the oldest dropped first, and all are dropped
  * after IDLE_MS without a recording, so a process that recorded once does
  * not hold buffer memory for good.
  */
-import { W } from '../abi/ring.js';
-import { Ring, type RingOptions } from './ring-buffer.js';
+import { W } from '../../abi/ring.js';
+import { type RingOptions, RingWriter } from './ring-writer.js';
 
 const KEEP = 4;
 const IDLE_MS = 30_000;
@@ -34,22 +34,22 @@ let idle: ReturnType<typeof setTimeout> | undefined;
 export const ringPoolStats = { created: 0, reused: 0 };
 
 /** A ring for a new recording: released memory of the right size if there is some. */
-export function createRing(options: RingOptions): Ring {
-  const bytes = Ring.byteLength(options);
+export function createRing(options: RingOptions): RingWriter {
+  const bytes = RingWriter.byteLength(options);
   for (let i = retired.length - 1; i >= 0; i--) {
     const sab = retired[i] as SharedArrayBuffer;
     if (sab.byteLength !== bytes) continue;
     if (Atomics.load(new Int32Array(sab, 0, 32), W.RELEASED) !== 1) continue;
     retired.splice(i, 1);
     ringPoolStats.reused++;
-    return Ring.create(options, sab);
+    return RingWriter.create(options, sab);
   }
   ringPoolStats.created++;
-  return Ring.create(options);
+  return RingWriter.create(options);
 }
 
 /** This thread will write no more into `ring`: keep it for reuse once its consumer releases it. */
-export function retireRing(ring: Ring): void {
+export function retireRing(ring: RingWriter): void {
   retired.push(ring.sab);
   if (retired.length > KEEP) retired.shift();
   if (idle !== undefined) clearTimeout(idle);
@@ -58,9 +58,4 @@ export function retireRing(ring: Ring): void {
     idle = undefined;
   }, IDLE_MS);
   idle.unref();
-}
-
-/** The consumer's side: it will never read `ring` again. */
-export function releaseRing(ring: Ring): void {
-  Atomics.store(ring.ctl, W.RELEASED, 1);
 }
