@@ -47,6 +47,7 @@ import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
 import type { ControlWorkerMessage } from '../abi/ports.js';
 import type { ThreadInfo } from '../abi/threads.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { emitMarkersWarning, warnError } from '../errors/warn.js';
 import { defaultThreadName, threadsHolder } from '../threads/join.js';
 import { whenReady } from '../threads/ready.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
@@ -139,9 +140,7 @@ function spawnControlWorker(
   let started = false;
   worker.on('error', (error: unknown) => {
     if (!started) return;
-    process.emitWarning(`markers control worker failed: ${String(error)}`, {
-      code: ErrorCode.CONTROL_SERVER,
-    });
+    warnError(error, 'markers control worker failed', ErrorCode.CONTROL_SERVER);
   });
   const listening = whenReady(worker, {
     what: 'control server',
@@ -167,7 +166,7 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
   const { dir, warning } = listenDirectory();
   if (warning !== undefined) {
     // The server starts anyway (in a fallback directory); the user is told why and what to do.
-    process.emitWarning(`markers control socket: ${warning}`, { code: 'ERR_UNSAFE_SOCKET_DIR' });
+    emitMarkersWarning(`markers control socket: ${warning}`, 'ERR_UNSAFE_SOCKET_DIR');
   }
   const path = join(dir, `${process.pid}.sock`);
   let resumed: () => void = () => {};
@@ -189,9 +188,7 @@ async function start(options: ListenOptions): Promise<ControlHandle> {
       control = started;
       started.ready.catch((error: unknown) => {
         if (control === started) control = undefined;
-        process.emitWarning(`markers control server: ${(error as Error).message}`, {
-          code: (error as { code?: string }).code ?? ErrorCode.CONTROL_SERVER,
-        });
+        warnError(error, 'markers control server', ErrorCode.CONTROL_SERVER);
       });
     }
     return control.ready;
