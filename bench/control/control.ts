@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { ControlClient } from '../../src/control/client.js';
 import { socketPath } from '../../src/control/socket-dir.js';
 import { parseBenchArgs } from '../harness/args.js';
+import { median } from '../harness/stats.js';
 import { runUnderNodes, takeNodeOptions } from '../harness/versions.js';
 
 const { values: options } = parseBenchArgs(
@@ -129,16 +130,6 @@ async function latency(env: NodeJS.ProcessEnv): Promise<string> {
   const median = samples[Math.floor(samples.length / 2)] as number;
   return `record -> first event at the client: median ${median.toFixed(1)} ms, min ${samples[0]?.toFixed(1)} ms, max ${samples[samples.length - 1]?.toFixed(1)} ms over ${ROUNDS} recordings`;
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n === 0
-    ? Number.NaN
-    : n % 2 === 1
-      ? (s[(n - 1) / 2] as number)
-      : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
-};
 
 /** One start of start-app.mjs: ms to its first line, RSS (MiB) there, 1.5 s later, and after a first `info`. */
 async function startOnce(

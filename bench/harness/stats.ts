@@ -24,6 +24,14 @@ export function quantile(sorted: readonly number[], q: number): number {
   return low + (high - low) * (rank - lo);
 }
 
+/** The median (the mean of the middle two for an even count); NaN when empty. */
+export function median(values: readonly number[]): number {
+  return quantile(
+    [...values].sort((x, y) => x - y),
+    0.5,
+  );
+}
+
 export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((x, y) => x - y);
   return {

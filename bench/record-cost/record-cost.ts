@@ -30,6 +30,7 @@ import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs } from '../harness/args.js';
+import { median } from '../harness/stats.js';
 import { runUnderNodes } from '../harness/versions.js';
 
 // --root DIR: measure another checkout's dist/ (with this folder copied into
@@ -46,15 +47,6 @@ const CLI = join(ROOT, 'dist/cli/bin.js');
 const IDLE_S = 10;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n === 0
-    ? Number.NaN
-    : n % 2 === 1
-      ? (s[(n - 1) / 2] as number)
-      : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
-};
 const range = (xs: readonly number[], digits: number): string =>
   `${Math.min(...xs).toFixed(digits)}..${Math.max(...xs).toFixed(digits)}`;
 

@@ -46,12 +46,12 @@ import { KEEPALIVE_MS, PROTOCOL_VERSION } from '../abi/control-protocol.js';
 import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
 import type { ControlWorkerMessage } from '../abi/ports.js';
 import type { ThreadInfo } from '../abi/threads.js';
-import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { ErrorCode, type MarkersError } from '../errors/markers-error.js';
 import { emitMarkersWarning, warnError } from '../errors/warn.js';
 import { defaultThreadName, threadsHolder } from '../threads/join.js';
 import { whenReady } from '../threads/ready.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
-import { listenDirectory, socketDirectoryRefusal } from './socket-dir.js';
+import { listenDirectory, listenOn, socketDirectoryRefusal } from './socket-dir.js';
 
 export interface ListenOptions {
   /** Hold the returned promise until a client sends `resume` (used by `markers run --record`), at most this long. */
@@ -96,19 +96,7 @@ function listenDoorbell(server: Server, path: string): Promise<void> {
   } catch {
     // Usually absent; a stale socket of a dead process with our PID is replaced.
   }
-  return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch((error: unknown) => {
-    throw new MarkersError(
-      ErrorCode.CONTROL_SERVER,
-      `cannot listen on ${path}: ${(error as Error).message}`,
-      { path },
-    );
-  });
+  return listenOn(server, path, path);
 }
 
 /**

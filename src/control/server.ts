@@ -44,7 +44,7 @@ import {
 } from '../abi/control-protocol.js';
 import { toWireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
-import { socketDirectoryRefusal, temporaryPath } from './socket-dir.js';
+import { listenOn, socketDirectoryRefusal, temporaryPath } from './socket-dir.js';
 
 /** What one client may make the target hold. */
 export const LIMITS = {
@@ -297,19 +297,7 @@ export class ControlServer {
     } catch {
       // Usually absent.
     }
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(temporary, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    }).catch((error: unknown) => {
-      throw new MarkersError(
-        ErrorCode.CONTROL_SERVER,
-        `cannot listen on ${path}: ${(error as Error).message}`,
-        { path },
-      );
-    });
+    await listenOn(this.#server, temporary, path);
     // The directory is already 0700; this keeps the socket private even if it is moved.
     chmodSync(temporary, 0o600);
     renameSync(temporary, path);

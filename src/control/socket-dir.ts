@@ -21,7 +21,9 @@
  * and, for root, for every user who has one, so root reaches every user's
  * processes, as ptrace lets it.
  */
+
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, type Stats } from 'node:fs';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
@@ -298,4 +300,25 @@ export function socketDirectoryRefusal(
  */
 export function temporaryPath(path: string): string {
   return `${path}.new`;
+}
+
+/**
+ * Listens on the Unix socket `at`; a failure is ERR_CONTROL_SERVER naming
+ * `path`, the socket's public name (the server listens under a temporary
+ * name it then renames over `path`).
+ */
+export function listenOn(server: Server, at: string, path: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((error: unknown) => {
+    throw new MarkersError(
+      ErrorCode.CONTROL_SERVER,
+      `cannot listen on ${path}: ${(error as Error).message}`,
+      { path },
+    );
+  });
 }
