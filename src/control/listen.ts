@@ -118,8 +118,6 @@ function spawnControlWorker(
     // if it never answers the worker's hello (blocked from the start).
     parent: thisThread(),
   });
-  // Never kept alive for control; the doorbell connection waiting on it is.
-  worker.unref();
   worker.on('message', (message: ControlWorkerMessage) => {
     if (message.type === 'resume') onResume();
   });
@@ -147,6 +145,11 @@ function spawnControlWorker(
   const catalogue = import('../channels/thread-handlers.js').then((m) =>
     m.installCatalogueEverywhere(),
   );
+  // Never kept alive for control; the doorbell connection waiting on it is.
+  // Last, after every 'message' listener is on: a Worker refs its port again
+  // whenever its 'message' listeners go from none to one, so an unref()
+  // before them would be undone and the application could never exit.
+  worker.unref();
   return { worker, ready: Promise.all([listening, catalogue]).then(() => undefined) };
 }
 

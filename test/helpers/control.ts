@@ -32,6 +32,8 @@ export interface App {
   send(text: string): void;
   /** Closes stdin (the app exits) and waits for the exit. */
   stop(): Promise<number | null>;
+  /** The exit status once the app ended by itself (null: killed by a signal). */
+  readonly exited: Promise<number | null>;
 }
 
 export function startApp(
@@ -90,6 +92,7 @@ export function startApp(
   };
   const app: App = {
     child,
+    exited,
     get pid(): number {
       // runuser forks the app; prlimit or `sh -c 'exec ...'` become it.
       return options.prefix === undefined
