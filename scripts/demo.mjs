@@ -137,8 +137,21 @@ try {
 } finally {
   load.kill();
   service.kill('SIGTERM');
-  await new Promise((resolve) => service.once('exit', resolve));
+  // The service ends by running out of work once its server and workers
+  // close. If it does not, something keeps it alive that should not: say so.
+  const ended = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 15_000);
+    service.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
   rmSync(sockets, { recursive: true, force: true });
+  if (!ended) {
+    service.kill('SIGKILL');
+    console.error('the demo service did not exit within 15 s of SIGTERM: something kept it alive');
+    process.exit(1);
+  }
 }
 
 step('done');
