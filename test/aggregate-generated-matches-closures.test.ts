@@ -6,7 +6,6 @@
  * included; the generated sources hold none of the expression's text.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { type PackageCopy, packageCopy } from './helpers/package-copy.js';
 
@@ -86,15 +85,7 @@ before(async () => {
 after(() => copy.remove());
 
 function run(flags: string[]): Promise<Output> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [...flags, 'gen.js'],
-      { cwd: copy.dir, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, out, err) =>
-        error ? reject(new Error(`${error.message}\n${err}`)) : resolve(JSON.parse(out) as Output),
-    );
-  });
+  return copy.runJson<Output>('gen.js', { nodeFlags: flags });
 }
 
 test('generated aggregation code and the closure fallback give the same results', async () => {

@@ -9,7 +9,6 @@
  * thousands of pending starts, a where on the end, a timed end.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { type PackageCopy, packageCopy } from './helpers/package-copy.js';
 
@@ -93,15 +92,7 @@ before(async () => {
 after(() => copy.remove());
 
 function run(flags: string[]): Promise<Output> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [...flags, 'lat.js'],
-      { cwd: copy.dir, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, out, err) =>
-        error ? reject(new Error(`${error.message}\n${err}`)) : resolve(JSON.parse(out) as Output),
-    );
-  });
+  return copy.runJson<Output>('lat.js', { nodeFlags: flags });
 }
 
 test('generated latency sinks and the closure fallback pair the same events the same way', async () => {

@@ -5,7 +5,6 @@
  * the same results, as bt2 reads them, only slower.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { bt2Read } from './helpers/judges.js';
@@ -35,15 +34,12 @@ after(() => copy.remove());
 
 test('with code generation forbidden, probes and recording work on closures', async () => {
   const trace = join(copy.dir, 'trace');
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--disallow-code-generation-from-strings', 'nogen.js', trace],
-      { cwd: copy.dir, timeout: 60_000 },
-      (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
-    );
+  const output = await copy.runJson('nogen.js', {
+    nodeFlags: ['--disallow-code-generation-from-strings'],
+    args: [trace],
+    timeoutMs: 60_000,
   });
-  assert.deepEqual(JSON.parse(stdout), {
+  assert.deepEqual(output, {
     evalBlocked: true,
     seen: [7, 7],
     recorded: 2,

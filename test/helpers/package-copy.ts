@@ -5,6 +5,7 @@
  * `package.json` of its own, where a test writes the app it runs with Bun,
  * Deno or another Node. Import it as `markers`, exactly as users do.
  */
+import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -19,6 +20,15 @@ export interface PackageCopy {
   /** node_modules/markers inside it. */
   readonly pkg: string;
   write(name: string, text: string): string;
+  /**
+   * Runs `script` (written with write()) under this Node with `nodeFlags`
+   * before it and `args` after it, and parses its stdout as one JSON
+   * document; a failing run rejects with its stderr.
+   */
+  runJson<T>(
+    script: string,
+    options?: { nodeFlags?: readonly string[]; args?: readonly string[]; timeoutMs?: number },
+  ): Promise<T>;
   remove(): void;
 }
 
@@ -67,6 +77,21 @@ export async function packageCopy(): Promise<PackageCopy> {
       const path = join(dir, name);
       writeFileSync(path, text);
       return path;
+    },
+    runJson<T>(
+      script: string,
+      options: { nodeFlags?: readonly string[]; args?: readonly string[]; timeoutMs?: number } = {},
+    ): Promise<T> {
+      const { nodeFlags = [], args = [], timeoutMs = 120_000 } = options;
+      return new Promise<T>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          [...nodeFlags, script, ...args],
+          { cwd: dir, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+          (error, out, err) =>
+            error ? reject(new Error(`${error.message}\n${err}`)) : resolve(JSON.parse(out) as T),
+        );
+      });
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
