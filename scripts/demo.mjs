@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TRACE = join(ROOT, 'demo-trace');
 const PERFETTO = join(ROOT, 'demo-trace.perfetto-trace');
-const BIN = join(ROOT, 'dist/cli/bin.js');
+const BIN = join(ROOT, 'dist/cli.js');
 // A private socket directory: the demo never mixes with other instrumented processes.
 const sockets = mkdtempSync(join(tmpdir(), 'markers-demo-'));
 const env = { ...process.env, MARKERS_SOCKET_DIR: join(sockets, 'sockets') };

@@ -6,8 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type PackageCopy, packageCopy } from './helpers/package-copy.js';
 
 const FIXTURE = fileURLToPath(
   new URL('./fixtures/footprint/import-footprint.mjs', import.meta.url),
@@ -101,4 +104,47 @@ test("import 'markers' joins with one BroadcastChannel, sets no timer and leaves
   assert.equal(channels, 1);
   assert.equal(timers, 0, 'a timer was set at import (unref or not)');
   assert.deepEqual([...after].sort(), [...before].sort());
+});
+
+// The package as users install it (scripts/build.mjs): the root's eager graph
+// is one chunk, so the import reads few files, and that chunk holds the same
+// modules as above, no more.
+let copy: PackageCopy;
+before(async () => {
+  copy = await packageCopy();
+});
+after(() => copy?.remove());
+
+test("the built package's root reads three files of ours: index.js, core.js and one chunk of the core's modules", async () => {
+  const dist = pathToFileURL(join(copy.pkg, 'dist/')).href;
+  const {
+    urls,
+    before: handlesBefore,
+    after: handlesAfter,
+    channels,
+    timers,
+  } = await importInChild(new URL('index.js', dist).href);
+  const ours = [
+    ...new Set(urls.filter((u) => u.startsWith(dist)).map((u) => u.slice(dist.length))),
+  ];
+  const chunks = ours.filter((u) => /^chunk-[\w-]+\.js$/.test(u));
+  assert.deepEqual(
+    [...ours].sort(),
+    ['core.js', 'index.js', ...chunks].sort(),
+    'files other than the entries and chunks',
+  );
+  assert.equal(chunks.length, 1, `the eager graph is split over ${chunks.length} chunks`);
+  const map = JSON.parse(readFileSync(join(copy.pkg, 'dist', `${chunks[0]}.map`), 'utf8')) as {
+    sources: string[];
+  };
+  const inChunk = map.sources.map((s) => s.replace(/^.*\/src\//, ''));
+  assert.ok(inChunk.includes('registry/registry.ts'), String(inChunk));
+  assert.deepEqual(
+    inChunk.filter((u) => !ALLOWED.has(u)),
+    [],
+    'tracer modules in the eager chunk',
+  );
+  assert.equal(channels, 1);
+  assert.equal(timers, 0);
+  assert.deepEqual([...handlesAfter].sort(), [...handlesBefore].sort());
 });

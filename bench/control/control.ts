@@ -230,7 +230,7 @@ async function startup(env: NodeJS.ProcessEnv): Promise<string[]> {
 const delegated = await runUnderNodes(fileURLToPath(import.meta.url), process.argv.slice(2));
 if (delegated !== undefined) process.exit(delegated);
 if (options.root === undefined) {
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
 console.log(`Node ${process.version} (V8 ${process.versions.v8}), ${ROOT}`);
 const dir = mkdtempSync(join(tmpdir(), 'markers-bench-'));

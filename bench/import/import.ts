@@ -12,7 +12,7 @@
  * and bindings of Node itself the import loaded (process.moduleLoadList), a
  * figure no load on the machine disturbs.
  *
- * Run: npm run bench:import [-- --rounds N] [-- --node PATH ...]
+ * Run: npm run bench:import [-- --rounds N] [-- --node 24|all|PATH ...]
  * (it builds dist/ first: the package is imported as users get it).
  */
 import { spawnSync } from 'node:child_process';
@@ -20,13 +20,27 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseBenchArgs } from '../harness/args.js';
+import { nodeBinary, SUPPORTED_NODES } from '../harness/versions.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const CASES: readonly { readonly name: string; readonly specifier: string | undefined }[] = [
+// `preload`: Node built-ins imported before the clock starts. The root joins
+// the process's threads with one BroadcastChannel, and loading Node's
+// worker_threads for it is most of what the import costs: the case with it
+// preloaded (as in any app with a worker) shows markers' own code alone.
+const CASES: readonly {
+  readonly name: string;
+  readonly specifier: string | undefined;
+  readonly preload?: string;
+}[] = [
   { name: 'bare start', specifier: undefined },
   { name: 'ms (one file)', specifier: 'ms' },
   { name: 'markers', specifier: pathToFileURL(join(ROOT, 'dist/index.js')).href },
+  {
+    name: 'markers, w_t preloaded',
+    specifier: pathToFileURL(join(ROOT, 'dist/index.js')).href,
+    preload: 'node:worker_threads',
+  },
   { name: 'markers core only', specifier: pathToFileURL(join(ROOT, 'dist/core.js')).href },
   { name: 'pino', specifier: 'pino' },
   { name: '@opentelemetry/api', specifier: '@opentelemetry/api' },
@@ -34,6 +48,7 @@ const CASES: readonly { readonly name: string; readonly specifier: string | unde
 
 // Runs in the child: the import is timed from inside, so process start-up noise stays out.
 const PROBE = `
+if (process.argv[2]) await import(process.argv[2]);
 const internals = process.moduleLoadList.length;
 const before = process.memoryUsage();
 const t0 = performance.now();
@@ -53,16 +68,12 @@ interface Sample {
   readonly wall: number;
 }
 
-function once(node: string, specifier: string | undefined): Sample {
+function once(node: string, specifier: string | undefined, preload = ''): Sample {
   const start = performance.now();
-  const r = spawnSync(
-    node,
-    ['--input-type=module', '-e', PROBE, ...(specifier === undefined ? [] : [specifier])],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
-  );
+  const r = spawnSync(node, ['--input-type=module', '-e', PROBE, specifier ?? '', preload], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   const wall = performance.now() - start;
   if (r.status !== 0) throw new Error(`${node} ${specifier}: ${r.stderr}`);
   return { ...(JSON.parse(r.stdout) as Omit<Sample, 'wall'>), wall };
@@ -80,7 +91,7 @@ function run(node: string, rounds: number): void {
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const samples = CASES.map(() => [] as Sample[]);
   for (let round = 0; round < rounds; round++) {
-    for (const [i, c] of CASES.entries()) samples[i]?.push(once(node, c.specifier));
+    for (const [i, c] of CASES.entries()) samples[i]?.push(once(node, c.specifier, c.preload));
   }
   const medians = samples.map((s) => ({
     ms: median(s.map((x) => x.ms)),
@@ -104,7 +115,7 @@ function run(node: string, rounds: number): void {
 }
 
 const IMPORT_USAGE =
-  'usage: npm run bench:import -- [--rounds N] [--node PATH]...\nexample: npm run bench:import -- --node .runtimes/node20/bin/node --node .runtimes/node26/bin/node\n';
+  'usage: npm run bench:import -- [--rounds N] [--node 20|22|24|26|all|PATH]...\nexample: npm run bench:import -- --node all\n';
 const { values } = parseBenchArgs(
   {
     options: {
@@ -124,4 +135,18 @@ if (!existsSync(join(ROOT, 'dist/index.js'))) {
   process.exit(1);
 }
 const rounds = Number(values.rounds);
-for (const node of values.node ?? [process.execPath]) run(node, rounds);
+// `--node 24` / `--node all` name the binaries of .runtimes/ as the other benchmarks do; a path is used as is.
+const nodes = (values.node ?? [process.execPath]).flatMap((node) =>
+  node === 'all'
+    ? SUPPORTED_NODES.map(nodeBinary)
+    : /^\d+$/.test(node)
+      ? [nodeBinary(node)]
+      : [node],
+);
+for (const node of nodes) {
+  if (!existsSync(node)) {
+    process.stderr.write(`no Node at ${node}; scripts/runtimes.sh installs the supported lines\n`);
+    process.exit(2);
+  }
+}
+for (const node of nodes) run(node, rounds);

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const APP = join(ROOT, 'bench/metrics/groups-app.mjs');
 const REGISTER = join(ROOT, 'dist/register.js');
-const BIN = join(ROOT, 'dist/cli/bin.js');
+const BIN = join(ROOT, 'dist/cli.js');
 const ROUNDS = 20;
 const GROUPS = 100;
 const CLK_TCK = 100;
@@ -138,7 +138,7 @@ async function measure(n: number): Promise<Record<string, number>> {
   };
 }
 
-spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
 console.log(`node ${process.version}, ${ROUNDS} scrapes per case, ${GROUPS} groups per target`);
 const rows = [];
 for (const n of counts) rows.push(await measure(n));

@@ -2,8 +2,10 @@
 // markers costs in record mode (a recording into a sink that keeps nothing,
 // overwrite mode so every event takes the full write path), against the same
 // loop without the call. Prints one JSON line: { requestNs, responseNs }.
-import { marker } from '../../dist/index.js';
-import { RecordingConsumer } from '../../dist/record/consumer/consumer.js';
+// Run under tsx (record-cost.ts does): the consumer is an internal module, not an entry of dist/.
+
+import { marker } from '../../src/index.ts';
+import { RecordingConsumer } from '../../src/record/consumer/consumer.ts';
 
 const request = marker('app:request', 'method %s url %s');
 const response = marker('app:response', 'status %d bytes %d');

@@ -43,7 +43,7 @@ const ROOT =
 const HERE = join(ROOT, 'bench/record-cost');
 const REGISTER = join(ROOT, 'dist/register.js');
 const INDEX = join(ROOT, 'dist/index.js');
-const CLI = join(ROOT, 'dist/cli/bin.js');
+const CLI = join(ROOT, 'dist/cli.js');
 const IDLE_S = 10;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -180,7 +180,8 @@ async function window(
 async function fireCost(
   env: NodeJS.ProcessEnv,
 ): Promise<{ requestNs: number; responseNs: number }> {
-  const child = new LineChild([join(HERE, 'fire-cost.mjs')], env);
+  // From the sources (tsx): it drives the consumer, which is no entry of dist/.
+  const child = new LineChild(['--import', 'tsx', join(HERE, 'fire-cost.mjs')], env);
   const result = await child.next<{ requestNs: number; responseNs: number }>();
   await child.end();
   return result;

@@ -48,6 +48,7 @@ import type { ControlWorkerMessage } from '../abi/ports.js';
 import type { ThreadInfo } from '../abi/threads.js';
 import { ErrorCode, type MarkersError } from '../errors/markers-error.js';
 import { emitMarkersWarning, warnError } from '../errors/warn.js';
+import { ownFile } from '../own-files.js';
 import { defaultThreadName, threadsHolder } from '../threads/join.js';
 import { whenReady } from '../threads/ready.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
@@ -84,12 +85,6 @@ function thisThread(): ThreadInfo {
   );
 }
 
-function workerUrl(): URL {
-  // From the TypeScript sources (tests, tsx) the sibling module is .ts.
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return new URL(`./worker.${ext}`, import.meta.url);
-}
-
 function listenDoorbell(server: Server, path: string): Promise<void> {
   try {
     unlinkSync(path);
@@ -110,7 +105,7 @@ function spawnControlWorker(
   path: string,
   onResume: () => void,
 ): { worker: Worker; ready: Promise<void> } {
-  const worker = spawnInternalWorker(workerUrl(), 'markers-control', {
+  const worker = spawnInternalWorker(ownFile('control-worker'), 'markers-control', {
     path,
     argv: process.argv,
     execArgv: process.execArgv,

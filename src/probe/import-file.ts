@@ -36,6 +36,7 @@ import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { type OwnEntry, ownFile } from '../own-files.js';
 import { isTypeScriptPath, transpileProbeModule } from './transpile.js';
 
 const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts'];
@@ -161,14 +162,10 @@ async function importOnce(
   }
 }
 
-/**
- * The package's entry points, as its package.json `exports` names them,
- * relative to the directory this file runs from (dist/ when installed, src/
- * from the sources).
- */
-const OWN_ENTRIES: Readonly<Record<string, string>> = {
+/** The package's entry points, by the subpath its package.json `exports` names them. */
+const OWN_ENTRIES: Readonly<Record<string, OwnEntry>> = {
   '': 'index',
-  '/trace': 'trace/index',
+  '/trace': 'trace',
   '/register': 'register',
 };
 
@@ -188,12 +185,10 @@ function resolvesMarkers(file: string): boolean {
 
 /** The source with every import of `markers` pointed at the copy of markers running this code. */
 export function pointAtOwnCopy(source: string): string {
-  const here = import.meta.url;
-  const extension = here.endsWith('.ts') ? '.ts' : '.js';
   return source.replace(MARKERS_SPECIFIER, (whole, lead: string, quote: string, sub?: string) => {
     const entry = OWN_ENTRIES[sub ?? ''];
     if (entry === undefined) return whole;
-    return `${lead}${quote}${new URL(`../${entry}${extension}`, here).href}${quote}`;
+    return `${lead}${quote}${ownFile(entry).href}${quote}`;
   });
 }
 

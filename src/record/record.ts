@@ -9,6 +9,7 @@ import type { ConsumerOp, ConsumerOps, PortReply, PortRequest } from '../abi/por
 import type { RecordingStats } from '../abi/recording-stats.js';
 import { fromWireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+import { ownFile } from '../own-files.js';
 import { whenReady } from '../threads/ready.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
 import { prepareTraceDirectory } from '../trace/writer.js';
@@ -25,12 +26,7 @@ export type { PendingRecording, Recording, RecordOptions };
 /** How long stop() waits for the consumer's goodbye before terminating it anyway. */
 const CLOSE_WAIT_MS = 1000;
 
-const WORKER_URL = new URL(
-  import.meta.url.endsWith('.ts')
-    ? './consumer/consumer-worker.ts'
-    : './consumer/consumer-worker.js',
-  import.meta.url,
-);
+const WORKER_URL = ownFile('consumer-worker');
 
 class WorkerRecording implements Recording {
   readonly output: string;

@@ -32,7 +32,7 @@ export function installPackage(): InstalledApp {
   return {
     work,
     app,
-    bin: join(app, 'node_modules/markers/dist/cli/bin.js'),
+    bin: join(app, 'node_modules/markers/dist/cli.js'),
     remove: () => rmSync(work, { recursive: true, force: true }),
   };
 }

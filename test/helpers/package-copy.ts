@@ -1,16 +1,16 @@
 /**
  * The package as a runtime other than this Node sees it: a fresh directory
- * holding `node_modules/markers` (package.json and a dist/ compiled from the
- * sources by esbuild, file for file, in a fraction of tsc's time) and a
- * `package.json` of its own, where a test writes the app it runs with Bun,
+ * holding `node_modules/markers` (package.json and a dist/ bundled from the
+ * sources as `npm run build` bundles them, scripts/build.mjs, without tsc's
+ * declarations) and a `package.json` of its own, where a test writes the app it runs with Bun,
  * Deno or another Node. Import it as `markers`, exactly as users do.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundle } from '../../scripts/build.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -32,34 +32,12 @@ export interface PackageCopy {
   remove(): void;
 }
 
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sources(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
-}
-
 export async function packageCopy(): Promise<PackageCopy> {
   const dir = mkdtempSync(join(tmpdir(), 'markers-runtime-'));
   const pkg = join(dir, 'node_modules', 'markers');
   mkdirSync(pkg, { recursive: true });
   copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
-  const src = join(ROOT, 'src');
-  await build({
-    entryPoints: sources(src).map((file) => ({
-      in: file,
-      out: relative(src, file).replace(/\.ts$/, ''),
-    })),
-    outdir: join(pkg, 'dist'),
-    format: 'esm',
-    platform: 'node',
-    target: 'es2022',
-    bundle: false,
-    logLevel: 'silent',
-  });
+  await bundle(join(pkg, 'dist'), ROOT);
   writeFileSync(
     join(dir, 'package.json'),
     // The dependency is what lets Deno resolve `npm:markers/...` from node_modules.

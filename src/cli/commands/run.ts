@@ -1,6 +1,7 @@
 import type { ControlClient } from '../../control/client.js';
 import { findTarget, openTarget, type Target } from '../../control/discovery.js';
 import { ErrorCode, isMarkersError, MarkersError } from '../../errors/markers-error.js';
+import { ownFile, runsFromSources } from '../../own-files.js';
 import { createTraceDirectory } from '../../trace/writer.js';
 import { type Command, type CommandContext, ExitCode, UsageError } from '../command.js';
 import { parsePatterns } from '../patterns.js';
@@ -17,9 +18,8 @@ const NEVER_ABORTED = new AbortController().signal;
 
 /** `--import` flags that start the control server in the child, from dist or (tsx) from src. */
 function registerImports(): string[] {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const register = new URL(`../../register.${fromSources ? 'ts' : 'js'}`, import.meta.url).href;
-  return fromSources
+  const register = ownFile('register').href;
+  return runsFromSources()
     ? ['--import', import.meta.resolve('tsx'), '--import', register]
     : ['--import', register];
 }
