@@ -14,7 +14,15 @@
 // is dist/ itself: src/own-files.ts finds the worker scripts and entries from
 // there (and from src/ when the sources run under tsx).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,6 +176,11 @@ export async function bundle(outdir, root = ROOT) {
       }),
     ),
   ]);
+  // The bin's path before dist/ was bundled, which the demo printed: kept, one line.
+  mkdirSync(join(outdir, 'cli'), { recursive: true });
+  writeFileSync(join(outdir, 'cli/bin.js'), "#!/usr/bin/env node\nimport '../cli.js';\n", {
+    mode: 0o755,
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

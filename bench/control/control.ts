@@ -189,6 +189,9 @@ async function startup(env: NodeJS.ProcessEnv): Promise<string[]> {
       app: ['worker'],
       contact: true,
     },
+    { name: 'bare node, HTTP service', node: [], app: ['http'], contact: false },
+    { name: 'root, HTTP service', node: ['--import', INDEX], app: ['http'], contact: false },
+    { name: 'register, HTTP service', node: ['--import', REGISTER], app: ['http'], contact: true },
   ];
   const samples = new Map<
     string,
@@ -207,8 +210,12 @@ async function startup(env: NodeJS.ProcessEnv): Promise<string[]> {
     `start-up: medians of ${START_ROUNDS - 1} interleaved rounds: spawn to the first line (wall; CPU of all threads until then); RSS there, 1.5 s later, and 1.5 s after a first 'info' was answered`,
   ];
   for (const v of variants) {
-    const base = v.app.length === 0 ? 'bare node' : 'bare node, app with a worker';
-    const root = v.app.length === 0 ? '--import markers (root)' : 'root, app with a worker';
+    const [base, root] =
+      v.app[0] === 'worker'
+        ? ['bare node, app with a worker', 'root, app with a worker']
+        : v.app[0] === 'http'
+          ? ['bare node, HTTP service', 'root, HTTP service']
+          : ['bare node', '--import markers (root)'];
     const over = (
       key: 'ms' | 'cpuMs' | 'first' | 'settled',
       from: string,

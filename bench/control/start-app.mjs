@@ -1,9 +1,20 @@
 // The start-up target of bench/control/control.ts: prints its RSS (and CPU time) on its
 // first line (after any --import has run), then one more RSS line per line
-// read on stdin, and exits when stdin closes. `worker` starts one idle worker
+// read on stdin, and exits when stdin closes. `http` listens first (below);
+// `worker` starts one idle worker
 // thread of the application's own before the first line (a process with
 // workers: the control worker then starts with it, src/control/listen.ts).
 import { Worker } from 'node:worker_threads';
+
+// `http`: an HTTP server listening on 127.0.0.1 before the first line, as a
+// service has. Its first listen() loads what the doorbell's does too (net,
+// and cluster, which every listen() loads): what markers adds to a service.
+if (process.argv.includes('http')) {
+  const { createServer } = await import('node:http');
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+}
 
 if (process.argv.includes('worker')) {
   const worker = new Worker("require('node:worker_threads').parentPort.on('message', () => {})", {
