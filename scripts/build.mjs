@@ -1,14 +1,15 @@
-// `npm run build`: dist/ as users install it. esbuild bundles each entry
-// point of the package into one file, with what several entries share in
-// chunks beside them, and tsc writes the declarations.
+// `npm run build`: dist/ as users install it. The package's entries are
+// bundled (rollup for the ones that share a thread, esbuild for the ones that
+// run alone) and tsc writes the declarations.
 //
 // Why a bundle and not tsc's file-for-file output: importing an ES module
 // costs the loader about half a millisecond per file on this machine, and the
-// root's eager graph is some thirty files. Measured on Node 24 (bench:import):
-// the root took 25 ms over `ms` (a one-file package) file for file, and the
-// bundled root 2 to 3 ms; the DESIGN's budget is 3 ms. What the root loads on
-// first use (recording, probe modules, the control server) stays out of its
-// graph: every dynamic import() is a chunk of its own, loaded when called.
+// root's eager graph is some forty files. Measured on Node 24 (bench:import,
+// docs/bench.md): the root took 24.6 ms over `ms` (a one-file package) file
+// for file, and 9.2 ms bundled, most of the rest Node's worker_threads. What
+// the root loads on first use (recording, probe modules, the control server)
+// stays out of its graph: dynamic import()s get chunks of their own, loaded
+// when called.
 //
 // Every output is flat in dist/, so that import.meta.url of any bundled code
 // is dist/ itself: src/own-files.ts finds the worker scripts and entries from
@@ -75,11 +76,12 @@ const ALONE = {
 /**
  * The shared entries. esbuild compiles the sources file for file; rollup
  * bundles them, with one rule for chunks: every module the root loads
- * eagerly (a static import, at any depth) goes into one chunk, `eager`, so
- * `import 'markers'` reads three files (the entry, that chunk, and nothing
- * else of ours). What a dynamic import() loads first goes where rollup puts
- * it, in chunks of its own. (esbuild's own splitting cuts the eager graph
- * into a chunk per set of importers, eighteen files for the root.)
+ * eagerly (a static import, at any depth) goes into one chunk, so
+ * `import 'markers'` reads three files of ours (index.js, core.js for
+ * defineProbeModule, and that chunk). What a dynamic import() loads first
+ * goes where rollup puts it, in chunks of its own. (esbuild's own splitting
+ * cuts the eager graph into a chunk per set of importers: eighteen files for
+ * the root.)
  */
 async function bundleShared(outdir, root) {
   const compiled = mkdtempSync(join(tmpdir(), 'markers-build-'));
