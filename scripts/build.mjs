@@ -43,7 +43,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  * thread or process (a worker script, the CLI, the browser root), so each is
  * one self-contained file: fewest files to load.
  */
-export const ENTRY_POINTS = {
+const ENTRY_POINTS = {
   shared: {
     index: 'src/index.ts',
     core: 'src/core.ts',
@@ -105,15 +105,17 @@ async function bundleShared(outdir, root) {
         join(compiled, relative('src', file).replace(/\.ts$/, '.js')),
       ]),
     );
-    // Eager: what `import 'markers'` loads (the root's static graph, core.ts included).
-    const eager = new Map();
-    const isEager = (id, getModuleInfo) => {
-      if (eager.has(id)) return eager.get(id);
-      eager.set(id, false); // a cycle: decided by its other importers
-      const info = getModuleInfo(id);
-      const yes = id === entries.index || info.importers.some((i) => isEager(i, getModuleInfo));
-      eager.set(id, yes);
-      return yes;
+    // Eager: what `import 'markers'` loads, the root's static imports at any
+    // depth (core.ts included), found once by walking them from the root.
+    let eager;
+    const eagerOf = (getModuleInfo) => {
+      const reached = new Set([entries.index]);
+      for (const id of reached) {
+        for (const imported of getModuleInfo(id)?.importedIds ?? []) {
+          if (!getModuleInfo(imported)?.isExternal) reached.add(imported);
+        }
+      }
+      return reached;
     };
     const bundleRun = await rollup({
       input: entries,
@@ -133,7 +135,8 @@ async function bundleShared(outdir, root) {
       manualChunks(id, { getModuleInfo }) {
         // An entry's own module stays in its entry file.
         if (getModuleInfo(id)?.isEntry) return undefined;
-        return isEager(id, getModuleInfo) ? 'eager' : undefined;
+        eager ??= eagerOf(getModuleInfo);
+        return eager.has(id) ? 'eager' : undefined;
       },
     });
     await bundleRun.close();

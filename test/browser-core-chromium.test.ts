@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -91,14 +91,6 @@ async function bundle(
 const CORE =
   /^(browser|core|version|abi\/globals|connect\/[a-z-]+|errors\/[a-z-]+|marker\/[a-z-]+|registry\/[a-z-]+|record\/pending)\.ts$/;
 
-/** The sources bundled into dist/browser.js, relative to src/ (from its source map). */
-function browserSources(): string[] {
-  const map = JSON.parse(readFileSync(join(copy.pkg, 'dist/browser.js.map'), 'utf8')) as {
-    sources: string[];
-  };
-  return map.sources.map((s) => s.replace(/^.*\/src\//, ''));
-}
-
 for (const [target, platform, conditions] of [
   ['browser', 'browser', []],
   ['worker-style edge runtime', 'neutral', ['worker']],
@@ -110,7 +102,7 @@ for (const [target, platform, conditions] of [
       ours.includes('browser.js'),
       `the ${target} build did not use dist/browser.js: ${ours}`,
     );
-    const sources = browserSources();
+    const sources = copy.bundledSources('browser.js');
     assert.ok(sources.includes('browser.ts'), String(sources));
     const outside = [
       ...ours.filter((p) => p !== 'browser.js'),

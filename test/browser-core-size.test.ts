@@ -6,8 +6,6 @@
  * not a benchmark; `npm run bench:size` prints the figures.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { bundleForBrowser, CORE_APP, CORE_GZIP_BUDGET } from './helpers/browser-bundle.js';
 import { packageCopy } from './helpers/package-copy.js';
@@ -22,13 +20,8 @@ test(`the browser core (marker + connect + listMarkers) is at most ${CORE_GZIP_B
       String(size.modules),
     );
     // dist/browser.js is itself a bundle (scripts/build.mjs): its source map names what is in it.
-    const { sources } = JSON.parse(readFileSync(join(copy.pkg, 'dist/browser.js.map'), 'utf8')) as {
-      sources: string[];
-    };
-    assert.ok(
-      sources.some((path) => path.endsWith('/src/registry/registry.ts')),
-      String(sources),
-    );
+    const sources = copy.bundledSources('browser.js');
+    assert.ok(sources.includes('registry/registry.ts'), String(sources));
     const largest = size.modules
       .slice(0, 5)
       .map(([path, bytes]) => `${path} ${bytes}`)

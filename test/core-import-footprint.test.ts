@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -134,10 +133,7 @@ test("the built package's root reads three files of ours: index.js, core.js and 
     'files other than the entries and chunks',
   );
   assert.equal(chunks.length, 1, `the eager graph is split over ${chunks.length} chunks`);
-  const map = JSON.parse(readFileSync(join(copy.pkg, 'dist', `${chunks[0]}.map`), 'utf8')) as {
-    sources: string[];
-  };
-  const inChunk = map.sources.map((s) => s.replace(/^.*\/src\//, ''));
+  const inChunk = copy.bundledSources(chunks[0] as string);
   assert.ok(inChunk.includes('registry/registry.ts'), String(inChunk));
   assert.deepEqual(
     inChunk.filter((u) => !ALLOWED.has(u)),

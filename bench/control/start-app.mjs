@@ -1,7 +1,7 @@
 // The start-up target of bench/control/control.ts: prints its RSS (and CPU time) on its
 // first line (after any --import has run), then one more RSS line per line
-// read on stdin, and exits when stdin closes. `http` listens first (below);
-// `worker` starts one idle worker
+// read on stdin, and exits when stdin closes. `http` listens on HTTP first
+// (below). `worker` starts one idle worker
 // thread of the application's own before the first line (a process with
 // workers: the control worker then starts with it, src/control/listen.ts).
 import { Worker } from 'node:worker_threads';

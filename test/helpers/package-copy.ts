@@ -6,7 +6,7 @@
  * Deno or another Node. Import it as `markers`, exactly as users do.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,11 @@ export interface PackageCopy {
     script: string,
     options?: { nodeFlags?: readonly string[]; args?: readonly string[]; timeoutMs?: number },
   ): Promise<T>;
+  /**
+   * The sources one bundled file of dist/ holds, relative to src/ (from its
+   * source map: scripts/build.mjs bundles, so a file names no module).
+   */
+  bundledSources(file: string): string[];
   remove(): void;
 }
 
@@ -70,6 +75,12 @@ export async function packageCopy(): Promise<PackageCopy> {
             error ? reject(new Error(`${error.message}\n${err}`)) : resolve(JSON.parse(out) as T),
         );
       });
+    },
+    bundledSources(file) {
+      const map = JSON.parse(readFileSync(join(pkg, 'dist', `${file}.map`), 'utf8')) as {
+        sources: string[];
+      };
+      return map.sources.map((source) => source.replace(/^.*\/src\//, ''));
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
