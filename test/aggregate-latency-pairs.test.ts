@@ -73,3 +73,50 @@ test('the clock is read only for latency: twice per pair, never for count or his
   assert.equal(start.fire, undefined);
   assert.equal(end.fire, undefined);
 });
+
+test('times kept for a batch are all in every read: exact count, sum, min, max and invalid at any count', async () => {
+  // A scripted clock: each start reads t, its end t + the pair's latency. Pair k
+  // lasts k + 1 ms, and every 10th pair's end reads NaN, so some batches hold an
+  // invalid time. Reads come at counts around the batch size (32) and after.
+  const real = performance.now.bind(performance);
+  const times: number[] = [];
+  performance.now = () => {
+    const t = times.shift();
+    if (t === undefined) throw new Error('clock read more than scripted');
+    return t;
+  };
+  try {
+    const pairs = await aggregate({ markers: 'lat:op_start', latency: {} });
+    let done = 0;
+    let sum = 0;
+    let valid = 0;
+    let invalid = 0;
+    for (const upTo of [1, 31, 32, 33, 64, 65, 100, 100, 203]) {
+      for (; done < upTo; done++) {
+        const nan = done % 10 === 9;
+        times.push(1000 * done, nan ? Number.NaN : 1000 * done + done + 1);
+        start.fire?.(done);
+        end.fire?.(done, 200);
+        if (nan) invalid++;
+        else {
+          valid++;
+          sum += done + 1;
+        }
+      }
+      const r = await pairs.read();
+      const g = r.groups[0];
+      assert.equal(g?.count, valid, `count after ${upTo} pairs`);
+      assert.equal(g?.sum, sum, `sum after ${upTo} pairs`);
+      assert.equal(g?.min, 1, `min after ${upTo} pairs`);
+      // The largest valid latency: the last pair that was not a NaN one.
+      const last = done % 10 === 0 ? done - 1 : done;
+      assert.equal(g?.max, last, `max after ${upTo} pairs`);
+      assert.equal(r.invalid, invalid, `invalid after ${upTo} pairs`);
+      assert.equal(g?.buckets?.reduce((n, b) => n + b.count, 0), valid, 'every valid time in a bucket');
+    }
+    assert.equal(times.length, 0);
+    await pairs.stop();
+  } finally {
+    performance.now = real;
+  }
+});

@@ -301,7 +301,7 @@ function source(plan: FusedPlan, b: Builder): string {
       break;
     }
     case 'elapsed':
-      body.push('f[0] = t1 - t0;', 'g.addAt(f, 0);');
+      body.push('f[0] = t1 - t0;', 'g.addLater(f, 0);');
       break;
   }
   return wrap('aggregate', plan.arity, b, body);

@@ -12,6 +12,17 @@ import { LogLinearCounts } from '../histogram/log-linear.js';
 
 const TMP = new Float64Array(1);
 
+/**
+ * Elapsed times a group holds before it accumulates them (addLater). A
+ * latency's value is ready only after the end's clock read, and the clock
+ * (the vDSO's ordered rdtsc) lets no later instruction start before the
+ * earlier ones finish: an add done per pair runs its whole dependency chain
+ * (the compensated sum, the bucket's bits, the directory and pool loads)
+ * between two clock reads, with nothing to overlap it. Done 32 at a time,
+ * in one loop over locals, the chains overlap. 256 bytes per group.
+ */
+const BATCH = 32;
+
 /** Where a group's valid values are counted, besides count, sum, min and max. */
 interface Counts {
   addAt(values: Float64Array, i: number): void;
@@ -77,6 +88,7 @@ export class Group {
     this.log = hist && linear === null ? new LogLinearCounts() : null;
     this.linear = hist && linear !== null ? new LinearCounts(linear) : null;
     const counts: Counts = this.log ?? this.linear ?? NO_COUNTS;
+    this.#later = new Float64Array(hist ? BATCH : 0);
     if (bounds === null) {
       this.le = null;
       this.#counts = counts;
@@ -116,7 +128,63 @@ export class Group {
     this.#counts.addAt(values, i);
   }
 
+  /** The elapsed times waiting for flush(), hist groups only (see BATCH). */
+  readonly #later: Float64Array;
+  #pending = 0;
+
+  /**
+   * addAt(values, i) for the end of a latency pair: kept, and accumulated
+   * with the next BATCH - 1 by flush(). Whoever reads the group flushes it
+   * first (snapshot() does).
+   */
+  addLater(values: Float64Array, i: number): void {
+    const n = this.#pending;
+    this.#later[n] = values[i] as number;
+    this.#pending = n + 1;
+    if (n === BATCH - 1) this.flush();
+  }
+
+  /**
+   * Accumulates what addLater kept: addAt's steps, over locals, in one loop.
+   * (addAt does not call this with one value: bench:floor's agg-hist took
+   * 11.2 ns per event that way, against 8.6 ns as written.)
+   */
+  flush(): void {
+    const n = this.#pending;
+    if (n === 0) return;
+    this.#pending = 0;
+    const b = this.#later;
+    const counts = this.#counts;
+    let count = this.count;
+    let invalid = this.invalid;
+    let sum = this.sum;
+    let comp = this.comp;
+    let min = this.min;
+    let max = this.max;
+    for (let j = 0; j < n; j++) {
+      const v = b[j] as number;
+      if (v - v !== 0) {
+        invalid++;
+        continue;
+      }
+      count++;
+      const t = sum + v;
+      comp += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+      sum = t;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      counts.addAt(b, j);
+    }
+    this.count = count;
+    this.invalid = invalid;
+    this.sum = sum;
+    this.comp = comp;
+    this.min = min;
+    this.max = max;
+  }
+
   snapshot(): GroupSnapshot {
+    this.flush();
     let hist: HistSnapshot | null = null;
     if (this.log !== null) {
       hist = {
@@ -269,6 +337,12 @@ export class GroupTable {
     level.set(k, group);
     this.groups.push(group);
     return group;
+  }
+
+  /** Every group's kept values accumulated (Group.addLater): before reading counts. */
+  flush(): void {
+    for (const g of this.groups) g.flush();
+    this.other?.flush();
   }
 
   #otherGroup(): Group {

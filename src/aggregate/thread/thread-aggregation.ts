@@ -451,7 +451,7 @@ export class ThreadAggregation implements Subscription {
         const t = pair.pop();
         if (t < 0 || (where !== null && !where(s))) return;
         elapsed[0] = t1 - t;
-        find(s).addAt(elapsed, 0);
+        find(s).addLater(elapsed, 0);
       };
     }
     const key = keyReader(entry, field, 'the latency key', build);
@@ -460,7 +460,7 @@ export class ThreadAggregation implements Subscription {
       const t = pair.endKey(key(s));
       if (t < 0 || (where !== null && !where(s))) return;
       elapsed[0] = t1 - t;
-      find(s).addAt(elapsed, 0);
+      find(s).addLater(elapsed, 0);
     };
   }
 
@@ -477,6 +477,7 @@ export class ThreadAggregation implements Subscription {
       }
       latency = { pending, evicted, unmatchedEnds };
     }
+    this.#table.flush();
     const groups = this.#table.groups.filter((g) => g.count > 0 || g.invalid > 0);
     return {
       thread: this.#thread,
