@@ -112,7 +112,11 @@ test('times kept for a batch are all in every read: exact count, sum, min, max a
       const last = done % 10 === 0 ? done - 1 : done;
       assert.equal(g?.max, last, `max after ${upTo} pairs`);
       assert.equal(r.invalid, invalid, `invalid after ${upTo} pairs`);
-      assert.equal(g?.buckets?.reduce((n, b) => n + b.count, 0), valid, 'every valid time in a bucket');
+      assert.equal(
+        g?.buckets?.reduce((n, b) => n + b.count, 0),
+        valid,
+        'every valid time in a bucket',
+      );
     }
     assert.equal(times.length, 0);
     await pairs.stop();
