@@ -3,7 +3,9 @@
  *
  * Importing it loads the core (core.ts: declaration and registry code) and
  * joins this thread to the process's threads, so the CLI can reach it: one
- * BroadcastChannel, no tracer code, no timer, worker, socket or file. The
+ * BroadcastChannel, no tracer code, no timer, worker, socket or file; a main
+ * thread with no worker yet joins at its first new Worker() instead, so the
+ * import loads none of Node's worker_threads (threads/join.ts). The
  * rest of the API loads on first use, behind the same names and contracts:
  * add a lazily loaded function with `onFirstCall(() => import(...), 'name')`,
  * and its types with `export type` (erased, so they load nothing).
@@ -37,7 +39,7 @@ import { StartingAggregation } from './aggregate/pending.js';
 import type { CatalogueOptions } from './channels/install.js';
 import { loadOnce, onFirstCall } from './lazy.js';
 import { type PendingRecording, type RecordOptions, StartingRecording } from './record/pending.js';
-import { joinThreads } from './threads/join.js';
+import { joinThreadsWhenNeeded } from './threads/join.js';
 
 export type {
   AggregateOptions,
@@ -151,4 +153,4 @@ export function aggregate(options: AggregateOptions): PendingAggregation {
   );
 }
 
-joinThreads();
+joinThreadsWhenNeeded();

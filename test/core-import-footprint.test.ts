@@ -54,7 +54,6 @@ const ALLOWED = new Set([
   'channels/pair.ts',
   'channels/source.ts',
   'channels/tracing.ts',
-  'record/producer/clock.ts',
   'probe/manager-on-demand.ts',
   'threads/join.ts',
 ]);
@@ -143,4 +142,71 @@ test("the built package's root reads three files of ours: index.js, core.js and 
   assert.equal(channels, 1);
   assert.equal(timers, 0);
   assert.deepEqual([...handlesAfter].sort(), [...handlesBefore].sort());
+});
+
+// A main thread without workers joins when its first worker is created, so
+// the import loads none of worker_threads; a worker's in-process aggregate()
+// then reaches this thread's markers. Plain node on the built package: tsx's
+// hooks run in a loader worker, which loads worker_threads in every process.
+const LAZY_JOIN = `
+const early = process.argv[2] === 'worker-first';
+let first;
+if (early) {
+  const { Worker } = await import('node:worker_threads');
+  first = new Worker('setTimeout(() => {}, 50)', { eval: true });
+}
+const before = new Set(process.moduleLoadList);
+const { marker } = await import('markers');
+const loaded = process.moduleLoadList.filter((m) => !before.has(m));
+const { Worker } = await import('node:worker_threads');
+const joinedAtImport = globalThis[Symbol.for('markers.threads')] !== undefined;
+const m = marker('lazyjoin:main', 'n %d');
+const w = new Worker(new URL('./lazy-join-worker.mjs', import.meta.url));
+const joinedAfterWorker = globalThis[Symbol.for('markers.threads')] !== undefined;
+const counts = await new Promise((resolve, reject) => {
+  w.on('error', reject);
+  w.on('message', (message) => {
+    if (message !== 'ready') return resolve(message);
+    for (let i = 0; i < 7; i++) m.fire?.(i);
+    w.postMessage('read');
+  });
+});
+await w.terminate();
+await first?.terminate();
+process.stdout.write(JSON.stringify({ loaded, joinedAtImport, joinedAfterWorker, counts }));
+`;
+
+const LAZY_JOIN_WORKER = `
+import { parentPort } from 'node:worker_threads';
+import { aggregate } from 'markers';
+// The listener first, and kept: it keeps this worker alive while the
+// aggregation starts and stops (the threads' channel is unref'd).
+parentPort.on('message', async () => {
+  const r = await a.stop();
+  parentPort.postMessage(r.groups.map((g) => g.count));
+});
+const a = aggregate({ markers: 'lazyjoin:*' });
+await a;
+parentPort.postMessage('ready');
+`;
+
+test('a main thread with no worker joins at its first new Worker: the import loads no worker_threads module', async () => {
+  const script = copy.write('lazy-join.mjs', LAZY_JOIN);
+  copy.write('lazy-join-worker.mjs', LAZY_JOIN_WORKER);
+  const run = (order: string) =>
+    copy.runJson<{
+      loaded: string[];
+      joinedAtImport: boolean;
+      joinedAfterWorker: boolean;
+      counts: number[];
+    }>(script, { args: [order] });
+  const lazy = await run('import-first');
+  assert.deepEqual(lazy.loaded, [], "Node's modules loaded by the import");
+  assert.equal(lazy.joinedAtImport, false);
+  assert.equal(lazy.joinedAfterWorker, true, 'joined in new Worker()');
+  assert.deepEqual(lazy.counts, [7], "the worker's aggregation saw the main thread's events");
+  // A worker that exists before the import: the join is free, and made at once.
+  const eager = await run('worker-first');
+  assert.equal(eager.joinedAtImport, true);
+  assert.deepEqual(eager.counts, [7]);
 });

@@ -19,6 +19,20 @@ import { Globals } from './globals.js';
 export const THREADS_PROTOCOL = Globals.THREADS.version;
 export const THREADS_CHANNEL = `markers:threads:${THREADS_PROTOCOL}`;
 
+/**
+ * The worker_threads environment-data key under which a main thread that is
+ * a member says so to every worker created after it joined (and to theirs:
+ * environment data is copied into each new worker). Its value is a
+ * MainMember. A worker's first request then waits for the main thread's
+ * reply instead of leaving it out because its `here` has not arrived yet.
+ */
+export const MAIN_MEMBER_KEY = 'markers:threads:main';
+
+export interface MainMember {
+  readonly protocol: number;
+  readonly thread: ThreadInfo;
+}
+
 /** The workerData key that marks markers' own workers; its value is the thread's name. */
 export const INTERNAL_KEY = 'markers:internal-thread';
 

@@ -13,7 +13,15 @@
  * its key: nothing is kept per operation that the application does not hold.
  */
 import type { Marker } from '../marker/marker.js';
-import { monotonicNowMs as now } from '../record/producer/clock.js';
+
+// performance.now bound on first use, not at import: the first read of the
+// global `performance` loads eleven of Node's perf_hooks modules, which the
+// import of markers does not need (test/core-import-footprint.test.ts).
+let boundNow: (() => number) | undefined;
+function now(): number {
+  boundNow ??= performance.now.bind(performance);
+  return boundNow();
+}
 
 export interface OpenOperation {
   readonly t0: number;

@@ -42,7 +42,13 @@ import {
 } from '../abi/threads.js';
 import { toWireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
-import { defaultThreadName, internalThreadName, threadsHolder } from './join.js';
+import {
+  announceMainMember,
+  defaultThreadName,
+  internalThreadName,
+  knownMainMember,
+  threadsHolder,
+} from './join.js';
 
 export { type Reply, THREADS_PROTOCOL, type ThreadInfo };
 
@@ -90,6 +96,19 @@ interface Sticky {
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
+/**
+ * How long a worker's first request waits for the main thread's `here` when
+ * it has not heard it yet. A main thread that imported markers answers a
+ * worker's hello on its next turn, but a worker's first request can come
+ * sooner (a record() or aggregate() right after the import), and would leave
+ * the main thread out until its answer made it a late joiner. A main thread
+ * that joined before the worker was created says so in the worker's
+ * environment data (join.ts announceMainMember) and is waited for with no
+ * bound; this covers one that joined in the worker's creation (join.ts
+ * joinThreadsWhenNeeded). A main thread without markers costs this once.
+ */
+export const MAIN_ANSWER_WAIT_MS = 100;
+
 // The handlers of every thread service, loaded when a command first needs one.
 let services: Promise<unknown> | undefined;
 function loadServices(): Promise<unknown> {
@@ -106,6 +125,9 @@ export class Coordinator {
   readonly #sticky = new Map<number, Sticky>();
   #nextId = 1;
   #closed = false;
+  /** Resolves once the main thread is known, or MAIN_ANSWER_WAIT_MS after the first request asked. */
+  #mainKnown: Promise<void> | undefined;
+  #onMainKnown: (() => void) | undefined;
 
   /**
    * A new member of the threads, or, given `joined`, the coordinator of a
@@ -174,6 +196,7 @@ export class Coordinator {
     options?: RequestOptions,
   ): Promise<RequestResult>;
   async request(op: string, args: unknown, options: RequestOptions = {}): Promise<RequestResult> {
+    if (!isMainThread && !this.#peers.has(0)) await this.#mainAnswer();
     const targets =
       options.threads === undefined || options.threads === 'all'
         ? this.threads()
@@ -223,6 +246,18 @@ export class Coordinator {
     await remoteDone;
     replies.sort((a, b) => a.thread.id - b.thread.id);
     return { replies, stickyId: options.sticky === true ? id : undefined };
+  }
+
+  #mainAnswer(): Promise<void> {
+    this.#mainKnown ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, MAIN_ANSWER_WAIT_MS);
+      timer.unref();
+      this.#onMainKnown = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    return this.#mainKnown;
   }
 
   /** Stops sending a sticky command to threads that join later. */
@@ -327,6 +362,7 @@ export class Coordinator {
   #meet(thread: ThreadInfo): void {
     const known = this.#peers.has(thread.id);
     this.#peers.set(thread.id, thread);
+    if (thread.id === 0) this.#onMainKnown?.();
     if (!known) this.#resendSticky(thread);
   }
 
@@ -415,6 +451,9 @@ export function getCoordinator(options: { internal?: boolean; name?: string } = 
       }
     }
     coordinator = new Coordinator(self);
+    const main = knownMainMember();
+    if (main !== undefined) coordinator.assume(main);
+    announceMainMember(self);
   }
   if (found !== undefined) {
     found.membership = undefined;

@@ -1,6 +1,7 @@
 /**
  * Joining the process's threads at import, for the price of one
- * BroadcastChannel and no tracer code.
+ * BroadcastChannel and no tracer code; in a main thread that has no worker
+ * yet, for nothing until the first worker is created (joinThreadsWhenNeeded).
  *
  * A thread that imports markers must be reachable by the CLI from then on, so
  * it announces itself on the coordinator's channel (src/abi/threads.ts has the
@@ -15,10 +16,12 @@
  * The channel is unref'd: it never keeps a process alive, and it wakes no
  * thread while nothing is sent.
  */
-import { BroadcastChannel, isMainThread, threadId, workerData } from 'node:worker_threads';
+import { channel } from 'node:diagnostics_channel';
 import { Globals, hasGlobal, keyOf, readGlobal } from '../abi/globals.js';
 import {
   INTERNAL_KEY,
+  MAIN_MEMBER_KEY,
+  type MainMember,
   type Membership,
   THREADS_CHANNEL,
   THREADS_PROTOCOL,
@@ -28,6 +31,15 @@ import {
 } from '../abi/threads.js';
 import { warnError } from '../errors/warn.js';
 
+/**
+ * node:worker_threads, loaded on first use: in a main thread without workers
+ * it is seven of Node's modules (stream among them), about 2 ms, that the
+ * import of markers does not need (bench:import).
+ */
+function workerThreads(): typeof import('node:worker_threads') {
+  return process.getBuiltinModule('node:worker_threads');
+}
+
 /** This thread's ThreadsHolder, shared by every copy of the package (ERR_REGISTRY_VERSION when another copy's protocol differs). */
 export function threadsHolder(): ThreadsHolder | undefined {
   return readGlobal<ThreadsHolder>(Globals.THREADS);
@@ -35,12 +47,33 @@ export function threadsHolder(): ThreadsHolder | undefined {
 
 /** This thread's name when it is one of markers' own workers (spawn.ts marks them), else undefined. */
 export function internalThreadName(): string | undefined {
+  const { isMainThread, workerData } = workerThreads();
   if (isMainThread || typeof workerData !== 'object' || workerData === null) return undefined;
   const name = (workerData as Record<string, unknown>)[INTERNAL_KEY];
   return typeof name === 'string' ? name : undefined;
 }
 
+/**
+ * In the main thread, as it becomes a member: every worker created from now
+ * on (and theirs) knows it is one (abi/threads.ts, MAIN_MEMBER_KEY).
+ */
+export function announceMainMember(self: ThreadInfo): void {
+  const { isMainThread, setEnvironmentData } = workerThreads();
+  if (!isMainThread || typeof setEnvironmentData !== 'function') return;
+  const value: MainMember = { protocol: THREADS_PROTOCOL, thread: self };
+  setEnvironmentData(MAIN_MEMBER_KEY, value);
+}
+
+/** In a worker: the main thread, if it was a member (of this protocol) when this worker's line of spawns began. */
+export function knownMainMember(): ThreadInfo | undefined {
+  const { isMainThread, getEnvironmentData } = workerThreads();
+  if (isMainThread || typeof getEnvironmentData !== 'function') return undefined;
+  const value = getEnvironmentData(MAIN_MEMBER_KEY) as Partial<MainMember> | undefined;
+  return value?.protocol === THREADS_PROTOCOL ? value.thread : undefined;
+}
+
 export function defaultThreadName(): string {
+  const { isMainThread, threadId } = workerThreads();
   return isMainThread ? 'main' : `worker-${threadId}`;
 }
 
@@ -55,6 +88,7 @@ export function joinThreads(): void {
   // Another copy joined first, maybe at another protocol: the import goes on,
   // and getCoordinator() refuses that holder when a command needs it.
   if (hasGlobal(Globals.THREADS)) return;
+  const { BroadcastChannel, isMainThread, threadId } = workerThreads();
   // An internal worker that imports markers (an inherited --import, say) joins as internal.
   const internalName = internalThreadName();
   const self: ThreadInfo =
@@ -66,6 +100,9 @@ export function joinThreads(): void {
   (channel as unknown as { unref(): void }).unref();
   const shared: ThreadsChannel = channel as unknown as ThreadsChannel;
   const membership: Membership = { self, channel: shared, peers: new Map(), queued: [] };
+  const main = knownMainMember();
+  if (main !== undefined) membership.peers.set(main.id, main);
+  announceMainMember(self);
   const holder: ThreadsHolder = { protocol: THREADS_PROTOCOL, membership, coordinator: undefined };
   Object.defineProperty(globalThis, keyOf(Globals.THREADS), { value: holder });
   const post = (message: unknown): void => {
@@ -123,4 +160,49 @@ export function joinThreads(): void {
       channel.close();
     });
   }
+}
+
+/**
+ * Node publishes each new Worker here, in its constructor, in the thread that
+ * creates it, before the worker runs a line. Held: a channel with a
+ * subscriber must stay referenced (../shared/reference/diagnostics-channels.md).
+ */
+const workerCreated = channel('worker_threads');
+
+/**
+ * joinThreads() now, or, in a Node main thread that has no worker yet, when
+ * its first worker is created. Until then nothing can ask this thread
+ * anything: the CLI reaches a process through a control server, whose
+ * coordinator joins (getCoordinator), and a command from another thread needs
+ * a worker, whose creation joins first. So the import of markers loads none
+ * of worker_threads in a process that never uses it.
+ *
+ * A worker thread always has Node's internal/worker/io loaded (its port), and
+ * so has a main thread that created a worker or used a MessageChannel or a
+ * BroadcastChannel: there the join is free and happens now. Bun and Deno join
+ * now, as does anything that is not Node.
+ */
+export function joinThreadsWhenNeeded(): void {
+  if (hasGlobal(Globals.THREADS)) return;
+  const loaded = (process as { moduleLoadList?: unknown }).moduleLoadList;
+  const deferrable =
+    process.versions.bun === undefined &&
+    process.versions.deno === undefined &&
+    typeof process.getBuiltinModule === 'function' &&
+    Array.isArray(loaded) &&
+    !loaded.includes('NativeModule internal/worker/io');
+  if (!deferrable) {
+    joinThreads();
+    return;
+  }
+  const onWorker = (): void => {
+    workerCreated.unsubscribe(onWorker);
+    try {
+      joinThreads();
+    } catch (error) {
+      // Inside the application's new Worker(): never its problem.
+      warnError(error, 'markers: this thread cannot join the threads', 'ERR_HANDLER_FAILED');
+    }
+  };
+  workerCreated.subscribe(onWorker);
 }
