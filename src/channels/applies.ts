@@ -8,8 +8,10 @@
  * nearest `node_modules/NAME/package.json` above the entry script and above
  * the working directory. Only the version is read; nothing is imported.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+
+// Not an ESM import: see control/listen.ts ("Built-ins").
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 /** First version with the channel, per supported release line; a line left out never has it. */
 export type NodeLines = Readonly<Partial<Record<20 | 22 | 24 | 26, string>>>;

@@ -10,7 +10,6 @@
  * openTarget() is the one way a command reaches a target: the socket file
  * is checked again and its listener verified (peer.ts) before connecting.
  */
-import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetInfo as ProcessInfo } from '../abi/control-commands.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
@@ -23,6 +22,9 @@ import {
   pidOfSocket,
   socketDirectory,
 } from './socket-dir.js';
+
+// Not an ESM import: see control/listen.ts ("Built-ins").
+const { readdirSync, unlinkSync } = process.getBuiltinModule('node:fs');
 
 export interface Target {
   readonly pid: number;

@@ -38,10 +38,9 @@
  */
 
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { chmodSync, unlinkSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
-import { threadId, type Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { KEEPALIVE_MS, PROTOCOL_VERSION } from '../abi/control-protocol.js';
 import { Globals, readGlobal, setGlobal } from '../abi/globals.js';
 import type { ControlWorkerMessage } from '../abi/ports.js';
@@ -53,6 +52,16 @@ import { defaultThreadName, threadsHolder } from '../threads/join.js';
 import { whenReady } from '../threads/ready.js';
 import { spawnInternalWorker } from '../threads/spawn.js';
 import { listenDirectory, listenOn, socketDirectoryRefusal } from './socket-dir.js';
+
+// Built-ins: node:fs and node:net through process.getBuiltinModule, not ESM
+// imports, here and in the other modules of the start path (socket-dir.ts,
+// discovery.ts, channels/applies.ts). An ESM import of a built-in builds its
+// namespace from every export, which runs the lazy getters: node:fs's
+// `promises` loads fs/promises, readline and streams, 45 of Node's modules,
+// 3.5 ms on Node 24 and 9.5 ms on 20 for a module that is already loaded
+// (docs/bench.md, "Control server start-up").
+const { chmodSync, unlinkSync } = process.getBuiltinModule('node:fs');
+const { createServer } = process.getBuiltinModule('node:net');
 
 export interface ListenOptions {
   /** Hold the returned promise until a client sends `resume` (used by `markers run --record`), at most this long. */
@@ -81,7 +90,11 @@ function thisThread(): ThreadInfo {
   const coordinator = holder?.coordinator as { readonly self?: ThreadInfo } | undefined;
   return (
     coordinator?.self ??
-    holder?.membership?.self ?? { id: threadId, name: defaultThreadName(), internal: false }
+    holder?.membership?.self ?? {
+      id: process.getBuiltinModule('node:worker_threads').threadId,
+      name: defaultThreadName(),
+      internal: false,
+    }
   );
 }
 

@@ -22,11 +22,15 @@
  * processes, as ptrace lets it.
  */
 
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
+
+// Not an ESM import: see control/listen.ts ("Built-ins").
+const { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync } =
+  process.getBuiltinModule('node:fs');
 
 const SOCKET_SUFFIX = '.sock';
 const RUN_USER = '/run/user';
