@@ -42,13 +42,7 @@ import {
 } from '../abi/threads.js';
 import { toWireError } from '../abi/wire-error.js';
 import { ErrorCode, MarkersError } from '../errors/markers-error.js';
-import {
-  announceMainMember,
-  defaultThreadName,
-  internalThreadName,
-  knownMainMember,
-  threadsHolder,
-} from './join.js';
+import { defaultThreadName, enterAsMember, internalThreadName, threadsHolder } from './join.js';
 
 export { type Reply, THREADS_PROTOCOL, type ThreadInfo };
 
@@ -103,7 +97,7 @@ export const DEFAULT_TIMEOUT_MS = 5000;
  * sooner (a record() or aggregate() right after the import), and would leave
  * the main thread out until its answer made it a late joiner. A main thread
  * that joined before the worker was created says so in the worker's
- * environment data (join.ts announceMainMember) and is waited for with no
+ * environment data (join.ts enterAsMember) and is waited for with no
  * bound; this covers one that joined in the worker's creation (join.ts
  * joinThreadsWhenNeeded). A main thread without markers costs this once.
  */
@@ -149,6 +143,7 @@ export class Coordinator {
     (channel as unknown as { unref(): void }).unref();
     this.#channel = channel as unknown as ThreadsChannel;
     this.#channel.onmessage = receive;
+    enterAsMember(self, this.#peers);
     this.#post({ type: 'hello', thread: self });
     if (!isMainThread) process.once('exit', () => this.close());
   }
@@ -451,9 +446,6 @@ export function getCoordinator(options: { internal?: boolean; name?: string } = 
       }
     }
     coordinator = new Coordinator(self);
-    const main = knownMainMember();
-    if (main !== undefined) coordinator.assume(main);
-    announceMainMember(self);
   }
   if (found !== undefined) {
     found.membership = undefined;

@@ -54,10 +54,19 @@ export function internalThreadName(): string | undefined {
 }
 
 /**
- * In the main thread, as it becomes a member: every worker created from now
- * on (and theirs) knows it is one (abi/threads.ts, MAIN_MEMBER_KEY).
+ * What every thread does as it becomes a member, whether by the join or by a
+ * coordinator of its own (coordinator.ts): a worker counts the main thread
+ * among `peers` if the main thread was a member when the worker was created;
+ * the main thread says it is one to every worker created from now on (and
+ * theirs), through MAIN_MEMBER_KEY of abi/threads.ts.
  */
-export function announceMainMember(self: ThreadInfo): void {
+export function enterAsMember(self: ThreadInfo, peers: Map<number, ThreadInfo>): void {
+  const main = knownMainMember();
+  if (main !== undefined) peers.set(main.id, main);
+  announceMainMember(self);
+}
+
+function announceMainMember(self: ThreadInfo): void {
   const { isMainThread, setEnvironmentData } = workerThreads();
   if (!isMainThread || typeof setEnvironmentData !== 'function') return;
   const value: MainMember = { protocol: THREADS_PROTOCOL, thread: self };
@@ -65,7 +74,7 @@ export function announceMainMember(self: ThreadInfo): void {
 }
 
 /** In a worker: the main thread, if it was a member (of this protocol) when this worker's line of spawns began. */
-export function knownMainMember(): ThreadInfo | undefined {
+function knownMainMember(): ThreadInfo | undefined {
   const { isMainThread, getEnvironmentData } = workerThreads();
   if (isMainThread || typeof getEnvironmentData !== 'function') return undefined;
   const value = getEnvironmentData(MAIN_MEMBER_KEY) as Partial<MainMember> | undefined;
@@ -100,9 +109,7 @@ export function joinThreads(): void {
   (channel as unknown as { unref(): void }).unref();
   const shared: ThreadsChannel = channel as unknown as ThreadsChannel;
   const membership: Membership = { self, channel: shared, peers: new Map(), queued: [] };
-  const main = knownMainMember();
-  if (main !== undefined) membership.peers.set(main.id, main);
-  announceMainMember(self);
+  enterAsMember(self, membership.peers);
   const holder: ThreadsHolder = { protocol: THREADS_PROTOCOL, membership, coordinator: undefined };
   Object.defineProperty(globalThis, keyOf(Globals.THREADS), { value: holder });
   const post = (message: unknown): void => {
@@ -188,7 +195,6 @@ export function joinThreadsWhenNeeded(): void {
   const deferrable =
     process.versions.bun === undefined &&
     process.versions.deno === undefined &&
-    typeof process.getBuiltinModule === 'function' &&
     Array.isArray(loaded) &&
     !loaded.includes('NativeModule internal/worker/io');
   if (!deferrable) {
