@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { aggregate, marker } from '../src/index.js';
+import { expectedCounts } from './fixtures/aggregate-values.js';
 
 const start = marker('lat:op_start', 'id %d');
 const end = marker('lat:op_end', 'id %d status %d');
@@ -120,6 +121,41 @@ test('times kept for a batch are all in every read: exact count, sum, min, max a
     }
     assert.equal(times.length, 0);
     await pairs.stop();
+  } finally {
+    performance.now = real;
+  }
+});
+
+test('kept times of every kind land in their buckets: zero, negative, subnormal and huge', async () => {
+  // A replaced clock can go backwards or stand still; the kept-batch path
+  // reads a value's bits from the batch, and these are its rare branches.
+  const elapsed = [0, -0, -2.5, 5e-324, -5e-324, 3, 1e300, -1e-300, 0.125, 7];
+  const values = Array.from({ length: 45 }, (_, k) => elapsed[k % elapsed.length] as number);
+  const real = performance.now.bind(performance);
+  const times: number[] = [];
+  performance.now = () => {
+    const t = times.shift();
+    if (t === undefined) throw new Error('clock read more than scripted');
+    return t;
+  };
+  try {
+    const pairs = await aggregate({ markers: 'lat:op_start', latency: {} });
+    for (const [k, v] of values.entries()) {
+      // t0 = 0 keeps t1 - t0 === v exactly, subnormals included.
+      times.push(0, v);
+      start.fire?.(k);
+      end.fire?.(k, 200);
+    }
+    const r = await pairs.stop();
+    const g = r.groups[0];
+    assert.equal(g?.count, values.length);
+    assert.equal(g?.min, Math.min(...values));
+    assert.equal(g?.max, Math.max(...values));
+    const buckets = g?.buckets ?? [];
+    assert.deepEqual(
+      buckets.map((b) => b.count),
+      expectedCounts(buckets, values),
+    );
   } finally {
     performance.now = real;
   }

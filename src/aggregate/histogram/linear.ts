@@ -38,6 +38,11 @@ export class LinearCounts {
     this.counts[k] = (this.counts[k] as number) + 1;
   }
 
+  /** addAt(values, i): a linear bucket reads no bits of the value. */
+  addFrom(values: Float64Array, _words: Uint32Array, i: number): void {
+    this.addAt(values, i);
+  }
+
   /** Non-empty buckets as a flat [index, count, ...] list, ascending (index 0 = below min). */
   entries(): number[] {
     const out: number[] = [];

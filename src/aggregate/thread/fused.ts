@@ -22,7 +22,7 @@ import type { Field } from '../../marker/format.js';
 import { findField, relation, valueTypeOf } from '../where/compile.js';
 import { globMatcher } from '../where/glob.js';
 import type { Operand, WhereNode } from '../where/parse.js';
-import type { GroupTable } from './group.js';
+import { BATCH, type GroupTable } from './group.js';
 import type { PendingStarts } from './pending.js';
 
 /** How one `by` field becomes a key (as keyReader in thread-aggregation.ts). */
@@ -301,7 +301,13 @@ function source(plan: FusedPlan, b: Builder): string {
       break;
     }
     case 'elapsed':
-      body.push('f[0] = t1 - t0;', 'g.addLater(f, 0);');
+      // Group.addLater's steps, written out (BATCH is our own number).
+      body.push(
+        'const n = g.pending + 1;',
+        'g.later[n - 1] = t1 - t0;',
+        'g.pending = n;',
+        `if (n === ${checkedIndex(BATCH)}) g.flush();`,
+      );
       break;
   }
   return wrap('aggregate', plan.arity, b, body);
