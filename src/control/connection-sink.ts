@@ -22,11 +22,14 @@ export class ConnectionSink implements PacketSink {
   readonly #incremental: boolean;
   /** Event classes already sent, per stream (incremental mode). */
   readonly #sent = new Map<number, number>();
+  readonly #afterPacket: () => void;
 
-  constructor(connection: Connection, id: number, incremental = false) {
+  /** `afterPacket` runs once each packet's frame is written (progress notices ride on it). */
+  constructor(connection: Connection, id: number, incremental = false, afterPacket = () => {}) {
     this.#connection = connection;
     this.#id = id;
     this.#incremental = incremental;
+    this.#afterPacket = afterPacket;
   }
 
   packet(stream: StreamDescription, bytes: Uint8Array, info?: PacketInfo): Promise<void> {
@@ -44,7 +47,9 @@ export class ConnectionSink implements PacketSink {
     } else {
       header = { type: 'packet', stream, events };
     }
-    return this.#connection.frame(this.#id, header, bytes);
+    const written = this.#connection.frame(this.#id, header, bytes);
+    this.#afterPacket();
+    return written;
   }
 
   begin(trace: TraceDescription): Promise<void> {

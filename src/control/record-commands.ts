@@ -32,10 +32,9 @@ import { SerialQueue } from '../serial/serial-queue.js';
 import { getCoordinator } from '../threads/coordinator.js';
 import type { PacketSink } from '../trace/writer.js';
 import { ConnectionSink } from './connection-sink.js';
+import { ProgressNotices } from './progress.js';
 import { type Connection, defineCommand, type ServerCommand } from './server.js';
 
-/** Progress notices: each one wakes this worker, so once a second is enough for a summary. */
-const PROGRESS_MS = 1000;
 /**
  * Streaming recordings at once, over all clients: each holds ring buffers in
  * every thread, so a client looping on `record` must not grow the target
@@ -223,6 +222,8 @@ export function recordingCommands(): RecordingCommands {
     }
     const mode = modeArg(args, 'record', ['discard', 'overwrite'], 'discard');
     let atExit = (_stats: RecordingStats): void => {};
+    // Bound once the consumer exists; packets sent before then bring no notice.
+    let progress: ProgressNotices | undefined;
     // Counted while starting too, so that requests arriving together cannot all pass the check.
     starting++;
     await knowMainThread();
@@ -235,7 +236,9 @@ export function recordingCommands(): RecordingCommands {
         ...optionalNumber(args, 'timeoutMs'),
         ...optionalNumber(args, 'flushMs'),
       },
-      new ConnectionSink(connection, requestId, args.incremental === true),
+      new ConnectionSink(connection, requestId, args.incremental === true, () =>
+        progress?.packetSent(),
+      ),
       {
         // The process is exiting: the consumer sent every packet and the
         // trace; the final counters follow, and the main thread's exit waits
@@ -250,20 +253,19 @@ export function recordingCommands(): RecordingCommands {
       starting--;
     });
     // Progress only while recording: an idle server holds no timer.
-    const timer = setInterval(
-      () => connection.event(requestId, 'progress', consumer.stats()),
-      PROGRESS_MS,
+    const notices = new ProgressNotices(() =>
+      connection.event(requestId, 'progress', consumer.stats()),
     );
-    timer.unref();
+    progress = notices;
     const end = (): Promise<RecordingStats> => {
-      clearInterval(timer);
+      notices.stop();
       streaming.delete(entry);
       return consumer.stop();
     };
     const entry: StreamingRecording = { consumer, connection, requestId, patterns, end };
     streaming.add(entry);
     atExit = (stats) => {
-      clearInterval(timer);
+      notices.stop();
       streaming.delete(entry);
       connection.event(requestId, 'end', stats);
     };

@@ -34,7 +34,7 @@ import type {
   NoticeData,
 } from '../abi/control-commands.js';
 import {
-  encodeFrame,
+  encodeFrameHead,
   encodeLine,
   KEEPALIVE_MS,
   LineSplitter,
@@ -232,15 +232,25 @@ class ClientConnection implements Connection {
 
   frame(id: number, header: unknown, payload: Uint8Array): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    if (this.#socket.write(encodeFrame(id, header, payload))) return Promise.resolve();
+    const socket = this.#socket;
+    const head = encodeFrameHead(id, header, payload.length);
+    // The payload is written from where it lies, often a ring's slot in
+    // shared memory, so this resolves only once the socket is done with it
+    // (written out, or failed with the socket): the caller hands the slot
+    // back to its producer then, never while the bytes may still be read.
+    // One packet in flight at a time is also the backpressure: a slow client
+    // slows draining (the ring drops, counted) rather than queueing here.
     return new Promise((resolve) => {
+      // A socket that closes mid-write calls back with an error; 'close' as well, in case.
       const done = (): void => {
-        this.#socket.off('drain', done);
-        this.#socket.off('close', done);
+        socket.off('close', done);
         resolve();
       };
-      this.#socket.on('drain', done);
-      this.#socket.on('close', done);
+      socket.on('close', done);
+      socket.cork();
+      socket.write(head);
+      socket.write(payload, done);
+      socket.uncork();
     });
   }
 

@@ -12,7 +12,7 @@ import type { RingReader } from './ring-reader.js';
 
 const POLL_MS = 20;
 /** Longest sleep on a ring's WAKE word: a producer from an older copy of markers never bumps WAKE (abi/ring.ts). */
-const SLEEP_BOUND_MS = 1000;
+const SLEEP_BOUND_MS = 10_000;
 
 /** ES2024's Atomics.waitAsync (Node >= 16, Bun, Deno), typed here since the project's lib is ES2023. */
 interface AtomicsWaitAsync {
