@@ -18,7 +18,9 @@
  *    service's CPU time (process.cpuUsage(): every thread, the control
  *    worker included) per request served. The extra CPU per recorded event
  *    is (with − without) / (events per request), beside what `fire` of the
- *    same markers costs in record mode (fire-cost.mjs) in the same run.
+ *    same markers costs in record mode (fire-cost.mjs) in the same run, and
+ *    the control worker's own CPU per event (its thread's schedstat: exact,
+ *    where the whole process's CPU per request drifts between windows).
  *
  * Run: npm run bench:record-cost [-- --node all] [-- --rate 1000 --window 5 --rounds 5 --pattern '*']
  *      [-- --only startup|record] [-- --root DIR]
@@ -97,6 +99,27 @@ function contextSwitches(pid: number): number {
     total += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1]);
   }
   return total;
+}
+
+/**
+ * CPU time in ns of the process's threads named `name` (Linux: the first
+ * field of /proc/PID/task/TID/schedstat, nanoseconds on the CPU), or
+ * undefined where that is not readable. Exact, where the whole process's
+ * CPU per request drifts by tens of µs from window to window: it isolates
+ * what the control worker (drain, framing, socket) costs.
+ */
+function threadCpuNs(pid: number, name: string): number | undefined {
+  try {
+    let total = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      if (comm !== name) continue;
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
 }
 
 interface Variant {
@@ -210,7 +233,9 @@ async function recording(
   const without: number[] = [];
   const withRec: number[] = [];
   const perRequestEvents: number[] = [];
+  const controlNsPerEvent: number[] = [];
   let lost = 0;
+  const pid = service.child.pid as number;
   for (let round = 0; round < options.rounds; round++) {
     const a = await window(service, options.seconds);
     without.push(a.cpu / a.served);
@@ -236,13 +261,19 @@ async function recording(
     const exited = new Promise((resolve) => cli.once('exit', resolve));
     // The recording starts, its encoders are built and its first packets sent.
     await sleep(2000);
+    const c0 = threadCpuNs(pid, 'markers-control');
     const b = await window(service, options.seconds);
+    const c1 = threadCpuNs(pid, 'markers-control');
     withRec.push(b.cpu / b.served);
     cli.kill('SIGINT');
     await exited;
     const after = await service.ask<CpuSample>('cpu');
     const report = JSON.parse(out) as { events: number; lost: number };
-    perRequestEvents.push(report.events / (after.served - before.served));
+    const perRequest = report.events / (after.served - before.served);
+    perRequestEvents.push(perRequest);
+    if (c0 !== undefined && c1 !== undefined) {
+      controlNsPerEvent.push((c1 - c0) / (b.served * perRequest));
+    }
     lost += report.lost;
   }
   await load.end();
@@ -262,6 +293,11 @@ async function recording(
     `  events per request                 ${evPerReq.toFixed(2)}  (lost over all recordings: ${lost})`,
   );
   console.log(`  extra CPU per recorded event       ${perEventNs.toFixed(0)} ns`);
+  if (controlNsPerEvent.length > 0) {
+    console.log(
+      `  of which the control worker        ${median(controlNsPerEvent).toFixed(0)} ns  (${range(controlNsPerEvent, 0)}; its own thread's CPU, exact)`,
+    );
+  }
   console.log(
     `  fire in record mode (same markers)  ${fire.requestNs.toFixed(1)} / ${fire.responseNs.toFixed(1)} ns (app:request / app:response)`,
   );
