@@ -11,6 +11,25 @@ function busy(ms: number): void {
   while (performance.now() < until);
 }
 
+/**
+ * Runs `body` with performance.now() answering the times it pushes, in
+ * order (the latency clock looks `now` up per read), and restores it after.
+ */
+async function withScriptedClock(body: (times: number[]) => Promise<void>): Promise<void> {
+  const real = performance.now.bind(performance);
+  const times: number[] = [];
+  performance.now = () => {
+    const t = times.shift();
+    if (t === undefined) throw new Error('clock read more than scripted');
+    return t;
+  };
+  try {
+    await body(times);
+  } finally {
+    performance.now = real;
+  }
+}
+
 test('an id field pairs by key without --key; unmatched ends and evictions are counted', async () => {
   const a = await aggregate({ markers: 'lat:op_start', latency: { maxPending: 3 } });
   for (let i = 0; i < 5; i++) start.fire?.(i);
@@ -79,14 +98,7 @@ test('times kept for a batch are all in every read: exact count, sum, min, max a
   // A scripted clock: each start reads t, its end t + the pair's latency. Pair k
   // lasts k + 1 ms, and every 10th pair's end reads NaN, so some batches hold an
   // invalid time. Reads come at counts around the batch size (32) and after.
-  const real = performance.now.bind(performance);
-  const times: number[] = [];
-  performance.now = () => {
-    const t = times.shift();
-    if (t === undefined) throw new Error('clock read more than scripted');
-    return t;
-  };
-  try {
+  await withScriptedClock(async (times) => {
     const pairs = await aggregate({ markers: 'lat:op_start', latency: {} });
     let done = 0;
     let sum = 0;
@@ -121,9 +133,7 @@ test('times kept for a batch are all in every read: exact count, sum, min, max a
     }
     assert.equal(times.length, 0);
     await pairs.stop();
-  } finally {
-    performance.now = real;
-  }
+  });
 });
 
 test('kept times of every kind land in their buckets: zero, negative, subnormal and huge', async () => {
@@ -131,14 +141,7 @@ test('kept times of every kind land in their buckets: zero, negative, subnormal 
   // reads a value's bits from the batch, and these are its rare branches.
   const elapsed = [0, -0, -2.5, 5e-324, -5e-324, 3, 1e300, -1e-300, 0.125, 7];
   const values = Array.from({ length: 45 }, (_, k) => elapsed[k % elapsed.length] as number);
-  const real = performance.now.bind(performance);
-  const times: number[] = [];
-  performance.now = () => {
-    const t = times.shift();
-    if (t === undefined) throw new Error('clock read more than scripted');
-    return t;
-  };
-  try {
+  await withScriptedClock(async (times) => {
     const pairs = await aggregate({ markers: 'lat:op_start', latency: {} });
     for (const [k, v] of values.entries()) {
       // t0 = 0 keeps t1 - t0 === v exactly, subnormals included.
@@ -156,7 +159,5 @@ test('kept times of every kind land in their buckets: zero, negative, subnormal 
       buckets.map((b) => b.count),
       expectedCounts(buckets, values),
     );
-  } finally {
-    performance.now = real;
-  }
+  });
 });
