@@ -24,7 +24,7 @@ export class ConnectionSink implements PacketSink {
   readonly #sent = new Map<number, number>();
   readonly #afterPacket: () => void;
 
-  /** `afterPacket` runs once each packet's frame is written (progress notices ride on it). */
+  /** `afterPacket` runs as each packet's frame is handed to the socket (progress notices ride on it). */
   constructor(connection: Connection, id: number, incremental = false, afterPacket = () => {}) {
     this.#connection = connection;
     this.#id = id;
