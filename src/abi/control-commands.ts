@@ -43,8 +43,16 @@ export interface ControlArgs {
   enable: Omit<RecordingArgs, 'mode'>;
   disable: Timeout & { readonly patterns?: readonly string[] };
   snapshot: Record<string, never>;
-  /** A streaming recording; `incremental`: send only new event classes with each packet. */
-  record: RecordingArgs & { readonly incremental?: boolean };
+  /**
+   * A streaming recording; `incremental`: send only new event classes with
+   * each packet. `subBufferSize` (bytes of one packet) and `flushMs` (how
+   * long a packet stays open) are read by the server's record command too.
+   */
+  record: RecordingArgs & {
+    readonly incremental?: boolean;
+    readonly subBufferSize?: number;
+    readonly flushMs?: number;
+  };
   stop: Record<string, never>;
   load: Timeout & {
     readonly path: string;
