@@ -9,6 +9,8 @@
  *   cli-enable     a target with a worker and the control server, driven over
  *                  its socket with the CLI's own client: enable, disable
  *                  (the flight recorder); RSS is the target's, from /proc
+ *   cli-record     the same target, a streaming recording (`markers record`'s
+ *                  request) started, its first packet received, stopped
  *   connect        connect()/disconnect() of a probe on a marker that fires
  *   load-unload    loadProbeModule()/unload() of one probe module file
  */
@@ -105,7 +107,14 @@ async function recordApiScenario(): Promise<void> {
   });
 }
 
-async function cliEnableScenario(): Promise<void> {
+type Client = Awaited<ReturnType<typeof connectTarget>>;
+
+/**
+ * A target with a worker and the control server, firing, driven over its
+ * socket with the CLI's own client: `cycle` runs `cycles` times, and the
+ * target's RSS (from /proc) is sampled as it goes.
+ */
+async function drivingTarget(cycle: (client: Client) => Promise<void>): Promise<void> {
   const sockets = makeSocketDir();
   const app = await startApp(sockets.dir, ['workers=1', 'fire']);
   const rss = (): number =>
@@ -116,8 +125,7 @@ async function cliEnableScenario(): Promise<void> {
       MARKERS_SOCKET_DIR: sockets.dir,
     });
     for (let i = 0; i < cycles; i++) {
-      await client.request('enable', { patterns: ['app:*', 'worker:*'], bufferSize: 1 << 20 });
-      await client.request('disable', { patterns: [] });
+      await cycle(client);
       if ((i + 1) % every === 0) samples.push({ cycle: i + 1, rss: rss(), heap: null });
     }
     client.close();
@@ -125,6 +133,35 @@ async function cliEnableScenario(): Promise<void> {
     await app.stop();
     sockets.remove();
   }
+}
+
+function cliEnableScenario(): Promise<void> {
+  return drivingTarget(async (client) => {
+    await client.request('enable', { patterns: ['app:*', 'worker:*'], bufferSize: 1 << 20 });
+    await client.request('disable', { patterns: [] });
+  });
+}
+
+function cliRecordScenario(): Promise<void> {
+  return drivingTarget(async (client) => {
+    // Each cycle waits for a packet frame: the write from a ring slot, the
+    // slot's hand-back and the progress notice all run.
+    let packet!: () => void;
+    const packetSeen = new Promise<void>((resolve) => {
+      packet = resolve;
+    });
+    await client.request(
+      'record',
+      { patterns: ['app:*', 'worker:*'], bufferSize: 1 << 20, flushMs: 5, incremental: true },
+      {
+        onFrame: (frame) => {
+          if ((frame.header as { type?: string }).type === 'packet') packet();
+        },
+      },
+    );
+    await packetSeen;
+    await client.request('stop');
+  });
 }
 
 async function connectScenario(): Promise<void> {
@@ -151,6 +188,7 @@ const scenarios: Record<string, () => Promise<void>> = {
   record: recordScenario,
   'record-api': recordApiScenario,
   'cli-enable': cliEnableScenario,
+  'cli-record': cliRecordScenario,
   connect: connectScenario,
   'load-unload': loadUnloadScenario,
 };
@@ -160,7 +198,7 @@ if (run === undefined || !Number.isInteger(cycles) || cycles < 1) {
   process.stderr.write(`usage: scenario.ts ${Object.keys(scenarios).join('|')} CYCLES\n`);
   process.exit(2);
 }
-if (name !== 'cli-enable') sample(0);
+if (name !== 'cli-enable' && name !== 'cli-record') sample(0);
 await run();
 process.stdout.write(`@@soak ${JSON.stringify({ name, cycles, samples })}\n`);
 clearInterval(alive);

@@ -22,6 +22,7 @@ const DEFAULT_CYCLES: Record<string, number> = {
   record: 2000,
   'record-api': 200,
   'cli-enable': 1000,
+  'cli-record': 500,
   connect: 5000,
   'load-unload': 2000,
 };
@@ -169,8 +170,8 @@ async function main(): Promise<number> {
       .join('  ');
   process.stdout.write(
     `markers soak — Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n\n${line(header)}\n${table.map(line).join('\n')}\n\n` +
-      'RSS of the process holding the markers state (cli-enable: the target); heap: V8 heap used after gc() (the\n' +
-      "target of cli-enable is not sampled); worker heap: the same in the record scenario's worker, which\n" +
+      'RSS of the process holding the markers state (cli-enable, cli-record: the target); heap: V8 heap used after gc() (the\n' +
+      "target of cli-enable and cli-record is not sampled); worker heap: the same in the record scenario's worker, which\n" +
       'collects before each sample too; /cycle: least-squares slope past the first quarter of the run.\n',
   );
   return 0;
