@@ -44,7 +44,7 @@
  *   - Wake-ups: after publishing a packet, and after storing STATE, the
  *     producer adds 1 to W.WAKE and notifies it. A consumer reads WAKE, then
  *     looks at PRODUCED and STATE, and sleeps only while WAKE still holds
- *     what it read (Atomics.waitAsync, bounded), so it never misses a packet
+ *     what it read (Atomics.waitAsync), so it never misses a packet
  *     and needs no polling timer.
  *   - A thread that exited (W.STATE = EXITED) writes nothing more; the
  *     consumer may then close its open packet itself (salvage), from W.POS.
@@ -98,8 +98,9 @@ export const W = {
    * An event count the consumer sleeps on (Atomics.waitAsync) instead of
    * polling: the producer adds 1 and notifies after each packet it closes
    * and each change of STATE (see the reader protocol). A producer from
-   * before this word never bumps it: the consumer's sleep is bounded (1 s),
-   * so such a ring is still drained, later; no layout version change.
+   * before this word never bumps it: while WAKE is still 0 the consumer's
+   * sleep is bounded (10 s), so such a ring is still drained, later; no
+   * layout version change.
    */
   WAKE: 20,
   /**

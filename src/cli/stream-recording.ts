@@ -11,16 +11,51 @@ import type {
 } from '../abi/control-commands.js';
 import type { ControlClient } from '../control/client.js';
 import { isMarkersError } from '../errors/markers-error.js';
+import { RECORDING_DEFAULTS } from '../record/options.js';
 import type { PacketSink } from '../trace/writer.js';
 import { TraceReceiver } from './trace-receiver.js';
 
 /** The packet flush interval of a recording written to disk (record, run --record): see StreamOptions.flushMs. */
 export const RECORD_FLUSH_MS = 1000;
+/**
+ * The sub-buffer (packet) size of a recording written to disk, where the
+ * ring holds at least RECORD_MIN_SUB_BUFFERS of them. Each packet costs the
+ * target's control worker a fixed few hundred microseconds (a wake-up, a
+ * write, a progress notice), so fewer, fuller packets cost less per event:
+ * at 4,000 events a second, 64 KiB packets filled twice a second, 256 KiB
+ * ones go out once a second at RECORD_FLUSH_MS, and the worker's CPU per
+ * event halved (docs/bench.md).
+ */
+export const RECORD_SUB_BUFFER_BYTES = 256 * 1024;
+const RECORD_MIN_SUB_BUFFERS = 16;
+
+/**
+ * The packet shape of a recording written to disk (record, run --record),
+ * for the user's --mode and --buffer-size. Overwrite mode sends nothing
+ * until the end, and keeps the target's finer sub-buffers, so that a wrap
+ * overwrites less at a time.
+ */
+export function diskPackets(settings: {
+  readonly mode: 'discard' | 'overwrite';
+  readonly bufferSize: number | undefined;
+}): Pick<StreamOptions, 'mode' | 'flushMs' | 'bufferSize' | 'subBufferSize'> {
+  const buffer = settings.bufferSize ?? RECORDING_DEFAULTS.bufferSize;
+  return {
+    mode: settings.mode,
+    flushMs: RECORD_FLUSH_MS,
+    ...(settings.bufferSize === undefined ? {} : { bufferSize: settings.bufferSize }),
+    ...(settings.mode === 'discard' && buffer >= RECORD_MIN_SUB_BUFFERS * RECORD_SUB_BUFFER_BYTES
+      ? { subBufferSize: RECORD_SUB_BUFFER_BYTES }
+      : {}),
+  };
+}
 
 export interface StreamOptions {
   readonly patterns: readonly string[];
   readonly mode: 'discard' | 'overwrite';
   readonly bufferSize?: number;
+  /** Bytes per packet (default: the target's, 64 KiB); see RECORD_SUB_BUFFER_BYTES. */
+  readonly subBufferSize?: number;
   readonly timeoutMs?: number;
   /**
    * How long the target keeps a packet open before sending it (default: the
@@ -71,6 +106,7 @@ export async function streamRecording(
       // Only new event classes with each packet (abi/trace-wire.ts).
       incremental: true,
       ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
+      ...(options.subBufferSize === undefined ? {} : { subBufferSize: options.subBufferSize }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }),
     },

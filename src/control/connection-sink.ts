@@ -22,14 +22,18 @@ export class ConnectionSink implements PacketSink {
   readonly #incremental: boolean;
   /** Event classes already sent, per stream (incremental mode). */
   readonly #sent = new Map<number, number>();
-  readonly #afterPacket: () => void;
+  readonly #withPacket: () => void;
 
-  /** `afterPacket` runs as each packet's frame is handed to the socket (progress notices ride on it). */
-  constructor(connection: Connection, id: number, incremental = false, afterPacket = () => {}) {
+  /**
+   * `withPacket` runs as each packet's frame is handed to the socket, and
+   * what it sends leaves in the same write, ahead of the frame (progress
+   * notices ride on it).
+   */
+  constructor(connection: Connection, id: number, incremental = false, withPacket = () => {}) {
     this.#connection = connection;
     this.#id = id;
     this.#incremental = incremental;
-    this.#afterPacket = afterPacket;
+    this.#withPacket = withPacket;
   }
 
   packet(stream: StreamDescription, bytes: Uint8Array, info?: PacketInfo): Promise<void> {
@@ -47,9 +51,7 @@ export class ConnectionSink implements PacketSink {
     } else {
       header = { type: 'packet', stream, events };
     }
-    const written = this.#connection.frame(this.#id, header, bytes);
-    this.#afterPacket();
-    return written;
+    return this.#connection.frame(this.#id, header, bytes, this.#withPacket);
   }
 
   begin(trace: TraceDescription): Promise<void> {

@@ -81,8 +81,12 @@ export interface Connection {
   readonly closed: boolean;
   /** Sends a stream notice for command `id` (progress, end). */
   event<E extends ControlNotice>(id: number, event: E, data: NoticeData<E>): void;
-  /** Sends a binary frame; resolves once the socket has taken it (backpressure). */
-  frame(id: number, header: unknown, payload: Uint8Array): Promise<void>;
+  /**
+   * Sends a binary frame; resolves once the socket has taken it
+   * (backpressure). What `alongside` sends leaves in the same write, just
+   * ahead of the frame (one syscall, one pass through the socket's stream).
+   */
+  frame(id: number, header: unknown, payload: Uint8Array, alongside?: () => void): Promise<void>;
   /** Runs `fn` when the client goes away (or at once if it has). */
   onClose(fn: () => void): void;
   /** Resolves once everything sent so far was handed to the kernel (or the client is gone). */
@@ -230,7 +234,7 @@ class ClientConnection implements Connection {
     this.send({ v: PROTOCOL_VERSION, id, event, data });
   }
 
-  frame(id: number, header: unknown, payload: Uint8Array): Promise<void> {
+  frame(id: number, header: unknown, payload: Uint8Array, alongside?: () => void): Promise<void> {
     if (this.#closed) return Promise.resolve();
     const socket = this.#socket;
     const head = encodeFrameHead(id, header, payload.length);
@@ -248,6 +252,8 @@ class ClientConnection implements Connection {
       };
       socket.on('close', done);
       socket.cork();
+      // First: a progress notice must not see this frame as congestion.
+      alongside?.();
       socket.write(head);
       socket.write(payload, done);
       socket.uncork();

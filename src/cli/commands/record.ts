@@ -6,7 +6,7 @@ import { type Command, ExitCode, UsageError, type Values } from '../command.js';
 import { formatBytes, parseDuration, printable } from '../format.js';
 import { LATER_HELP, LATER_OPTION, parsePatterns, requireMatches } from '../patterns.js';
 import { Progress } from '../progress.js';
-import { RECORD_FLUSH_MS, type StreamResult, streamRecording } from '../stream-recording.js';
+import { diskPackets, type StreamResult, streamRecording } from '../stream-recording.js';
 import { printJson, TARGET_HELP, TARGET_OPTIONS, timeoutArgs, withTarget } from '../target.js';
 
 export const RECORD_OPTIONS = {
@@ -201,9 +201,7 @@ ${TARGET_HELP}`,
       sink = trace;
       return streamRecording(client, trace, {
         patterns: positionals,
-        mode: settings.mode,
-        flushMs: RECORD_FLUSH_MS,
-        ...(settings.bufferSize === undefined ? {} : { bufferSize: settings.bufferSize }),
+        ...diskPackets(settings),
         ...timeoutArgs(values),
         ...(settings.durationMs === undefined ? {} : { durationMs: settings.durationMs }),
         signal,

@@ -6,7 +6,7 @@ import { createTraceDirectory } from '../../trace/writer.js';
 import { type Command, type CommandContext, ExitCode, UsageError } from '../command.js';
 import { parsePatterns } from '../patterns.js';
 import { Progress } from '../progress.js';
-import { RECORD_FLUSH_MS, streamRecording } from '../stream-recording.js';
+import { diskPackets, streamRecording } from '../stream-recording.js';
 import { supervise } from '../supervise.js';
 import { RECORD_OPTIONS, recordSettings, reportRecording } from './record.js';
 
@@ -127,9 +127,7 @@ async function runAndRecord(
     try {
       const result = await streamRecording(client, sink, {
         patterns,
-        mode: settings.mode,
-        flushMs: RECORD_FLUSH_MS,
-        ...(settings.bufferSize === undefined ? {} : { bufferSize: settings.bufferSize }),
+        ...diskPackets(settings),
         ...(settings.durationMs === undefined ? {} : { durationMs: settings.durationMs }),
         // Not the CLI's Ctrl-C: signals go to the application (supervise.ts), and
         // the recording ends when the application exits, after its last drain.
