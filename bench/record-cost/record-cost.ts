@@ -11,7 +11,8 @@
  *    wake-ups of an idle process (context switches of all its threads over
  *    IDLE_S seconds, in two windows) bare and with the control server.
  * 2. Recording: bench/record-cost/service.mjs (node:http, two markers fired
- *    per request, started with --import markers/register) under a fixed
+ *    per request, and --steps N more, `app:step`; started with --import
+ *    markers/register) under a fixed
  *    request rate from bench/record-cost/load.mjs, a second process.
  *    Windows alternate: without a recording, then with `markers record
  *    PATTERN` (the CLI, a third process) streaming. For each window, the
@@ -213,9 +214,12 @@ async function fireCost(
 async function recording(
   env: NodeJS.ProcessEnv,
   dir: string,
-  options: { rate: number; seconds: number; rounds: number; pattern: string },
+  options: { rate: number; seconds: number; rounds: number; pattern: string; steps: number },
 ): Promise<void> {
-  const service = new LineChild(['--import', REGISTER, join(HERE, 'service.mjs')], env);
+  const service = new LineChild(['--import', REGISTER, join(HERE, 'service.mjs')], {
+    ...env,
+    MARKERS_BENCH_STEPS: String(options.steps),
+  });
   const { port } = await service.next<{ port: number }>();
   const load = new LineChild([join(HERE, 'load.mjs'), String(port), String(options.rate)], env);
   // One CLI command first: the control worker starts and Node's channels
@@ -285,7 +289,7 @@ async function recording(
   const perEventNs = ((rec - base) / evPerReq) * 1000;
   const fireNs = (fire.requestNs + fire.responseNs) / 2;
   console.log(
-    `recording '${options.pattern}' streamed to markers record, ${options.rate} req/s, ${options.rounds} × ${options.seconds} s windows each way`,
+    `recording '${options.pattern}' streamed to markers record, ${options.rate} req/s, ${options.steps} app:step markers per request, ${options.rounds} × ${options.seconds} s windows each way`,
   );
   console.log(`  CPU per request without recording  ${base.toFixed(1)} µs  (${range(without, 1)})`);
   console.log(`  CPU per request while recording    ${rec.toFixed(1)} µs  (${range(withRec, 1)})`);
@@ -309,7 +313,7 @@ async function recording(
 const delegated = await runUnderNodes(fileURLToPath(import.meta.url), process.argv.slice(2));
 if (delegated !== undefined) process.exit(delegated);
 const RECORD_COST_USAGE =
-  'usage: npm run bench:record-cost -- [--rate N] [--window S] [--rounds N] [--startup-rounds N] [--pattern P] [--only startup|record] [--root DIR]\n';
+  'usage: npm run bench:record-cost -- [--rate N] [--window S] [--rounds N] [--startup-rounds N] [--pattern P] [--steps N] [--only startup|record] [--root DIR]\n';
 const { values } = parseBenchArgs(
   {
     options: {
@@ -318,6 +322,7 @@ const { values } = parseBenchArgs(
       rounds: { type: 'string', default: '5' },
       'startup-rounds': { type: 'string', default: '21' },
       pattern: { type: 'string', default: '*' },
+      steps: { type: 'string', default: '0' },
       only: { type: 'string' },
       root: { type: 'string' },
     },
@@ -335,6 +340,7 @@ try {
       seconds: Number(values.window),
       rounds: Number(values.rounds),
       pattern: values.pattern,
+      steps: Number(values.steps),
     });
   }
 } finally {
