@@ -203,10 +203,10 @@ async function window(
 
 async function fireCost(
   env: NodeJS.ProcessEnv,
-): Promise<{ requestNs: number; responseNs: number }> {
+): Promise<{ requestNs: number; responseNs: number; stepNs: number }> {
   // From the sources (tsx): it drives the consumer, which is no entry of dist/.
   const child = new LineChild(['--import', 'tsx', join(HERE, 'fire-cost.mjs')], env);
-  const result = await child.next<{ requestNs: number; responseNs: number }>();
+  const result = await child.next<{ requestNs: number; responseNs: number; stepNs: number }>();
   await child.end();
   return result;
 }
@@ -287,7 +287,9 @@ async function recording(
   const rec = median(withRec);
   const evPerReq = median(perRequestEvents);
   const perEventNs = ((rec - base) / evPerReq) * 1000;
-  const fireNs = (fire.requestNs + fire.responseNs) / 2;
+  // The fire of the markers a request fires, weighted by how many of each.
+  const fireNs =
+    (fire.requestNs + fire.responseNs + options.steps * fire.stepNs) / (2 + options.steps);
   console.log(
     `recording '${options.pattern}' streamed to markers record, ${options.rate} req/s, ${options.steps} app:step markers per request, ${options.rounds} × ${options.seconds} s windows each way`,
   );
@@ -303,7 +305,7 @@ async function recording(
     );
   }
   console.log(
-    `  fire in record mode (same markers)  ${fire.requestNs.toFixed(1)} / ${fire.responseNs.toFixed(1)} ns (app:request / app:response)`,
+    `  fire in record mode (same markers)  ${fire.requestNs.toFixed(1)} / ${fire.responseNs.toFixed(1)} / ${fire.stepNs.toFixed(1)} ns (app:request / app:response / app:step), ${fireNs.toFixed(1)} ns per event of a request`,
   );
   console.log(
     `  ratio to fire                      ${(perEventNs / fireNs).toFixed(1)}× (budget 4×)`,
